@@ -1,0 +1,62 @@
+/**
+ * Protocol, observers and the run context: what an MD run does, what samples it, and how it reports
+ * progress and learns it is cancelled. Defaults are the paper's (Liu et al., Sec. 2.2).
+ */
+import type { System } from './system.ts';
+
+export interface Protocol {
+  readonly atoms: number;
+  readonly densityGcm3: number; // g/cm³ (not metal, so the unit is in the name)
+  readonly temperature: number; // K
+  readonly timestep: number; // ps (0.001 = 1 fs)
+  readonly relax: number; // ps, NVT equilibration before sampling
+  readonly production: number; // ps, NVT with sampling
+  readonly sampleEvery: number; // steps between analysis samples in production
+  readonly tDamp: number; // ps, Nosé–Hoover damping time (LAMMPS fix nvt Tdamp)
+  readonly skin: number; // Å, neighbour-list skin
+}
+
+/** The paper's protocol: 3000 atoms at 2.2 g/cm³ (35.661 Å cube), NVT 3600 K, 1 fs, 10 ps + 10 ps. */
+export const PAPER_PROTOCOL: Protocol = {
+  atoms: 3000,
+  densityGcm3: 2.2,
+  temperature: 3600,
+  timestep: 0.001,
+  relax: 10,
+  production: 10,
+  sampleEvery: 10,
+  tDamp: 0.1,
+  skin: 2.0,
+};
+
+/** Progress of one run, reported at most every reportIntervalMs. */
+export interface Progress {
+  readonly phase: 'start' | 'relax' | 'production' | 'analysis';
+  readonly step: number; // steps done in this run (all phases)
+  readonly totalSteps: number;
+  readonly temperature: number; // K, instantaneous
+  readonly potentialEnergy: number; // eV
+  readonly etaS: number; // s, estimated wall time left
+}
+
+/** Called every `every` steps during production (ASE attach(interval), HOOMD periodic trigger). */
+export interface Observer {
+  readonly every: number;
+  observe(step: number, sys: System): void;
+}
+
+/** Progress and cancellation, cheap enough to poll every few hundred steps (Mol* RuntimeContext). */
+export interface RunContext {
+  /** Wall clock in ms (performance.now() in a worker); time is an argument so the engine stays pure. */
+  now(): number;
+  /** Called with progress at most every reportIntervalMs of `now()`. */
+  report(p: Progress): void;
+  readonly reportIntervalMs: number;
+  /** True once the caller asked to stop (in a worker: a SharedArrayBuffer control word). */
+  isCancelled(): boolean;
+}
+
+/** A context that never reports and is never cancelled, for tests and one-off runs. */
+export function silentContext(now: () => number = () => 0): RunContext {
+  return { now, report: () => {}, reportIntervalMs: Infinity, isCancelled: () => false };
+}
