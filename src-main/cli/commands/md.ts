@@ -1,0 +1,183 @@
+/**
+ * `glassfit md`: run the MD protocol for one potential — random insertion at the density + soft start (or a
+ * configuration file), NVT relax, NVT production — with a progress line on stderr (steps/s, ETA), and write
+ * the final configuration (.extxyz or .data, by extension).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parse, num, int } from '../args.ts';
+import { CliError } from '../errors.ts';
+import { resolvePotential, splitOptions } from '../potential-arg.ts';
+import { PAPER_PROTOCOL, type Progress, type Protocol, type RunContext } from '../../../src-worker/md/protocol.ts';
+import { KERNEL_NAMES, DEFAULT_KERNEL, runLiquid, type KernelName } from '../../../src-worker/md/engine.ts';
+import { describeFailure } from '../../../src-worker/md/failure.ts';
+import { formatConfiguration, formatOf, frameToSystem, readFrame } from '../../../src-worker/io/configuration.ts';
+import { boxProblem } from '../../../src-worker/md/neighbor.ts';
+import { boxForDensity, silicaCounts } from '../../../src-worker/md/start.ts';
+import { PS_PER_FS } from '../../../src-worker/units.ts';
+import type { System } from '../../../src-worker/md/system.ts';
+
+export const help = `usage: glassfit md --potential <name|file.json> [options]
+
+Runs the paper's protocol (random start at the density, soft start, NVT relax, NVT production) and writes
+the final configuration. Defaults: 3000 atoms, 2.2 g/cm³, 3600 K, 1 fs, 10 ps + 10 ps.
+
+options:
+  --potential NAME|FILE  built-in set (bks, chik, ml, ml-sio, ml-all) or JSON parameter file
+  --atoms N              number of atoms, a multiple of 3 for SiO2 (default ${PAPER_PROTOCOL.atoms})
+  --density G_CM3        mass density, g/cm³ (default ${PAPER_PROTOCOL.densityGcm3})
+  --config FILE          start from this configuration (.extxyz or .data; last frame) instead of a random one
+  --temp K               temperature (default ${PAPER_PROTOCOL.temperature})
+  --relax-ps PS          NVT relaxation, ps (default ${PAPER_PROTOCOL.relax})
+  --prod-ps PS           NVT production, ps (default ${PAPER_PROTOCOL.production})
+  --dt-fs FS             timestep, fs (default ${PAPER_PROTOCOL.timestep / PS_PER_FS})
+  --tdamp-ps PS          Nosé–Hoover damping time, ps (default ${PAPER_PROTOCOL.tDamp})
+  --skin A               neighbour-list skin, Å (default ${PAPER_PROTOCOL.skin})
+  --seed N               seed of the random start and velocities (default 1)
+  --kernel exact|table   pair kernel (default ${DEFAULT_KERNEL})
+  --out FILE             final configuration, .extxyz or .data (default md-final.extxyz)
+  --quiet                no progress line
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values: raw } = parse(argv, {
+    potential: { type: 'string' },
+    atoms: { type: 'string' },
+    density: { type: 'string' },
+    config: { type: 'string' },
+    temp: { type: 'string' },
+    'relax-ps': { type: 'string' },
+    'prod-ps': { type: 'string' },
+    'dt-fs': { type: 'string' },
+    'tdamp-ps': { type: 'string' },
+    skin: { type: 'string' },
+    seed: { type: 'string' },
+    kernel: { type: 'string' },
+    out: { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
+  const { str: values, flag } = splitOptions(raw);
+  const pot = resolvePotential(values.potential);
+  const kernel = (values.kernel ?? DEFAULT_KERNEL) as KernelName;
+  if (!KERNEL_NAMES.includes(kernel)) throw new CliError(`--kernel must be one of ${KERNEL_NAMES.join(', ')}, got '${values.kernel}'`);
+  const out = values.out ?? 'md-final.extxyz';
+  try {
+    formatOf(out);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const protocol: Protocol = {
+    ...PAPER_PROTOCOL,
+    atoms: int(values.atoms, 'atoms', PAPER_PROTOCOL.atoms, 3),
+    densityGcm3: num(values.density, 'density', PAPER_PROTOCOL.densityGcm3, (x) => x > 0),
+    temperature: num(values.temp, 'temp', PAPER_PROTOCOL.temperature, (x) => x > 0),
+    relax: num(values['relax-ps'], 'relax-ps', PAPER_PROTOCOL.relax, (x) => x >= 0),
+    production: num(values['prod-ps'], 'prod-ps', PAPER_PROTOCOL.production, (x) => x >= 0),
+    timestep: num(values['dt-fs'], 'dt-fs', PAPER_PROTOCOL.timestep / PS_PER_FS, (x) => x > 0) * PS_PER_FS,
+    tDamp: num(values['tdamp-ps'], 'tdamp-ps', PAPER_PROTOCOL.tDamp, (x) => x > 0),
+    skin: num(values.skin, 'skin', PAPER_PROTOCOL.skin, (x) => x >= 0),
+  };
+  const seed = int(values.seed, 'seed', 1);
+
+  let start: System | undefined;
+  if (values.config) {
+    let text: string;
+    try {
+      text = readFileSync(values.config, 'utf8');
+    } catch (e) {
+      throw new CliError(`cannot read '${values.config}': ${(e as Error).message}`);
+    }
+    try {
+      start = frameToSystem(readFrame(text, values.config, pot.species, -1), pot.species, pot.ff, values.config);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  } else {
+    if (pot.species.species.map((s) => s.name).join(',') !== 'Si,O')
+      throw new CliError('a random start is built for SiO2 only; give --config for other species');
+    try {
+      const box = boxForDensity(pot.species, silicaCounts(protocol.atoms), protocol.densityGcm3);
+      const problem = boxProblem(box, Math.max(pot.ff.cutoff, pot.ff.dsf.cutoff), protocol.skin);
+      if (problem) throw new Error(`${protocol.atoms} atoms at ${protocol.densityGcm3} g/cm³: ${problem}`);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  if (start) {
+    const problem = boxProblem(start.box, Math.max(pot.ff.cutoff, pot.ff.dsf.cutoff), protocol.skin);
+    if (problem) throw new CliError(`${values.config}: ${problem}`);
+  }
+
+  const ctx = progressContext(flag.quiet === true, start ? start.n : protocol.atoms);
+  const result = runLiquid(pot.ff, { protocol, seed, kernel, species: pot.species, ...(start ? { start } : {}) }, [], ctx);
+  ctx.finish();
+  const sys = result.sys;
+  if (!result.ok) {
+    console.error(`glassfit: ${describeFailure(result.failure)}`);
+    if (sys) {
+      const failedOut = out.replace(/(\.[^./]+)$/, '.failed$1');
+      writeFileSync(failedOut, formatConfiguration(sys, failedOut, pot.ff, { info: { potential: pot.name, failure: describeFailure(result.failure) } }));
+      console.error(`the configuration at the failure is in ${failedOut}`);
+    }
+    return 3;
+  }
+  if (!sys) throw new Error('runLiquid returned no system');
+  const s = result.stats;
+  writeFileSync(
+    out,
+    formatConfiguration(sys, out, pot.ff, {
+      energy: s.finalPotentialEnergy,
+      info: { potential: pot.name, temperature_K: String(protocol.temperature), seed: String(seed), kernel: result.kernel, units: 'metal' },
+    }),
+  );
+  console.log(
+    JSON.stringify({
+      potential: pot.name,
+      atoms: sys.n,
+      kernel: result.kernel,
+      steps: s.steps,
+      mean_temperature_K: s.meanTemperature,
+      mean_potential_energy_eV: s.meanPotentialEnergy,
+      final_potential_energy_eV: s.finalPotentialEnergy,
+      wall_s: s.wallMs / 1000,
+      us_per_atom_step: s.usPerAtomStep,
+      out,
+    }),
+  );
+  return 0;
+}
+
+/** A RunContext that draws a progress line on stderr: rewritten in place on a terminal, every 10 s otherwise. */
+function progressContext(quiet: boolean, atoms: number): RunContext & { finish(): void } {
+  const tty = process.stderr.isTTY === true;
+  let last: { t: number; step: number } | null = null;
+  let drawn = false;
+  let stepsPerS = NaN;
+  return {
+    now: () => performance.now(),
+    reportIntervalMs: quiet ? Infinity : tty ? 500 : 10_000,
+    isCancelled: () => false,
+    report(p: Progress) {
+      if (quiet) return;
+      const t = performance.now();
+      if (last && t > last.t && p.step > last.step) stepsPerS = ((p.step - last.step) * 1000) / (t - last.t);
+      last = { t, step: p.step };
+      const eta = Number.isFinite(p.etaS) ? formatDuration(p.etaS) : '?';
+      const line =
+        `${p.phase.padEnd(10)} step ${p.step}/${p.totalSteps}  T ${p.temperature.toFixed(0)} K  PE ${(p.potentialEnergy / atoms).toFixed(4)} eV/atom` +
+        `  ${Number.isFinite(stepsPerS) ? stepsPerS.toFixed(1) : '–'} steps/s  ETA ${eta}`;
+      if (tty) process.stderr.write(`\r${line}\x1b[K`);
+      else process.stderr.write(line + '\n');
+      drawn = true;
+    },
+    finish() {
+      if (tty && drawn) process.stderr.write('\n');
+    },
+  };
+}
+
+function formatDuration(s: number): string {
+  if (s < 60) return `${s.toFixed(0)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}

@@ -1,0 +1,303 @@
+/**
+ * Running MD: the step loop (NVE, NVT by Nosé–Hoover chain, and the soft start's capped NVE + Berendsen),
+ * blow-up detection, progress and cancellation, and `runProtocol` — relax, then production with observers.
+ *
+ * Nothing here throws for physics: a blow-up (non-finite energy, force or position; two atoms closer than
+ * the contact floor; the temperature running away; an atom jumping absurdly far in one step) or a
+ * cancellation ends the run with a typed MdFailure naming the step. Exceptions are left for programmer and
+ * input errors (a box too small for the cut-off, a non-positive timestep).
+ *
+ * Step order is LAMMPS's (Verlet::run with fix nvt / nve): thermostat half step, half kick, drift, forces
+ * (neighbour list rebuilt when an atom moved more than skin/2), half kick, new temperature, thermostat half
+ * step, end-of-step fixes.
+ */
+import type { Rng } from '../rng.ts';
+import type { PairTable, Potential } from './potential.ts';
+import type { Observer, Progress, Protocol, RunContext } from './protocol.ts';
+import type { System } from './system.ts';
+import type { MdFailure } from './failure.ts';
+import { createNeighborList, DEFAULT_CONTACT_FLOOR, NonFinitePositionError, type NeighborList, boxProblem } from './neighbor.ts';
+import { drift, driftResult, halfKick, limitedHalfKick } from './integrate.ts';
+import { createNoseHooverChain, nhcEnergy, nhcHalfStep, nhcSetup, berendsenRescale, type NoseHooverChain } from './thermostat.ts';
+import { degreesOfFreedom, kineticEnergy, temperature } from './thermo.ts';
+import { maxwellBoltzmann } from './velocities.ts';
+
+/** Thresholds that declare a run blown up. */
+export interface BlowUpLimits {
+  /** Å: two atoms closer than this have collapsed (every sane r⁻²⁴ wall keeps them ≥ 1 Å apart). */
+  readonly contactFloor: number;
+  /** K: instantaneous temperature above this is a runaway. */
+  readonly maxTemperature: number;
+  /** Å: an atom moving further than this in one step is lost (thermal motion at 3600 K: ~0.03 Å/fs). */
+  readonly maxStepDisplacement: number;
+}
+
+/** Default limits for a run at temperature t (K): runaway above 5·t + 5000 K. */
+export function defaultLimits(t: number): BlowUpLimits {
+  return { contactFloor: DEFAULT_CONTACT_FLOOR, maxTemperature: 5 * t + 5000, maxStepDisplacement: 1.0 };
+}
+
+/** One simulation in progress: the system, its pair style, and the neighbour list (plain record). */
+export interface MdState {
+  readonly sys: System;
+  readonly pot: Potential;
+  readonly table: PairTable;
+  readonly nl: NeighborList;
+  readonly dof: number;
+  /** Potential energy at the current positions (eV), from the last force computation. */
+  potentialEnergy: number;
+  /** Steps integrated since the state was created. */
+  step: number;
+}
+
+/**
+ * A simulation state for `sys`. Throws (input error) if the box is too small for the cut-off + skin. Forces
+ * are not computed yet: call `computeForces` (runSegment does it when needed).
+ */
+export function createMdState(sys: System, pot: Potential, table: PairTable, skin = 2.0, contactFloor = DEFAULT_CONTACT_FLOOR): MdState {
+  const problem = boxProblem(sys.box, table.maxCutoff, skin);
+  if (problem) throw new Error(problem);
+  return {
+    sys,
+    pot,
+    table,
+    nl: createNeighborList(sys.n, table.maxCutoff, skin, contactFloor),
+    dof: degreesOfFreedom(sys.n),
+    potentialEnergy: NaN,
+    step: 0,
+  };
+}
+
+/** Forces and energy at the current positions, with the blow-up checks that apply to them. */
+export function computeForces(md: MdState, step = md.step): MdFailure | null {
+  let pe: number;
+  try {
+    pe = md.pot.compute(md.sys, md.nl, md.table);
+  } catch (e) {
+    if (e instanceof NonFinitePositionError) return { kind: 'non-finite', step, atom: e.atom, what: 'position' };
+    throw e;
+  }
+  md.potentialEnergy = pe;
+  if (!Number.isFinite(pe)) {
+    const f = md.sys.force;
+    for (let k = 0; k < f.length; k++)
+      if (!Number.isFinite(f[k])) return { kind: 'non-finite', step, atom: Math.floor(k / 3), what: 'force' };
+    return { kind: 'non-finite', step, atom: -1, what: 'energy' };
+  }
+  if (md.nl.closeRsq < md.nl.floorSq) {
+    return { kind: 'too-close', step, i: md.nl.closeI, j: md.nl.closeJ, r: Math.sqrt(md.nl.closeRsq) };
+  }
+  return null;
+}
+
+/** How a segment integrates. */
+export type Ensemble =
+  | { readonly kind: 'nve' }
+  | { readonly kind: 'nvt'; readonly chain: NoseHooverChain }
+  /** LAMMPS `fix nve/limit xlimit` + `fix temp/berendsen T T tau`: the soft start. */
+  | { readonly kind: 'soft'; readonly xlimit: number; readonly tTarget: number; readonly tau: number };
+
+/** Per-step hook of a segment: step index within the segment (1-based), temperature (K) after the step. */
+export type StepHook = (k: number, temperature: number) => void;
+
+export interface SegmentOptions {
+  readonly phase: Progress['phase'];
+  readonly limits: BlowUpLimits;
+  readonly ctx: RunContext;
+  readonly onStep?: StepHook;
+  /** For progress reports: steps done before this segment and the whole run's length. */
+  readonly stepOffset?: number;
+  readonly totalSteps?: number;
+  /** Wall clock (ctx.now(), ms) at the start of the whole run, for the ETA. */
+  readonly startedAt?: number;
+  /** Time of the last progress report, shared by the segments of one run so reports stay evenly spaced. */
+  readonly reportClock?: { last: number };
+}
+
+// Polling intervals (steps): cheap enough to keep reaction times well under a second.
+const CANCEL_POLL = 100;
+const CLOCK_POLL = 20;
+
+/**
+ * Integrate nSteps steps of dt (ps). Returns null when all went well, or the failure that stopped it.
+ * Computes forces first if the state has none yet.
+ */
+export function runSegment(md: MdState, ensemble: Ensemble, dt: number, nSteps: number, opts: SegmentOptions): MdFailure | null {
+  if (!(dt > 0)) throw new Error(`timestep must be positive, got ${dt} ps`);
+  const { sys } = md;
+  const { limits, ctx } = opts;
+  if (!Number.isFinite(md.potentialEnergy)) {
+    const f = computeForces(md);
+    if (f) return f;
+  }
+  const maxStepSq = limits.maxStepDisplacement * limits.maxStepDisplacement;
+  const offset = opts.stepOffset ?? 0;
+  const total = opts.totalSteps ?? nSteps;
+  const started = opts.startedAt ?? ctx.now();
+  const clock = opts.reportClock ?? { last: -Infinity };
+  let t = temperature(sys, md.dof);
+  if (ensemble.kind === 'nvt') ensemble.chain.tCurrent = t;
+
+  for (let k = 1; k <= nSteps; k++) {
+    const step = md.step + 1;
+    if (ensemble.kind === 'nvt') nhcHalfStep(ensemble.chain, sys, dt);
+    if (ensemble.kind === 'soft') limitedHalfKick(sys, dt, ensemble.xlimit);
+    else halfKick(sys, dt);
+    drift(sys, dt);
+    const moved = driftResult[0];
+    if (moved !== moved) return { kind: 'non-finite', step, atom: driftResult[1], what: 'position' };
+    if (moved > maxStepSq) return { kind: 'lost-atom', step, atom: driftResult[1], displacement: Math.sqrt(moved) };
+    const failure = computeForces(md, step);
+    if (failure) return failure;
+    if (ensemble.kind === 'soft') limitedHalfKick(sys, dt, ensemble.xlimit);
+    else halfKick(sys, dt);
+    t = temperature(sys, md.dof);
+    if (ensemble.kind === 'nvt') {
+      ensemble.chain.tCurrent = t;
+      nhcHalfStep(ensemble.chain, sys, dt);
+      t = ensemble.chain.tCurrent;
+    } else if (ensemble.kind === 'soft') {
+      t = berendsenRescale(sys, t, ensemble.tTarget, dt, ensemble.tau);
+    }
+    md.step = step;
+    if (!(t <= limits.maxTemperature)) return { kind: 'temperature-runaway', step, temperature: t };
+    if (opts.onStep) opts.onStep(k, t);
+
+    if (k % CANCEL_POLL === 0 && ctx.isCancelled()) return { kind: 'cancelled', step };
+    if (k % CLOCK_POLL === 0) {
+      const now = ctx.now();
+      if (now - clock.last >= ctx.reportIntervalMs) {
+        clock.last = now;
+        const done = offset + k;
+        ctx.report({
+          phase: opts.phase,
+          step: done,
+          totalSteps: total,
+          temperature: t,
+          potentialEnergy: md.potentialEnergy,
+          etaS: done > 0 ? (((now - started) / done) * (total - done)) / 1000 : NaN,
+        });
+      }
+    }
+  }
+  return null;
+}
+
+/** Figures of a finished protocol run. */
+export interface RunStats {
+  readonly steps: number; // relax + production
+  readonly meanTemperature: number; // K, over production steps
+  readonly meanPotentialEnergy: number; // eV, over production steps
+  readonly finalPotentialEnergy: number; // eV
+  readonly finalTemperature: number; // K
+  readonly neighborBuilds: number;
+  readonly wallMs: number; // by ctx.now(), relax + production only
+  readonly usPerAtomStep: number; // µs, by ctx.now(), relax + production only
+}
+
+export type RunResult = { readonly ok: true; readonly stats: RunStats } | { readonly ok: false; readonly failure: MdFailure };
+
+export interface RunOptions {
+  /** Blow-up thresholds; default `defaultLimits(protocol.temperature)`. */
+  readonly limits?: BlowUpLimits;
+  /** Progress bookkeeping when this run is part of a longer one (see engine.ts). */
+  readonly stepOffset?: number;
+  readonly totalSteps?: number;
+  readonly startedAt?: number;
+  readonly reportClock?: { last: number };
+  /** Reuse a state (and its neighbour list) prepared by the caller; it must hold `sys`. */
+  readonly md?: MdState;
+}
+
+/** Steps of a duration (ps) at a timestep (ps), rounded to the nearest integer. */
+export function stepsOf(duration: number, dt: number): number {
+  return Math.max(0, Math.round(duration / dt));
+}
+
+/**
+ * The protocol's MD: NVT (Nosé–Hoover chain, LAMMPS fix nvt) for protocol.relax, then protocol.production
+ * with the observers called every `observer.every` production steps (step = production step, 1-based).
+ * A system with all-zero velocities first gets Maxwell–Boltzmann velocities at the target from `rng`.
+ */
+export function runProtocol(
+  sys: System,
+  pot: Potential,
+  table: PairTable,
+  protocol: Protocol,
+  rng: Rng,
+  observers: readonly Observer[],
+  ctx: RunContext,
+  options: RunOptions = {},
+): RunResult {
+  for (const o of observers)
+    if (!(Number.isInteger(o.every) && o.every >= 1)) throw new Error(`observer interval must be a positive integer, got ${o.every}`);
+  const dt = protocol.timestep;
+  const nRelax = stepsOf(protocol.relax, dt);
+  const nProd = stepsOf(protocol.production, dt);
+  const limits = options.limits ?? defaultLimits(protocol.temperature);
+  const md = options.md ?? createMdState(sys, pot, table, protocol.skin, limits.contactFloor);
+  if (md.sys !== sys) throw new Error('runProtocol: options.md holds a different system');
+  if (!sys.vel.some((v) => v !== 0)) maxwellBoltzmann(sys, protocol.temperature, rng);
+  const runStart = ctx.now();
+  const startedAt = options.startedAt ?? runStart;
+  const reportClock = options.reportClock ?? { last: -Infinity };
+  const offset = options.stepOffset ?? 0;
+  const totalSteps = options.totalSteps ?? offset + nRelax + nProd;
+  const buildsBefore = md.nl.builds;
+
+  const chain = createNoseHooverChain(md.dof, protocol.temperature, protocol.tDamp);
+  let failure = runSegment(md, { kind: 'nvt', chain }, dt, nRelax, {
+    phase: 'relax',
+    limits,
+    ctx,
+    stepOffset: offset,
+    totalSteps,
+    startedAt,
+    reportClock,
+  });
+  if (failure) return { ok: false, failure };
+
+  // A new LAMMPS `run` re-does the thermostat setup (masses, chain forces); the chain velocities carry on.
+  nhcSetup(chain);
+  let sumT = 0;
+  let sumPe = 0;
+  let lastT = temperature(sys, md.dof);
+  failure = runSegment(md, { kind: 'nvt', chain }, dt, nProd, {
+    phase: 'production',
+    limits,
+    ctx,
+    stepOffset: offset + nRelax,
+    totalSteps,
+    startedAt,
+    reportClock,
+    onStep: (k, t) => {
+      sumT += t;
+      sumPe += md.potentialEnergy;
+      lastT = t;
+      for (const o of observers) if (k % o.every === 0) o.observe(k, sys);
+    },
+  });
+  if (failure) return { ok: false, failure };
+  const wallMs = ctx.now() - runStart;
+  const steps = nRelax + nProd;
+  return {
+    ok: true,
+    stats: {
+      steps,
+      meanTemperature: nProd > 0 ? sumT / nProd : lastT,
+      meanPotentialEnergy: nProd > 0 ? sumPe / nProd : md.potentialEnergy,
+      finalPotentialEnergy: md.potentialEnergy,
+      finalTemperature: lastT,
+      neighborBuilds: md.nl.builds - buildsBefore,
+      wallMs,
+      usPerAtomStep: steps > 0 ? (wallMs * 1000) / (steps * sys.n) : NaN,
+    },
+  };
+}
+
+/** Total energy (eV): kinetic + potential (+ thermostat energy when a chain is given): the conserved quantity. */
+export function totalEnergy(md: MdState, chain?: NoseHooverChain): number {
+  let e = kineticEnergy(md.sys) + md.potentialEnergy;
+  if (chain) e += nhcEnergy(chain);
+  return e;
+}

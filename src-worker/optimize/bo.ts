@@ -1,0 +1,658 @@
+/**
+ * Strategy 'bo' — the paper's Bayesian optimisation (Sec. 2.4): a space-filling initial design, then a GP
+ * surrogate and expected improvement (Eq. 5) maximised over the unit cube, q points at a time, until the best
+ * value has not improved for `plateau` iterations or the budget ends (optimizer.ts then hands over to CG).
+ *
+ * Choices, each a pure function of (history, pending, settings, seed):
+ * - Batches: Kriging believer. Pending proposals and the points already chosen for this batch join the GP as
+ *   fantasies observed at their posterior mean: the mean is unchanged, the variance around them collapses, so
+ *   EI moves elsewhere and q idle workers get q distinct points. One O(n²) factor row per fantasy. Asking for
+ *   q points at once gives the same points as asking q times with the earlier ones pending.
+ * - Failed evaluations (y = null, an MD blow-up) never enter the regression GP: no penalty values. A separate
+ *   latent GP classifier (labels ±2 around a prior mean of +2, i.e. "feasible unless shown otherwise", probit
+ *   link, the regression GP's length-scales; Rasmussen & Williams §6.5 least-squares classification) gives
+ *   p(feasible); the acquisition is log EI + log p. Far from data p ≈ 0.81, next to feasible points ≈ 0.98,
+ *   at a lone failure ≈ 0.06.
+ * - Noise: known yVar per point, replica-pooled variance, or learned (GpSettings.noise), floored.
+ * - Incumbent: lowest posterior mean over evaluated points by default (robust under noise), or the paper's
+ *   lowest observation (AcquisitionSettings.incumbent).
+ * - Hyper-parameters are refitted on every new point up to `refitAlways` points, then when the data grew by
+ *   `refitGrowth`; each fit uses a prefix of the data, so it is reproducible from the history, and a
+ *   content-keyed memo makes repeated calls cheap without changing any result.
+ */
+import { createRng, deriveSeed } from '../rng.ts';
+import { logEiWithGrad, logProbitWithGrad } from './acquisition.ts';
+import { latinHypercube, sobolEngine, sobolPoint, type SobolEngine } from './design.ts';
+import {
+  addFantasy,
+  buildGp,
+  clearFactorMemo,
+  fitHyper,
+  makePrediction,
+  predict,
+  predictScratch,
+  standardize,
+  unstandardizeHyper,
+  type GpHyper,
+  type GpModel,
+  type GpNoise,
+} from './gp.ts';
+import { cholesky, solveChol } from './linalg.ts';
+import { kernelMatrix, matern52 } from './kernel.ts';
+import { maximizeAcquisition, type Acquisition } from './maximize.ts';
+import {
+  checkPoints,
+  remainingBudget,
+  type BoOptimizerSettings,
+  type Observation,
+  type Proposal,
+  type StopReason,
+  type Strategy,
+} from './strategy.ts';
+
+/** Initial design size: the user's, or clamp(10 % of the budget, 2d + 2, 10d), never above the budget. */
+export function initialDesignSize(s: BoOptimizerSettings): number {
+  const n = s.bo.initial.size ?? Math.min(10 * s.dim, Math.max(2 * s.dim + 2, Math.round(0.1 * s.budget)));
+  return Math.min(n, s.budget);
+}
+
+/** The j-th point of the initial design (user-included points first), a pure function of (settings, seed, j). */
+export function designPoint(s: BoOptimizerSettings, seed: number, j: number, engine?: SobolEngine): number[] {
+  const inc = s.bo.initial.include;
+  if (j < inc.length) return [...inc[j]];
+  const k = j - inc.length;
+  const d = s.dim;
+  const n0 = initialDesignSize(s);
+  if (s.bo.initial.design === 'lhs' && k < n0 - inc.length) {
+    const X = latinHypercube(d, n0 - inc.length, createRng(deriveSeed(seed, 1)));
+    return Array.from(X.subarray(k * d, k * d + d));
+  }
+  // Beyond an LHS design (all points failed, say) the design continues with Sobol points.
+  const e = engine ?? sobolEngine(d, createRng(deriveSeed(seed, 1)));
+  const out = new Array<number>(d);
+  sobolPoint(e, k, out);
+  return out;
+}
+
+/** Observations reduced to what the GP needs: unique points (replicas merged), transformed values, noise. */
+export interface BoData {
+  readonly d: number;
+  readonly n: number; // unique feasible points
+  readonly X: Float64Array; // [n·d]
+  readonly y: Float64Array; // [n] transformed mean of the point's values
+  readonly count: Float64Array; // [n] values merged into each point
+  readonly knownVar: Float64Array; // [n] known variance of the mean (transformed units), from yVar
+  readonly unknownScale: Float64Array; // [n] multiplier of the learned noise variance for the mean (#without yVar / k²)
+  readonly pooledVar: number; // replica-pooled variance of one value (transformed), NaN without replicas
+  readonly pooledDf: number;
+  readonly failed: Float64Array; // [nf·d]
+  readonly nFailed: number;
+  readonly bestRaw: number; // lowest observed y (untransformed), +∞ if none
+}
+
+export function transformY(s: BoOptimizerSettings, y: number, index: number): number {
+  if (s.bo.gp.outputTransform === 'log') {
+    if (!(y > 0)) throw new Error(`observation ${index} has y = ${y}; the 'log' output transform needs y > 0 (set bo.gp.outputTransform to 'none')`);
+    return Math.log(y);
+  }
+  return y;
+}
+
+export function untransformY(s: BoOptimizerSettings, t: number): number {
+  return s.bo.gp.outputTransform === 'log' ? Math.exp(t) : t;
+}
+
+/** Reduce the history for the surrogate. Exact duplicates of u (replicas) merge into one point. */
+export function boData(history: readonly Observation[], s: BoOptimizerSettings): BoData {
+  const d = s.dim;
+  const groups = new Map<string, { u: readonly number[] | Float64Array; vals: number[]; vars: (number | undefined)[] }>();
+  const failed: number[] = [];
+  let bestRaw = Infinity;
+  history.forEach((o, i) => {
+    if (o.y === null) {
+      for (let k = 0; k < d; k++) failed.push(o.u[k]);
+      return;
+    }
+    if (!Number.isFinite(o.y)) throw new Error(`observation ${i} has non-finite y = ${o.y}; report a failed run as y = null`);
+    bestRaw = Math.min(bestRaw, o.y);
+    const t = transformY(s, o.y, i);
+    const v = o.yVar === undefined ? undefined : s.bo.gp.outputTransform === 'log' ? o.yVar / (o.y * o.y) : o.yVar;
+    const key = Array.prototype.join.call(o.u, ',');
+    const g = groups.get(key);
+    if (g) {
+      g.vals.push(t);
+      g.vars.push(v);
+    } else groups.set(key, { u: o.u, vals: [t], vars: [v] });
+  });
+  const n = groups.size;
+  const X = new Float64Array(n * d);
+  const y = new Float64Array(n);
+  const count = new Float64Array(n);
+  const knownVar = new Float64Array(n);
+  const unknownScale = new Float64Array(n);
+  let ss = 0;
+  let df = 0;
+  let i = 0;
+  for (const g of groups.values()) {
+    for (let k = 0; k < d; k++) X[i * d + k] = g.u[k];
+    const k = g.vals.length;
+    let m = 0;
+    for (const v of g.vals) m += v;
+    m /= k;
+    y[i] = m;
+    count[i] = k;
+    let kv = 0;
+    let unk = 0;
+    for (const v of g.vars) {
+      if (v === undefined) unk++;
+      else kv += v;
+    }
+    knownVar[i] = kv / (k * k);
+    unknownScale[i] = unk / (k * k);
+    if (k > 1) {
+      for (const v of g.vals) ss += (v - m) * (v - m);
+      df += k - 1;
+    }
+    i++;
+  }
+  return { d, n, X, y, count, knownVar, unknownScale, pooledVar: df > 0 ? ss / df : NaN, pooledDf: df, failed: Float64Array.from(failed), nFailed: failed.length / d, bestRaw };
+}
+
+/** Data size at which hyper-parameters were last refitted: every size up to refitAlways, then geometric steps. */
+export function refitSize(n: number, s: BoOptimizerSettings): number {
+  const a = s.bo.gp.refitAlways;
+  if (n <= a || s.bo.gp.refitGrowth === 0) return n;
+  let k = a;
+  for (;;) {
+    const next = k + Math.max(1, Math.round(k * s.bo.gp.refitGrowth));
+    if (next > n) return k;
+    k = next;
+  }
+}
+
+/** Indices of the points a hyper-parameter fit uses: all up to m, else the best quarter and an even spread. */
+export function fitSubset(y: Float64Array, n: number, m: number): number[] {
+  if (n <= m) return Array.from({ length: n }, (_, i) => i);
+  const byY = Array.from({ length: n }, (_, i) => i).sort((a, b) => y[a] - y[b] || a - b);
+  const chosen = new Set(byY.slice(0, Math.ceil(m / 4)));
+  const rest = Array.from({ length: n }, (_, i) => i).filter((i) => !chosen.has(i));
+  const need = m - chosen.size;
+  for (let j = 0; j < need; j++) chosen.add(rest[Math.floor((j * rest.length) / need)]);
+  return Array.from(chosen).sort((a, b) => a - b);
+}
+
+/** FNV-1a over the bytes of some typed arrays and numbers: the key of the hyper-parameter memo. */
+function hashKey(parts: readonly (Float64Array | number | string)[]): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  const mix = (w: number): void => {
+    h1 = Math.imul(h1 ^ w, 0x01000193);
+    h2 = Math.imul(h2 ^ w, 0x5bd1e995) ^ (h2 >>> 15);
+  };
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      for (let i = 0; i < p.length; i++) mix(p.charCodeAt(i));
+    } else if (typeof p === 'number') {
+      f[0] = p;
+      mix(u[0]);
+      mix(u[1]);
+    } else {
+      const w = new Uint32Array(p.buffer, p.byteOffset, p.length * 2);
+      for (let i = 0; i < w.length; i++) mix(w[i]);
+      mix(p.length);
+    }
+  }
+  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
+}
+
+/** Memo of hyper-parameter fits. Keyed by the complete fit input, so a hit returns exactly what a fit would. */
+const hyperMemo = new Map<string, GpHyper>();
+const HYPER_MEMO_SIZE = 32;
+
+/** Forget memoised hyper-parameter fits and kernel factors (frees memory; results never depend on the memos). */
+export function clearBoMemos(): void {
+  hyperMemo.clear();
+  clearFactorMemo();
+}
+
+/**
+ * Hyper-parameters (output units) from the data prefix at the last refit size, on a subset of at most
+ * fitSubset points, standardised for the fit (the priors assume unit scale). fixedNoise: the noise variance of
+ * one observation when it is not learned (replicas), output units. Memoised by the complete fit input.
+ */
+function fitHyperFor(data: BoData, s: BoOptimizerSettings, seed: number, fixedNoise: number | null, floor: number): GpHyper {
+  const nFit = refitSize(data.n, s);
+  const idx = fitSubset(data.y.subarray(0, nFit), nFit, s.bo.gp.fitSubset);
+  const m = idx.length;
+  const d = data.d;
+  const X = new Float64Array(m * d);
+  const yRaw = new Float64Array(m);
+  idx.forEach((i, j) => {
+    X.set(data.X.subarray(i * d, i * d + d), j * d);
+    yRaw[j] = data.y[i];
+  });
+  const { mean, std } = standardize(yRaw);
+  const y = new Float64Array(m);
+  for (let j = 0; j < m; j++) y[j] = (yRaw[j] - mean) / std;
+  const learn = fixedNoise === null;
+  const scale = new Float64Array(m);
+  const fixed = new Float64Array(m);
+  idx.forEach((i, j) => {
+    fixed[j] = (data.knownVar[i] + (learn ? 0 : data.unknownScale[i] * (fixedNoise as number))) / (std * std);
+    scale[j] = learn ? data.unknownScale[i] : 0;
+  });
+  const noise: GpNoise = { scale, fixed };
+  const floorStd = Math.max(1e-10, floor / (std * std));
+  const fitSeed = deriveSeed(seed, 2, nFit);
+  const restarts = m > 150 ? Math.min(2, s.bo.gp.restarts) : s.bo.gp.restarts;
+  const key = hashKey([X, y, scale, fixed, floorStd, restarts, fitSeed, learn ? 1 : 0]);
+  let h = hyperMemo.get(key);
+  if (!h) {
+    h = fitHyper(X, y, m, d, noise, createRng(fitSeed), { restarts, noiseFloor: floorStd, learnNoise: learn });
+    if (hyperMemo.size >= HYPER_MEMO_SIZE) hyperMemo.delete(hyperMemo.keys().next().value as string);
+    hyperMemo.set(key, h);
+  }
+  const out = unstandardizeHyper(h, std);
+  return learn ? out : { ...out, logNoise: Math.log(Math.max(fixedNoise as number, floor)) };
+}
+
+/** The fitted surrogate: regression GP (output units), optional feasibility classifier, incumbent. */
+export interface Surrogate {
+  readonly settings: BoOptimizerSettings;
+  readonly data: BoData;
+  readonly gp: GpModel;
+  readonly classifier: GpModel | null;
+  /** Incumbent R_χ(Ξ̂) of Eq. 5, output (transformed) units. */
+  readonly best: number;
+  /** Index (into data) of the incumbent point. */
+  readonly bestIndex: number;
+  /** Posterior mean at every data point (output units). */
+  readonly meanAtData: Float64Array;
+}
+
+/** Latent prior mean and label of the feasibility classifier (see the module comment). */
+const CLASS_MEAN = 2;
+const CLASS_VAR = 4;
+const CLASS_NOISE = 0.25;
+const CLASS_MAX_POINTS = 400;
+
+function buildClassifier(data: BoData, gp: GpModel): GpModel {
+  const d = data.d;
+  // Every failure and the feasible points most correlated with some failure, at most CLASS_MAX_POINTS in all
+  // (far feasible points barely move p near failures; far from failures p is near its prior anyway).
+  const nF = data.n;
+  const nX = Math.min(data.nFailed, CLASS_MAX_POINTS);
+  const firstFail = data.nFailed - nX; // the most recent failures when over the cap
+  let keep: number[] = Array.from({ length: nF }, (_, i) => i);
+  const cap = CLASS_MAX_POINTS - nX;
+  if (nF > cap) {
+    const score = new Float64Array(nF).fill(-Infinity);
+    for (let i = 0; i < nF; i++) {
+      for (let j = firstFail; j < data.nFailed; j++) {
+        let r2 = 0;
+        for (let k = 0; k < d; k++) {
+          const t = data.X[i * d + k] - data.failed[j * d + k];
+          r2 += t * t * gp.w[k];
+        }
+        if (-r2 > score[i]) score[i] = -r2;
+      }
+    }
+    keep = keep.sort((a, b) => score[b] - score[a] || a - b).slice(0, cap).sort((a, b) => a - b);
+  }
+  const n = keep.length + nX;
+  const X = new Float64Array(n * d);
+  const z = new Float64Array(n).fill(CLASS_MEAN);
+  keep.forEach((i, j) => X.set(data.X.subarray(i * d, i * d + d), j * d));
+  for (let j = 0; j < nX; j++) {
+    X.set(data.failed.subarray((firstFail + j) * d, (firstFail + j + 1) * d), (keep.length + j) * d);
+    z[keep.length + j] = -CLASS_MEAN;
+  }
+  const noise = new Float64Array(n).fill(CLASS_NOISE);
+  const K = new Float64Array(n * n);
+  kernelMatrix(X, n, d, gp.w, CLASS_VAR, noise, K);
+  const chol = cholesky(K, n);
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = z[i] - CLASS_MEAN;
+  const alpha = new Float64Array(n);
+  solveChol(chol, r, alpha);
+  const hyper: GpHyper = { logLengthScales: gp.hyper.logLengthScales, logOutputScale: Math.log(CLASS_VAR), logNoise: Math.log(CLASS_NOISE) };
+  return { d, n, X, y: z, yMean: CLASS_MEAN, hyper, w: gp.w, outputScale: CLASS_VAR, noiseVar: CLASS_NOISE, noise, chol, alpha };
+}
+
+/** Posterior mean only (output units), O(n·d): no triangular solve. */
+export function posteriorMean(m: GpModel, x: ArrayLike<number>): number {
+  const d = m.d;
+  let s = 0;
+  for (let j = 0; j < m.n; j++) {
+    let r2 = 0;
+    for (let k = 0; k < d; k++) {
+      const t = m.X[j * d + k] - x[k];
+      r2 += t * t * m.w[k];
+    }
+    s += m.alpha[j] * matern52(Math.sqrt(r2));
+  }
+  return m.yMean + m.outputScale * s;
+}
+
+/** Noise floor of one observation, output units (variance). */
+function noiseFloor(data: BoData, s: BoOptimizerSettings): number {
+  let sd = s.bo.gp.noiseFloorRel;
+  if (s.bo.gp.outputTransform === 'none') {
+    const absY = Array.from(data.y, Math.abs).sort((a, b) => a - b);
+    sd *= absY[absY.length >> 1] || 1;
+  }
+  return sd * sd;
+}
+
+/**
+ * Fit the surrogate to a history (null when fewer than two distinct feasible points exist). extraCapacity
+ * reserves factor rows for fantasies.
+ */
+export function fitSurrogate(history: readonly Observation[], s: BoOptimizerSettings, seed: number, extraCapacity = 0): Surrogate | null {
+  checkPoints(history, s.dim, 'history');
+  const data = boData(history, s);
+  if (data.n < 2) return null;
+  const gpS = s.bo.gp;
+  let fixedNoise: number | null = null;
+  if (gpS.noise === 'replicas') {
+    if (!(data.pooledDf > 0)) throw new Error("bo.gp.noise = 'replicas' but the history has no repeated points to measure noise from");
+    fixedNoise = data.pooledVar;
+  } else if (gpS.noise === 'auto' && data.pooledDf >= 3) fixedNoise = data.pooledVar;
+  // The floor is fixed at the last refit so that the kernel factor stays extendable between refits.
+  const floor = noiseFloor({ ...data, y: data.y.subarray(0, refitSize(data.n, s)) }, s);
+  const hyper = fitHyperFor(data, s, seed, fixedNoise, floor);
+  const sn2 = Math.max(Math.exp(hyper.logNoise), floor);
+  const noise = new Float64Array(data.n);
+  for (let i = 0; i < data.n; i++) noise[i] = Math.max(data.unknownScale[i] * sn2 + data.knownVar[i], floor / data.count[i]);
+  const gp = buildGp(data.X, data.y, data.n, data.d, noise, { ...hyper, logNoise: Math.log(sn2) }, extraCapacity);
+  const classifier = data.nFailed > 0 ? buildClassifier(data, gp) : null;
+  // Posterior mean at the data without kernel evaluations: K·α = y − ȳ, so μ(x_i) = ȳ + (Kα − Nα)_i = y_i − noise_i·α_i.
+  const meanAtData = new Float64Array(data.n);
+  for (let i = 0; i < data.n; i++) meanAtData[i] = gp.y[i] - gp.noise[i] * gp.alpha[i];
+  const ref = s.bo.acquisition.incumbent === 'observed' ? data.y : meanAtData;
+  let bestIndex = 0;
+  for (let i = 1; i < data.n; i++) if (ref[i] < ref[bestIndex]) bestIndex = i;
+  return { settings: s, data, gp, classifier, best: ref[bestIndex], bestIndex, meanAtData };
+}
+
+/** Neighbours used by the screening bound. */
+const BOUND_NEIGHBOURS = 32;
+/** Below this many factor rows an exact evaluation is as cheap as the bound, so no bound is offered. */
+const BOUND_MIN_ROWS = 300;
+
+/**
+ * log EI (+ log p(feasible)) as an Acquisition over the unit cube, in output units. For large data sets it also
+ * offers a cheap exact upper bound for screening: the posterior variance given only the nearest
+ * BOUND_NEIGHBOURS points (conditioning on fewer observations never lowers a GP variance) with the exact
+ * mean (O(n·d)), EI being increasing in σ; p is bounded by its value at the extreme latent variances.
+ */
+export function acquisitionOf(sur: Surrogate): Acquisition {
+  const gp = sur.gp;
+  const d = gp.d;
+  const sc = predictScratch(gp);
+  const p = makePrediction(d);
+  const cl = sur.classifier;
+  const csc = cl ? predictScratch(cl) : null;
+  const cp = makePrediction(d);
+  const ei = { value: 0, dMean: 0, dVar: 0 };
+  const pr = { value: 0, dMean: 0, dVar: 0 };
+  const m = BOUND_NEIGHBOURS;
+  const nbIdx = new Int32Array(m);
+  const nbR2 = new Float64Array(m);
+  const Ks = new Float64Array(m * m);
+  const ks = new Float64Array(m);
+  const acq: Acquisition = {
+    d,
+    value(x) {
+      predict(gp, x, p, sc, false);
+      logEiWithGrad(p.mean, p.variance, sur.best, ei);
+      let v = ei.value;
+      if (cl && csc) {
+        predict(cl, x, cp, csc, false);
+        logProbitWithGrad(cp.mean, cp.variance, pr);
+        v += pr.value;
+      }
+      return v;
+    },
+    valueGrad(x, g) {
+      predict(gp, x, p, sc, true);
+      logEiWithGrad(p.mean, p.variance, sur.best, ei);
+      let v = ei.value;
+      for (let k = 0; k < d; k++) g[k] = ei.dMean * p.dMean[k] + ei.dVar * p.dVar[k];
+      if (cl && csc) {
+        predict(cl, x, cp, csc, true);
+        logProbitWithGrad(cp.mean, cp.variance, pr);
+        v += pr.value;
+        for (let k = 0; k < d; k++) g[k] += pr.dMean * cp.dMean[k] + pr.dVar * cp.dVar[k];
+      }
+      if (!Number.isFinite(v)) g.fill(0);
+      return v;
+    },
+  };
+  if (gp.chol.n < BOUND_MIN_ROWS) return acq;
+  return {
+    ...acq,
+    bound(x) {
+      const nAll = gp.chol.n;
+      // One pass: exact mean over training rows, and the m nearest rows (training or fantasy) by ARD distance.
+      let filled = 0;
+      let worst = 0; // position of the largest r² among the kept neighbours
+      let mean = 0;
+      for (let j = 0; j < nAll; j++) {
+        let r2 = 0;
+        for (let k = 0; k < d; k++) {
+          const t = gp.X[j * d + k] - x[k];
+          r2 += t * t * gp.w[k];
+        }
+        if (j < gp.n) mean += gp.alpha[j] * matern52(Math.sqrt(r2));
+        if (filled < m) {
+          nbIdx[filled] = j;
+          nbR2[filled] = r2;
+          if (filled === 0 || r2 > nbR2[worst]) worst = filled;
+          filled++;
+        } else if (r2 < nbR2[worst]) {
+          nbIdx[worst] = j;
+          nbR2[worst] = r2;
+          for (let t = 0; t < m; t++) if (nbR2[t] > nbR2[worst]) worst = t;
+        }
+      }
+      mean = gp.yMean + gp.outputScale * mean;
+      const variance = localVariance(gp, x, nbIdx, filled, Ks, ks);
+      logEiWithGrad(mean, variance, sur.best, ei);
+      let v = ei.value;
+      if (cl) {
+        const mc = posteriorMean(cl, x);
+        logProbitWithGrad(mc, 0, pr);
+        const a = pr.value;
+        logProbitWithGrad(mc, CLASS_VAR, pr);
+        v += Math.max(a, pr.value);
+      }
+      return v;
+    },
+  };
+}
+
+/**
+ * Posterior variance at x given only the rows idx[0..m) of the factor's points (noise as in the model, the
+ * learned noise for fantasies): an upper bound on the full posterior variance. Small dense Cholesky in place.
+ */
+function localVariance(gp: GpModel, x: ArrayLike<number>, idx: Int32Array, m: number, K: Float64Array, k: Float64Array): number {
+  const d = gp.d;
+  const s2 = gp.outputScale;
+  for (let a = 0; a < m; a++) {
+    const ia = idx[a];
+    let r2 = 0;
+    for (let t = 0; t < d; t++) {
+      const u = gp.X[ia * d + t] - x[t];
+      r2 += u * u * gp.w[t];
+    }
+    k[a] = s2 * matern52(Math.sqrt(r2));
+    K[a * m + a] = s2 + (ia < gp.n ? gp.noise[ia] : Math.max(gp.noiseVar, 1e-10));
+    for (let b = 0; b < a; b++) {
+      const ib = idx[b];
+      let q2 = 0;
+      for (let t = 0; t < d; t++) {
+        const u = gp.X[ia * d + t] - gp.X[ib * d + t];
+        q2 += u * u * gp.w[t];
+      }
+      K[a * m + b] = s2 * matern52(Math.sqrt(q2));
+    }
+  }
+  // In-place Cholesky of the m×m block and forward solve of k; a failed pivot gives the trivial bound s².
+  let quad = 0;
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let v = K[i * m + j];
+      for (let t = 0; t < j; t++) v -= K[i * m + t] * K[j * m + t];
+      if (i === j) {
+        if (!(v > 0)) return s2;
+        K[i * m + i] = Math.sqrt(v);
+      } else K[i * m + j] = v / K[j * m + j];
+    }
+    let w = k[i];
+    for (let t = 0; t < i; t++) w -= K[i * m + t] * k[t];
+    w /= K[i * m + i];
+    k[i] = w;
+    quad += w * w;
+  }
+  const v = s2 - quad;
+  return v > 0 ? v : 0;
+}
+
+/** Probability that an evaluation at x succeeds, per the classifier (1 without failures). */
+export function feasibility(sur: Surrogate, x: ArrayLike<number>): number {
+  const cl = sur.classifier;
+  if (!cl) return 1;
+  const p = predict(cl, x, makePrediction(cl.d), predictScratch(cl), false);
+  const out = { value: 0, dMean: 0, dVar: 0 };
+  logProbitWithGrad(p.mean, p.variance, out);
+  return Math.exp(out.value);
+}
+
+/** Number of initial-design proposals already made (history + pending). */
+function initialCount(history: readonly Proposal[], pending: readonly Proposal[]): number {
+  let c = 0;
+  for (const p of history) if (p.phase === 'initial') c++;
+  for (const p of pending) if (p.phase === 'initial') c++;
+  return c;
+}
+
+/** Propose up to q points: design points while the design is incomplete, then EI points (Kriging believer). */
+export function boPropose(history: readonly Observation[], pending: readonly Proposal[], q: number, s: BoOptimizerSettings, seed: number): Proposal[] {
+  checkPoints(history, s.dim, 'history');
+  checkPoints(pending, s.dim, 'pending');
+  let want = Math.min(q, remainingBudget(history, pending, s.budget));
+  if (want <= 0) return [];
+  const out: Proposal[] = [];
+  const n0 = initialDesignSize(s);
+  let nInit = initialCount(history, pending);
+  const engine = sobolEngine(s.dim, createRng(deriveSeed(seed, 1)));
+  while (want > 0 && nInit < n0) {
+    out.push({ u: designPoint(s, seed, nInit, engine), phase: 'initial', meta: { role: 'design', index: nInit } });
+    nInit++;
+    want--;
+  }
+  if (want <= 0) return out;
+  const allPending = [...pending, ...out];
+  const sur = fitSurrogate(history, s, seed, allPending.length + want);
+  if (!sur) {
+    // Too few successful evaluations for a GP (e.g. the design failed): keep extending the design.
+    while (want-- > 0) {
+      out.push({ u: designPoint(s, seed, nInit, engine), phase: 'initial', meta: { role: 'design', index: nInit } });
+      nInit++;
+    }
+    return out;
+  }
+  const gp = sur.gp;
+  const sc = predictScratch(gp);
+  for (const p of allPending) addFantasy(gp, p.u, sc);
+  const acq = acquisitionOf(sur);
+  const centers = bestPoints(sur, 5);
+  for (let j = 0; j < want; j++) {
+    const rng = createRng(deriveSeed(seed, 3, history.length, allPending.length + j));
+    const r = maximizeAcquisition(acq, rng, {
+      rawSamples: s.bo.acquisition.rawSamples,
+      centers,
+      perCenter: s.bo.acquisition.localSamplesPerDim * s.dim,
+      // Each refinement step costs two O(n²) triangular solves; beyond 1000 points two starts suffice.
+      restarts: gp.n >= 1000 ? Math.min(2, s.bo.acquisition.restarts) : s.bo.acquisition.restarts,
+      maxIter: s.bo.acquisition.maxIter,
+    });
+    const u = Array.from(r.x, (v) => (v < 0 ? 0 : v > 1 ? 1 : v));
+    out.push({ u, phase: 'bo' });
+    addFantasy(gp, u, sc);
+  }
+  return out;
+}
+
+/** The k evaluated points with the lowest (merged) values, as centres for local candidates. */
+function bestPoints(sur: Surrogate, k: number): Float64Array[] {
+  const { data } = sur;
+  const order = Array.from({ length: data.n }, (_, i) => i).sort((a, b) => data.y[a] - data.y[b] || a - b);
+  const out = [data.X.slice(sur.bestIndex * data.d, sur.bestIndex * data.d + data.d)];
+  for (const i of order) {
+    if (out.length >= k) break;
+    if (i !== sur.bestIndex) out.push(data.X.slice(i * data.d, i * data.d + data.d));
+  }
+  return out;
+}
+
+/** Where the BO run stands: design progress, the best observation and how long it has lasted. */
+export interface BoStatus {
+  readonly designDone: boolean;
+  readonly bestIndex: number; // index in history of the observation that set the current best, −1 if none
+  readonly best: number; // its y, +∞ if none
+  readonly sinceImprovement: number; // BO-phase observations after it
+}
+
+export function boStatus(history: readonly Observation[], s: BoOptimizerSettings): BoStatus {
+  const n0 = initialDesignSize(s);
+  let nInit = 0;
+  let best = Infinity;
+  let bestIndex = -1;
+  let since = 0;
+  history.forEach((o, i) => {
+    if (o.phase === 'initial') nInit++;
+    if (o.y !== null && Number.isFinite(o.y) && (bestIndex < 0 || o.y < best - s.bo.plateauRelTol * Math.abs(best))) {
+      best = o.y;
+      bestIndex = i;
+      since = 0;
+    } else if (o.phase === 'bo') since++;
+  });
+  return { designDone: nInit >= n0, bestIndex, best, sinceImprovement: since };
+}
+
+/** Budget spent, or a plateau of `plateau` BO iterations without improvement. */
+export function boStop(history: readonly Observation[], s: BoOptimizerSettings): StopReason | null {
+  if (history.length >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
+  const st = boStatus(history, s);
+  if (st.designDone && st.sinceImprovement >= s.bo.plateau) {
+    return { kind: 'plateau', detail: `best ${st.best.toPrecision(4)} (evaluation ${st.bestIndex}) not improved for ${st.sinceImprovement} BO iterations` };
+  }
+  return null;
+}
+
+export const boStrategy: Strategy<BoOptimizerSettings> = {
+  name: 'bo',
+  propose: boPropose,
+  stop: boStop,
+};
+
+/**
+ * The point BO hands over (and reports as its answer): the evaluated point with the lowest posterior mean
+ * ('mean' incumbent) or the lowest observation ('observed'). Null when nothing succeeded.
+ */
+export function boIncumbent(history: readonly Observation[], s: BoOptimizerSettings, seed: number): { u: number[]; y: number } | null {
+  const feasible = history.filter((o) => o.y !== null);
+  if (feasible.length === 0) return null;
+  const sur = fitSurrogate(history, s, seed);
+  if (!sur) {
+    const b = feasible.reduce((a, o) => ((o.y as number) < (a.y as number) ? o : a));
+    return { u: Array.from(b.u), y: b.y as number };
+  }
+  const d = s.dim;
+  const u = Array.from(sur.data.X.subarray(sur.bestIndex * d, sur.bestIndex * d + d));
+  return { u, y: untransformY(s, sur.data.y[sur.bestIndex]) };
+}

@@ -1,0 +1,125 @@
+/**
+ * Maximise an acquisition function over the unit cube [0,1]^d: screen many candidates (scrambled Sobol points
+ * plus Gaussian perturbations of promising points), then refine the best few by projected L-BFGS with the
+ * analytic gradient (BoTorch's raw_samples + num_restarts scheme). Knows nothing about GPs: only "a function
+ * on [0,1]^d with a gradient". Deterministic given the rng.
+ */
+import { normal, nextUint32, type Rng } from '../rng.ts';
+import { sobolEngine, sobolPoint } from './design.ts';
+import { minimizeBox } from './minimize.ts';
+
+export interface Acquisition {
+  readonly d: number;
+  /** Value at x (higher is better; −∞ allowed). */
+  value(x: Float64Array): number;
+  /** Value at x and its gradient into g. */
+  valueGrad(x: Float64Array, g: Float64Array): number;
+  /** Optional cheap upper bound on value(x): candidates are then screened by it and evaluated exactly only while they can still beat the best found. */
+  bound?(x: Float64Array): number;
+}
+
+export interface MaximizeOptions {
+  readonly rawSamples: number;
+  /** Centres of local candidate clouds (e.g. the best observed points) and how many candidates around each. */
+  readonly centers?: readonly ArrayLike<number>[];
+  readonly perCenter?: number;
+  readonly centerSd?: number; // default 0.05
+  readonly restarts: number;
+  readonly maxIter: number;
+}
+
+export interface MaximizeResult {
+  readonly x: Float64Array;
+  readonly value: number;
+  readonly evaluations: number;
+}
+
+/** The best point found; ties and −∞ everywhere resolve to the first candidate (deterministic). */
+export function maximizeAcquisition(acq: Acquisition, rng: Rng, o: MaximizeOptions): MaximizeResult {
+  const d = acq.d;
+  const perCenter = o.perCenter ?? 0;
+  const centers = o.centers ?? [];
+  const nCand = o.rawSamples + centers.length * perCenter;
+  const cand = new Float64Array(nCand * d);
+  const eng = sobolEngine(d, rng);
+  // A random starting index decorrelates successive calls that share a scrambling by chance.
+  const offset = nextUint32(rng) & 0xffff;
+  for (let i = 0; i < o.rawSamples; i++) sobolPoint(eng, offset + i, cand, i * d);
+  const sd = o.centerSd ?? 0.05;
+  let row = o.rawSamples;
+  for (const c of centers) {
+    for (let j = 0; j < perCenter; j++, row++) {
+      for (let k = 0; k < d; k++) {
+        const v = c[k] + sd * normal(rng);
+        cand[row * d + k] = v < 0 ? 0 : v > 1 ? 1 : v;
+      }
+    }
+  }
+  // Exact values of the candidates. With a bound, candidates are visited in decreasing bound order and the
+  // visit stops once the next bound is below the restarts-th best exact value: the same top candidates as
+  // evaluating all of them, at a fraction of the cost when exact values are expensive.
+  const vals = new Float64Array(nCand).fill(-Infinity);
+  const x = new Float64Array(d);
+  let evals = 0;
+  const exactAt = (i: number): void => {
+    for (let k = 0; k < d; k++) x[k] = cand[i * d + k];
+    const v = acq.value(x);
+    vals[i] = Number.isNaN(v) ? -Infinity : v;
+    evals++;
+  };
+  if (acq.bound) {
+    const ub = new Float64Array(nCand);
+    for (let i = 0; i < nCand; i++) {
+      for (let k = 0; k < d; k++) x[k] = cand[i * d + k];
+      const b = acq.bound(x);
+      ub[i] = Number.isNaN(b) ? Infinity : b;
+    }
+    const byBound = Array.from({ length: nCand }, (_, i) => i).sort((a, b) => ub[b] - ub[a] || a - b);
+    const top: number[] = []; // best exact values so far, descending, at most `restarts`
+    for (const i of byBound) {
+      if (top.length >= o.restarts && ub[i] < top[top.length - 1]) break;
+      exactAt(i);
+      const v = vals[i];
+      if (top.length < o.restarts || v > top[top.length - 1]) {
+        top.push(v);
+        top.sort((a, b) => b - a);
+        if (top.length > o.restarts) top.pop();
+      }
+    }
+  } else for (let i = 0; i < nCand; i++) exactAt(i);
+  const order = Array.from({ length: nCand }, (_, i) => i).sort((a, b) => vals[b] - vals[a] || a - b);
+  // Starts: the best candidates, skipping near-duplicates so the restarts explore different peaks.
+  const starts: number[] = [];
+  for (const i of order) {
+    if (starts.length >= o.restarts) break;
+    let dup = false;
+    for (const j of starts) {
+      let dist = 0;
+      for (let k = 0; k < d; k++) dist = Math.max(dist, Math.abs(cand[i * d + k] - cand[j * d + k]));
+      if (dist < 1e-3) {
+        dup = true;
+        break;
+      }
+    }
+    if (!dup) starts.push(i);
+  }
+  let best: Float64Array = cand.slice(order[0] * d, order[0] * d + d);
+  let bestV = vals[order[0]];
+  const lo = new Float64Array(d);
+  const hi = new Float64Array(d).fill(1);
+  const neg = (z: Float64Array, g: Float64Array): number => {
+    evals++;
+    const v = acq.valueGrad(z, g);
+    for (let k = 0; k < d; k++) g[k] = -g[k];
+    return -v;
+  };
+  for (const i of starts) {
+    if (!(vals[i] > -Infinity)) continue;
+    const r = minimizeBox(neg, cand.subarray(i * d, i * d + d), lo, hi, { maxIter: o.maxIter, gtol: 1e-7, ftol: 1e-9, initialStep: 0.02 });
+    if (-r.f > bestV) {
+      bestV = -r.f;
+      best = r.x;
+    }
+  }
+  return { x: best, value: bestV, evaluations: evals };
+}

@@ -1,0 +1,202 @@
+/**
+ * The optimizer's ask/tell vocabulary and settings. A strategy is a pure function of the evaluated points so far
+ * (in proposal order), the proposals still running, the settings and a seed: the campaign runner asks it for q
+ * proposals, runs MD on them, and tells it results by appending observations to the history. Nothing is kept
+ * between calls, so a campaign resumed from its stored points gets exactly the proposal it would have got.
+ *
+ * Points live in the unit cube [0,1]^d of the parameter space (params/space.ts maps them to forcefields).
+ */
+import { z } from 'zod';
+
+export const PHASES = ['initial', 'bo', 'cg', 'replica', 'baseline'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** A point of [0,1]^d; stored and sent as a plain number array (exact through JSON). */
+export type UnitPoint = readonly number[] | Float64Array;
+
+/** Meta tags let a replayable strategy (CG, CMA-ES) recognise its own proposals: e.g. {role: 'fd', it: 3, k: 2, side: -1}. */
+export type ProposalMeta = Readonly<Record<string, string | number>>;
+
+export interface Proposal {
+  readonly u: UnitPoint; // [d] in [0,1]^d
+  readonly phase: Phase;
+  readonly meta?: ProposalMeta;
+}
+
+export interface Observation extends Proposal {
+  /** The objective (R_χ as a fraction), or null for a failed evaluation (an MD blow-up). */
+  readonly y: number | null;
+  /** Known variance of y when the evaluator measured it (e.g. from replicas), in y's units squared. */
+  readonly yVar?: number;
+}
+
+export const ProposalSchema = z.object({
+  u: z.array(z.number().min(0).max(1)),
+  phase: z.enum(PHASES),
+  meta: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+export const ObservationSchema = ProposalSchema.extend({
+  y: z.number().nullable(),
+  yVar: z.number().nonnegative().optional(),
+});
+
+export type StopReason = {
+  readonly kind: 'budget' | 'plateau' | 'converged' | 'failed';
+  readonly detail: string;
+};
+
+/** Same (history, pending, q, settings, seed) ⇒ same proposals. Fewer than q (even none) means "wait for results". */
+export interface Strategy<S> {
+  readonly name: OptimizerSettings['strategy'];
+  propose(history: readonly Observation[], pending: readonly Proposal[], q: number, settings: S, seed: number): Proposal[];
+  stop(history: readonly Observation[], settings: S): StopReason | null;
+}
+
+/** The GP surrogate. */
+export const GpSettingsSchema = z.object({
+  /**
+   * 'log' models log y: R_χ is positive, its noise is roughly relative (~2 %, paper Sec. 2.4), and bad forcefields
+   * reach R_χ ≫ 1 — on a log scale the noise is homoscedastic and the bad region does not dominate the fit.
+   * Needs y > 0. 'none' models y itself (the paper).
+   */
+  outputTransform: z.enum(['log', 'none']).default('log'),
+  /**
+   * 'auto': points with a known yVar use it; for the others the noise variance is fixed to the pooled variance
+   * of replicas (repeated evaluations of one point) once those give ≥ 3 degrees of freedom, and learned
+   * otherwise. 'learned' always learns it; 'replicas' requires replicas and fails without them.
+   */
+  noise: z.enum(['auto', 'learned', 'replicas']).default('auto'),
+  /** Floor of the noise standard deviation, relative to y (in log units for 'log'): 1e-3 = 0.1 %, half the smallest seed-to-seed spread measured for R_χ. */
+  noiseFloorRel: z.number().positive().default(1e-3),
+  /** Starts of the likelihood maximisation (at most 2 when the fit uses more than 150 points). */
+  restarts: z.number().int().min(1).default(3),
+  /** Hyper-parameters are fitted on at most this many points (the best quarter plus an even spread of the rest); O(m³) per likelihood evaluation. */
+  fitSubset: z.number().int().min(20).default(200),
+  /** Hyper-parameters are refitted at every new point up to this many points… */
+  refitAlways: z.number().int().min(2).default(60),
+  /** …and beyond it only when the data grew by this fraction since the last refit (the model itself is rebuilt every time). */
+  refitGrowth: z.number().min(0).default(0.1),
+});
+export type GpSettings = z.infer<typeof GpSettingsSchema>;
+
+export const AcquisitionSettingsSchema = z.object({
+  /** Scrambled-Sobol candidates screened per proposal (beyond 300 points through a cheap exact upper bound, see bo.ts). */
+  rawSamples: z.number().int().min(1).default(512),
+  /** Gaussian perturbations (sd 0.05) around each of the 5 best points, per dimension. */
+  localSamplesPerDim: z.number().int().min(0).default(16),
+  /** Best candidates refined by projected L-BFGS on log-EI (at most 2 beyond 1000 points, where each step costs two O(n²) solves). */
+  restarts: z.number().int().min(1).default(4),
+  maxIter: z.number().int().min(1).default(40),
+  /**
+   * The incumbent R_χ(Ξ̂) of Eq. 5. 'mean': the lowest posterior mean over evaluated points — robust under noise,
+   * where the lowest observation is biased low by its own noise and makes EI too timid. 'observed': the
+   * lowest observed value, literally as in the paper.
+   */
+  incumbent: z.enum(['mean', 'observed']).default('mean'),
+});
+export type AcquisitionSettings = z.infer<typeof AcquisitionSettingsSchema>;
+
+export const InitialDesignSchema = z.object({
+  /** Points in the initial design; null = from the budget: clamp(10 % of budget, 2d + 2, 10d). */
+  size: z.number().int().min(1).nullable().default(null),
+  design: z.enum(['sobol', 'lhs']).default('sobol'),
+  /** Points evaluated first (e.g. a known forcefield such as BKS, via toUnit), before the space-filling design. */
+  include: z.array(z.array(z.number().min(0).max(1))).default([]),
+});
+
+export const CgSettingsSchema = z.object({
+  /** Run the CG refinement after BO (strategy 'bo' only). */
+  enabled: z.boolean().default(true),
+  /** Extra evaluations of the start point: they measure the noise that sizes FD steps and tolerances. */
+  replicas: z.number().int().min(0).default(3),
+  /** Relative noise assumed when replicas give no estimate (paper: ~2 %). */
+  noiseRel: z.number().positive().default(0.02),
+  fd: z.enum(['central', 'forward']).default('central'),
+  /** First finite-difference step, unit-cube units; adapted per coordinate against the noise afterwards. */
+  fdStep: z.number().positive().max(0.25).default(0.02),
+  fdStepMin: z.number().positive().default(1e-3),
+  fdStepMax: z.number().positive().max(0.25).default(0.1),
+  /** A difference smaller than this many noise sds is noise: the step of that coordinate doubles. */
+  fdSignal: z.number().positive().default(3),
+  /** First trial step of the line search, unit-cube length. */
+  initialStep: z.number().positive().default(0.05),
+  /** Trial points per direction (paper: 3). */
+  maxLineSteps: z.number().int().min(1).default(3),
+  /** Consecutive calm iterations that end the refinement (paper: 10). */
+  patience: z.number().int().min(1).default(10),
+  /** Calm: the accepted point moved less than this (unit-cube max-norm)… */
+  positionTol: z.number().positive().default(0.01),
+  /** …R_χ changed less than this (null: 2√2 noise sds)… */
+  valueTol: z.number().positive().nullable().default(null),
+  /** …and the squared gradient (y units per unit-cube length, squared) is below this (null: 4× its pure-noise expectation). */
+  gradTol: z.number().positive().nullable().default(null),
+  maxIterations: z.number().int().min(1).default(100),
+});
+export type CgSettings = z.infer<typeof CgSettingsSchema>;
+
+export const BoSettingsSchema = z.object({
+  initial: InitialDesignSchema.prefault({}),
+  /** Stop (or hand over to CG) when the best value has not improved for this many BO iterations (paper: 100). */
+  plateau: z.number().int().min(1).default(100),
+  /** An observation improves on the best only if it is lower by more than this fraction of |best|. */
+  plateauRelTol: z.number().min(0).default(0.005),
+  gp: GpSettingsSchema.prefault({}),
+  acquisition: AcquisitionSettingsSchema.prefault({}),
+});
+export type BoSettings = z.infer<typeof BoSettingsSchema>;
+
+export const CmaesSettingsSchema = z.object({
+  /** Initial step size, unit-cube units (Hansen: about a third of the range). */
+  sigma0: z.number().positive().default(0.3),
+  /** Population λ; null = 4 + ⌊3 ln d⌋. */
+  popsize: z.number().int().min(2).nullable().default(null),
+  /** Initial mean; null = the centre of the box. */
+  start: z.array(z.number().min(0).max(1)).nullable().default(null),
+});
+
+const common = {
+  /** Free parameters (the unit cube's dimension), from the parameter space. */
+  dim: z.number().int().min(1),
+  /** Evaluations in all, failed ones included. */
+  budget: z.number().int().min(1),
+};
+
+export const OptimizerSettingsSchema = z.discriminatedUnion('strategy', [
+  z.object({ strategy: z.literal('bo'), ...common, bo: BoSettingsSchema.prefault({}), cg: CgSettingsSchema.prefault({}) }),
+  z.object({ strategy: z.literal('cg'), ...common, start: z.array(z.number().min(0).max(1)), cg: CgSettingsSchema.prefault({}) }),
+  z.object({ strategy: z.literal('random'), ...common }),
+  z.object({ strategy: z.literal('cmaes'), ...common, cmaes: CmaesSettingsSchema.prefault({}) }),
+]);
+export type OptimizerSettings = z.infer<typeof OptimizerSettingsSchema>;
+export type OptimizerSettingsInput = z.input<typeof OptimizerSettingsSchema>;
+export type BoOptimizerSettings = Extract<OptimizerSettings, { strategy: 'bo' }>;
+export type CgOptimizerSettings = Extract<OptimizerSettings, { strategy: 'cg' }>;
+export type RandomOptimizerSettings = Extract<OptimizerSettings, { strategy: 'random' }>;
+export type CmaesOptimizerSettings = Extract<OptimizerSettings, { strategy: 'cmaes' }>;
+
+/** Parse settings (filling defaults); throws an error naming each bad field. */
+export function parseOptimizerSettings(raw: unknown): OptimizerSettings {
+  const r = OptimizerSettingsSchema.safeParse(raw);
+  if (!r.success) throw new Error(`invalid optimizer settings: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const s = r.data;
+  if (s.strategy === 'cg' && s.start.length !== s.dim) throw new Error(`invalid optimizer settings: start has ${s.start.length} coordinates, dim is ${s.dim}`);
+  if (s.strategy === 'cmaes' && s.cmaes.start && s.cmaes.start.length !== s.dim) throw new Error(`invalid optimizer settings: cmaes.start has ${s.cmaes.start.length} coordinates, dim is ${s.dim}`);
+  if (s.strategy === 'bo') for (const p of s.bo.initial.include) if (p.length !== s.dim) throw new Error(`invalid optimizer settings: an initial.include point has ${p.length} coordinates, dim is ${s.dim}`);
+  return s;
+}
+
+/** Checks every point of a history/pending list has d coordinates in [0,1]; throws naming the first bad one. */
+export function checkPoints(list: readonly Proposal[], d: number, what: string): void {
+  list.forEach((p, i) => {
+    if (p.u.length !== d) throw new Error(`${what}[${i}] has ${p.u.length} coordinates, the space has ${d}`);
+    for (let k = 0; k < d; k++) {
+      const v = p.u[k];
+      if (!(v >= 0 && v <= 1)) throw new Error(`${what}[${i}].u[${k}] = ${v} is outside [0, 1]`);
+    }
+  });
+}
+
+/** Remaining evaluations: the budget minus everything evaluated or running. */
+export function remainingBudget(history: readonly Observation[], pending: readonly Proposal[], budget: number): number {
+  return Math.max(0, budget - history.length - pending.length);
+}

@@ -1,0 +1,197 @@
+/**
+ * MD speed benchmark (`npm run bench:md [-- --atoms 24000] [--steps N] [--kernel exact|table] [--repeats R]
+ * [--no-lammps]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
+ * for 24000 atoms) run NVT at 3600 K, 1 fs, 2 Å skin, neighbour check every step — the setup of LAMMPS's own
+ * timing (lammps-inputs/in.bench, style hyb). When `lmp` is on the PATH the same system (same positions and
+ * velocities) also runs in LAMMPS on one rank with the exact hybrid/overlay form, interleaved with ours
+ * (this machine's timings drift by up to ±40 % between runs, so only a ratio taken in one run means much);
+ * medians of the repeats. Prints one JSON line; asserts nothing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { readLammpsData, writeLammpsData } from '../../src-worker/io/lammps-data.ts';
+import { frameToSystem, systemToFrame } from '../../src-worker/io/configuration.ts';
+import { SILICA } from '../../src-worker/species.ts';
+import { builtinForceField } from '../../src-worker/params/sets.ts';
+import { createRng } from '../../src-worker/rng.ts';
+import { maxwellBoltzmann } from '../../src-worker/md/velocities.ts';
+import { createSystem, type System } from '../../src-worker/md/system.ts';
+import { createMdState, defaultLimits, runSegment } from '../../src-worker/md/run.ts';
+import { createNoseHooverChain } from '../../src-worker/md/thermostat.ts';
+import { DEFAULT_KERNEL, KERNEL_NAMES, preparePotential, type KernelName } from '../../src-worker/md/engine.ts';
+import { neighborsPerAtom } from '../../src-worker/md/neighbor.ts';
+import { silentContext } from '../../src-worker/md/protocol.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = resolve(here, '../fixtures/lammps');
+
+const { values } = parseArgs({
+  options: {
+    atoms: { type: 'string', default: '3000' },
+    steps: { type: 'string' },
+    kernel: { type: 'string', default: DEFAULT_KERNEL },
+    repeats: { type: 'string', default: '3' },
+    'no-lammps': { type: 'boolean', default: false },
+  },
+});
+const atoms = Number(values.atoms);
+const rep = Math.round(Math.cbrt(atoms / 3000));
+if (!(rep >= 1 && rep * rep * rep * 3000 === atoms)) throw new Error(`--atoms must be 3000·k³ (3000, 24000, 81000, …), got ${values.atoms}`);
+const steps = Number(values.steps ?? (atoms <= 3000 ? 1000 : 250));
+const repeats = Number(values.repeats);
+const kernel = values.kernel as KernelName;
+if (!KERNEL_NAMES.includes(kernel)) throw new Error(`--kernel must be one of ${KERNEL_NAMES.join(', ')}`);
+
+// --- the system: BKS liquid, Maxwell–Boltzmann velocities at 3600 K (the fixture has none), replicated
+const data = readLammpsData(readFileSync(join(fixtures, 'configs/BKS_liquid.data'), 'utf8'), 'BKS_liquid.data', { species: SILICA });
+const ff = builtinForceField('BKS');
+const base = frameToSystem(data.frame, SILICA, ff);
+maxwellBoltzmann(base, 3600, createRng(1));
+
+function replicate(s: System, k: number): System {
+  const n = s.n * k * k * k;
+  const type = new Int32Array(n);
+  const pos = new Float64Array(3 * n);
+  const vel = new Float64Array(3 * n);
+  let a = 0;
+  // Same order as LAMMPS `replicate`: image by image, atoms in order within each.
+  for (let iz = 0; iz < k; iz++)
+    for (let iy = 0; iy < k; iy++)
+      for (let ix = 0; ix < k; ix++)
+        for (let i = 0; i < s.n; i++, a++) {
+          type[a] = s.type[i];
+          pos[3 * a] = s.pos[3 * i] + ix * s.box.lx;
+          pos[3 * a + 1] = s.pos[3 * i + 1] + iy * s.box.ly;
+          pos[3 * a + 2] = s.pos[3 * i + 2] + iz * s.box.lz;
+          vel.set(s.vel.subarray(3 * i, 3 * i + 3), 3 * a);
+        }
+  const r = createSystem(s.species, type, pos, { lx: k * s.box.lx, ly: k * s.box.ly, lz: k * s.box.lz });
+  r.vel.set(vel);
+  return r;
+}
+
+interface Ours {
+  seconds: number;
+  pairsPerStep: number;
+  neighborsPerAtom: number;
+  builds: number;
+}
+
+function runOurs(): Ours {
+  const sys = replicate(base, rep);
+  const prepared = preparePotential(SILICA, ff, kernel);
+  const md = createMdState(sys, prepared.pot, prepared.table, 2.0);
+  const chain = createNoseHooverChain(md.dof, 3600, 0.1);
+  const ctx = silentContext(() => performance.now());
+  const limits = defaultLimits(3600);
+  // Warm-up: lets V8 optimise the loops before the clock starts (LAMMPS's setup is not timed either).
+  let f = runSegment(md, { kind: 'nvt', chain }, 0.001, 20, { phase: 'production', limits, ctx });
+  if (f) throw new Error(`benchmark run failed: ${JSON.stringify(f)}`);
+  let pairs = 0;
+  const builds0 = md.nl.builds;
+  const t0 = performance.now();
+  f = runSegment(md, { kind: 'nvt', chain }, 0.001, steps, {
+    phase: 'production',
+    limits,
+    ctx,
+    onStep: () => {
+      pairs += md.nl.pairsInCutoff;
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (f) throw new Error(`benchmark run failed: ${JSON.stringify(f)}`);
+  return { seconds, pairsPerStep: pairs / steps, neighborsPerAtom: neighborsPerAtom(md.nl), builds: md.nl.builds - builds0 };
+}
+
+// --- LAMMPS, if present: same data (positions and velocities), exact hybrid/overlay form (in.bench, hyb)
+const haveLmp = !values['no-lammps'] && spawnSync('lmp', ['-h'], { stdio: 'ignore' }).status === 0;
+let lmpDir: string | null = null;
+if (haveLmp) {
+  lmpDir = mkdtempSync(join(tmpdir(), 'glassfit-bench-'));
+  mkdirSync(join(lmpDir, 'potentials'));
+  copyFileSync(join(fixtures, 'lammps-inputs/potentials/BKS.lmp'), join(lmpDir, 'potentials/BKS.lmp'));
+  writeFileSync(
+    join(lmpDir, 'bench.data'),
+    writeLammpsData(systemToFrame(base), { title: 'glassfit bench: BKS liquid + MB velocities 3600 K', species: SILICA, charges: ff.charge }),
+  );
+  writeFileSync(
+    join(lmpDir, 'in.bench'),
+    [
+      '# glassfit benchmark twin of lammps-inputs/in.bench (style hyb)',
+      'units metal',
+      'atom_style charge',
+      'boundary p p p',
+      'read_data bench.data',
+      `replicate ${rep} ${rep} ${rep}`,
+      'include potentials/BKS.lmp',
+      'neighbor 2.0 bin',
+      'neigh_modify delay 0 every 1 check yes',
+      'fix nvt all nvt temp 3600.0 3600.0 0.1',
+      'timestep 0.001',
+      `thermo ${steps}`,
+      `run ${steps}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+interface Lammps {
+  seconds: number;
+  pairSeconds: number;
+  neighborsPerAtom: number;
+}
+
+function runLammps(): Lammps {
+  const dir = lmpDir as string;
+  const log = execFileSync('lmp', ['-in', 'in.bench', '-log', 'none', '-nocite'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const loop = /Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms/.exec(log);
+  if (!loop) throw new Error(`cannot find the loop time in LAMMPS's output:\n${log.slice(-2000)}`);
+  const pair = /^Pair\s*\|\s*[\d.eE+-]+\s*\|\s*([\d.eE+-]+)/m.exec(log);
+  const neigh = /Ave neighs\/atom = ([\d.eE+-]+)/.exec(log);
+  return { seconds: Number(loop[1]), pairSeconds: pair ? Number(pair[1]) : NaN, neighborsPerAtom: neigh ? Number(neigh[1]) : NaN };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : 0.5 * (s[m - 1] + s[m]);
+};
+
+const ours: Ours[] = [];
+const lammps: Lammps[] = [];
+for (let r = 0; r < repeats; r++) {
+  ours.push(runOurs());
+  if (haveLmp) lammps.push(runLammps());
+}
+if (lmpDir) rmSync(lmpDir, { recursive: true, force: true });
+
+const n = atoms;
+const usOurs = (median(ours.map((o) => o.seconds)) * 1e6) / (steps * n);
+const result: Record<string, unknown> = {
+  atoms: n,
+  steps,
+  us_per_atom_step: Number(usOurs.toFixed(3)),
+  pairs_per_s: Math.round(median(ours.map((o) => o.pairsPerStep / (o.seconds / steps)))),
+  neighbors_per_atom: Number(median(ours.map((o) => o.neighborsPerAtom)).toFixed(2)),
+  kernel,
+  neighbor_builds: median(ours.map((o) => o.builds)),
+  repeats,
+  runs_us_per_atom_step: ours.map((o) => Number(((o.seconds * 1e6) / (steps * n)).toFixed(3))),
+};
+if (haveLmp) {
+  const usL = (median(lammps.map((l) => l.seconds)) * 1e6) / (steps * n);
+  Object.assign(result, {
+    lammps_us_per_atom_step: Number(usL.toFixed(3)),
+    ratio: Number((usOurs / usL).toFixed(3)),
+    lammps_pair_ms_per_step: Number(((median(lammps.map((l) => l.pairSeconds)) * 1000) / steps).toFixed(2)),
+    lammps_neighbors_per_atom: median(lammps.map((l) => l.neighborsPerAtom)),
+    lammps_runs_us_per_atom_step: lammps.map((l) => Number(((l.seconds * 1e6) / (steps * n)).toFixed(3))),
+    lammps_form: 'hybrid/overlay coul/dsf 0.25 8.0 buck 8.0 mie/cut 8.0 (exact)',
+  });
+} else result.lammps = values['no-lammps'] ? 'skipped (--no-lammps)' : 'lmp not on PATH';
+console.log(JSON.stringify(result));
