@@ -1,2 +1,53 @@
-import { parentPort } from 'node:worker_threads';
-parentPort?.on('message', (m) => parentPort?.postMessage(m));
+/**
+ * The worker thread's entry: receives WorkerRequests, runs them, posts WorkerMessages (protocol.ts). The only
+ * file in src-worker that imports node:worker_threads. Electron runs its bundled copy (out/main/worker.js);
+ * Node (CLI, tests) runs it through bin/worker-ts.mjs, which registers the TypeScript loader first.
+ *
+ * Work is synchronous, so the thread cannot hear a 'cancel' message while it runs: cancellation comes
+ * through the shared control word, which the engine polls (RunContext.isCancelled).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RunContext } from './md/protocol.ts';
+import { evaluate } from './evaluate/evaluate.ts';
+import { CONTROL_SLOTS, serializeError, type EvaluateRequest, type WorkerInit, type WorkerMessage, type WorkerRequest } from './protocol.ts';
+
+if (!parentPort) throw new Error('src-worker/entry.ts must run in a worker thread');
+const port = parentPort;
+const init = workerData as WorkerInit | undefined;
+if (!init || !(init.control instanceof SharedArrayBuffer)) throw new Error('worker started without its control word (workerData.control)');
+const control = new Int32Array(init.control);
+
+function post(m: WorkerMessage): void {
+  port.postMessage(m);
+}
+
+function contextFor(req: EvaluateRequest): RunContext {
+  return {
+    now: () => performance.now(),
+    reportIntervalMs: req.reportIntervalMs,
+    report: (progress) => post({ seq: req.seq, type: 'progress', progress }),
+    isCancelled: () => Atomics.load(control, CONTROL_SLOTS.CANCEL) === req.seq,
+  };
+}
+
+function handle(req: WorkerRequest): void {
+  switch (req.type) {
+    case 'evaluate':
+      post({ seq: req.seq, type: 'result', request: 'evaluate', result: evaluate(req.ff, req.spec, contextFor(req)) });
+      return;
+    default: {
+      const unknown: { type?: unknown } = req;
+      throw new Error(`unknown request type ${JSON.stringify(unknown.type)}`);
+    }
+  }
+}
+
+port.on('message', (raw: unknown) => {
+  const seq = typeof raw === 'object' && raw !== null && Number.isInteger((raw as { seq?: unknown }).seq) ? (raw as { seq: number }).seq : 0;
+  try {
+    if (seq === 0) throw new Error('request without an integer seq');
+    handle(raw as WorkerRequest);
+  } catch (e) {
+    post({ seq, type: 'error', error: serializeError(e) });
+  }
+});

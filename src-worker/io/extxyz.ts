@@ -149,7 +149,10 @@ export function readExtxyz(text: string, file: string): Frame[] {
     const ids = idc ? new Int32Array(n) : undefined;
     for (let a = 0; a < n; a++) {
       const lineNo = li + 3 + a;
-      if (li + 2 + a >= lines.length) throw new ParseError(file, lineNo, `file ends after ${a} of ${n} atom lines`);
+      const at = li + 2 + a;
+      // Only blank lines left (or none): the frame is truncated. (Checked only on a blank line: O(1) per atom.)
+      if (at >= lines.length || (lines[at].trim() === '' && lines.slice(at).every((l) => l.trim() === '')))
+        throw new ParseError(file, lineNo, `file ends after ${a} of ${n} atom lines`);
       const tok = lines[li + 2 + a].trim().split(/\s+/);
       if (tok.length !== width || tok[0] === '')
         throw new ParseError(file, lineNo, `expected ${width} columns (${cols.map((c) => c.name).join(', ')}), got ${tok[0] === '' ? 0 : tok.length}`);

@@ -1,67 +1,60 @@
 /**
- * The tabulated variant of buck-dsf.ts: per type pair, the whole pair energy and F/r (Coulomb with its
- * charges folded in + short range) sampled on a uniform grid in r² and interpolated linearly — no exp, no
- * sqrt, no division per pair, so the loop is bound by memory reads (LAMMPS `pair_style table linear` does
- * the same). The samples are the exact kernel's own values (`singleBuckDsf`, LAMMPS numerics), so the table
- * approximates LAMMPS, and pairs closer than `rMin` fall back to the exact expression.
+ * The tabulated variant of buck-dsf.ts, the kernel of production runs (see engine.ts for the measurements):
+ * per type pair, the whole pair energy (Coulomb with the charges folded in + short range) as a piecewise
+ * cubic in u = r² on a uniform grid — no exp, no sqrt, no division per pair, one 32-byte read.
  *
- * Accuracy (tests/md/buck-dsf-table.test.ts, 3000-atom BKS/CHIK/ML liquids, 65 536 intervals from 1.0 Å to
- * the cut-off): per-atom force errors below 2e-6 × the RMS force, potential energy within 1e-8 relative —
- * two orders of magnitude below the exact-erfc ↔ LAMMPS difference the fixtures README quotes.
+ * What is tabulated: the DSF Coulomb with the exact erfc (Cody), whose force is exactly −dE/dr, plus the
+ * short range. Each interval is the cubic Hermite interpolant matching E and dE/du = −(F/r)/2 at both ends,
+ * so the table's energy is C¹ and the force the kernel derives from it is exactly −dE/dr of the tabulated
+ * energy: the table conserves energy by construction. (LAMMPS's own pair loop uses a polynomial erfc whose
+ * force is not the derivative of its energy; interpolating that would leave a 5e-6 force error whatever the
+ * grid. The exact-erfc DSF differs from LAMMPS's by the polynomial's error: ~5e-7 × the RMS force, 5e-8 of
+ * the energy on the fixtures' liquids.)
+ *
+ * Grid: 8192 intervals from (0.8 Å)² to the cut-off² (786 KB for silica's three pairs). Where the table
+ * cannot follow the function — the steep r⁻²⁴ wall and exp(−r/ρ) at short range — each pair's table starts
+ * higher: at build time every interval is checked against the exact function where the interpolation error
+ * peaks (t = 1/2 for E, 1/2 ± 1/(2√3) for F), and the table begins above the last interval whose error exceeds 1e-7 relative (to |E| + k|qi·qj|/r, or |F| + k|qi·qj|/r²,
+ * so that zero crossings are judged on the terms that cancel there; + 1e-8 absolute) in E or F. Closer pairs
+ * take the exact expression (a rare branch: Si–O at 3600 K stays above ~1.3 Å). Measured against the exact
+ * kernel on the fixtures' liquids: max per-atom force error ≤ 2e-7 × RMS force vs the exact-erfc twin,
+ * ≤ 1e-6 × RMS vs LAMMPS (tests/md/liquid-forces.test.ts).
  * Requires equal short-range and Coulomb cut-offs (the paper's form); `prepare` says so otherwise.
  */
 import type { SpeciesTable } from '../species.ts';
 import type { ForceField } from './forcefield.ts';
-import type { Potential } from './potential.ts';
+import type { PairOut, PairTable, Potential } from './potential.ts';
 import type { System } from './system.ts';
 import { gatherForces, syncNeighborList, type NeighborList } from './neighbor.ts';
-import {
-  COEF_STRIDE,
-  _loopOut,
-  finishCompute,
-  prepareBuckDsf,
-  singleBuckDsf,
-  pairExactErfc,
-  type BuckDsfTable,
-} from './buck-dsf.ts';
-import { expFast as expFast_ } from './fastmath.ts';
-import { AS_A1 as A1_, AS_A2 as A2_, AS_A3 as A3_, AS_A4 as A4_, AS_A5 as A5_, AS_P as P_ } from './erfc.ts';
-import { MY_PIS as MY_PIS_ } from '../units.ts';
+import { _loopOut, finishCompute, pairExactErfc as pairExactErfc_, prepareBuckDsf, type BuckDsfTable } from './buck-dsf.ts';
 
-// Module-local copies of imports used in the loop (tsx turns imported bindings into getter calls).
-const expFast = expFast_;
-const AS_P = P_;
-const AS_A1 = A1_;
-const AS_A2 = A2_;
-const AS_A3 = A3_;
-const AS_A4 = A4_;
-const AS_A5 = A5_;
-const SQRT_PI = MY_PIS_;
-const STRIDE = COEF_STRIDE;
+const pairExactErfc = pairExactErfc_; // module-local: imported bindings are getter calls under tsx
 
-/** Grid of the default table: 4096 intervals in r² from (1.0 Å)² to the cut-off² (see the header). */
-export const TABLE_INTERVALS = 4096;
-export const TABLE_R_MIN = 1.0; // Å
+/** Default grid: 8192 intervals in r² from (0.8 Å)² to the cut-off². */
+export const TABLE_INTERVALS = 8192;
+export const TABLE_R_MIN = 0.8; // Å, grid origin; each pair's table may start higher (see the header)
+/** Largest accepted interpolation error at an interval's midpoint: relative, plus an absolute floor. */
+export const TABLE_REL_TOL = 1e-7;
+export const TABLE_ABS_TOL_E = 1e-8; // eV
+export const TABLE_ABS_TOL_F = 1e-8; // eV/Å
 
 export interface TabulatedPairTable extends BuckDsfTable {
   readonly tabN: number; // intervals
-  readonly tabRsqMin: number; // Å²
+  readonly tabRsqOrigin: number; // Å², r² of grid node 0
   readonly tabInvDelta: number; // 1/Å²
+  /** [nTypes²] r² where each type pair's table starts (a grid node); closer pairs are computed exactly. */
+  readonly tabRsqStart: Float64Array;
   /**
-   * [(pairs)·(N+1)·4] per unordered type pair and interval k: the cubic E(t) = a + b·t + c·t² + d·t³ in
-   * t = (r² − r²_k)/Δ ∈ [0, 1) (eV), interleaved a, b, c, d. F/r = −2/Δ · dE/dt. One extra interval past
-   * the cut-off continues the last one linearly: rounding can put an r² just inside the cut-off at index N.
+   * [(pairs)·(N+1)·4] per unordered type pair and interval k: E(t) = a + b·t + c·t² + d·t³ (eV) in
+   * t = (r² − r²_k)/Δ ∈ [0, 1), interleaved a, b, c, d; F/r = −2/Δ · dE/dt. One extra interval past the
+   * cut-off continues the last one linearly: rounding can put an r² just inside the cut-off at index N.
    */
   readonly tab: Float64Array;
   /** [nTypes²] first element of each type pair's block in `tab`. */
   readonly tabBase: Int32Array;
 }
 
-/**
- * Build the tables for a forcefield. Each interval is the cubic Hermite interpolant of the exact pair energy
- * E(u), u = r², matching E and dE/du = −(F/r)/2 at both ends: the interpolated E is C¹, and the force the
- * kernel derives from it is exactly −dE/dr of the interpolated energy (energy-conserving by construction).
- */
+/** Build the tables for a forcefield; `intervals` and `rMin` trade memory for accuracy. */
 export function prepareBuckDsfTable(
   species: SpeciesTable,
   ff: ForceField,
@@ -75,10 +68,11 @@ export function prepareBuckDsfTable(
   const t = prepareBuckDsf(species, ff);
   const nT = t.nTypes;
   const rsqMax = t.cutSqMax;
-  const rsqMin = rMin * rMin;
-  if (!(rsqMin < rsqMax)) throw new Error(`table start ${rMin} Å must lie inside the cut-off`);
-  const delta = (rsqMax - rsqMin) / intervals;
+  const origin = rMin * rMin;
+  if (!(origin < rsqMax)) throw new Error(`table origin ${rMin} Å must lie inside the cut-off`);
+  const delta = (rsqMax - origin) / intervals;
   const tabBase = new Int32Array(nT * nT);
+  const tabRsqStart = new Float64Array(nT * nT);
   const nPairs = (nT * (nT + 1)) / 2;
   const tab = new Float64Array(nPairs * (intervals + 1) * 4);
   const out = new Float64Array(2);
@@ -91,31 +85,60 @@ export function prepareBuckDsfTable(
       tabBase[ti * nT + tj] = base;
       tabBase[tj * nT + ti] = base;
       for (let k = 0; k <= intervals; k++) {
-        const rsq = k === intervals ? rsqMax : rsqMin + k * delta;
         // The last node (rsq = rc²) holds the value just inside the cut-off: pairExactErfc applies no cut-off.
+        const rsq = k === intervals ? rsqMax : origin + k * delta;
         pairExactErfc(ti, tj, rsq, t, out);
         E[k] = out[0];
         D[k] = -0.5 * out[1] * delta;
       }
-      for (let k = 0; k < intervals; k++) {
+      // From the cut-off down, accept intervals while the midpoint error stays within tolerance.
+      let start = 0;
+      for (let k = intervals - 1; k >= 0; k--) {
         const o = base + 4 * k;
-        tab[o] = E[k];
-        tab[o + 1] = D[k];
-        tab[o + 2] = 3 * (E[k + 1] - E[k]) - 2 * D[k] - D[k + 1];
-        tab[o + 3] = 2 * (E[k] - E[k + 1]) + D[k] + D[k + 1];
+        const a = E[k];
+        const b = D[k];
+        const c = 3 * (E[k + 1] - E[k]) - 2 * D[k] - D[k + 1];
+        const d = 2 * (E[k] - E[k + 1]) + D[k] + D[k + 1];
+        tab[o] = a;
+        tab[o + 1] = b;
+        tab[o + 2] = c;
+        tab[o + 3] = d;
+        if (start === 0) {
+          // Energy error peaks mid-interval; the force (derivative) error at t = 1/2 ± 1/(2√3).
+          for (const tt of CHECK_POINTS) {
+            const rsq = origin + (k + tt) * delta;
+            pairExactErfc(ti, tj, rsq, t, out);
+            const e = a + tt * (b + tt * (c + tt * d));
+            const fOverR = (-2 / delta) * (b + tt * (2 * c + 3 * tt * d));
+            const r = Math.sqrt(rsq);
+            // Scale: the value itself plus the Coulomb term's size, so that an E or F crossing zero (where
+            // the Coulomb attraction and the repulsion cancel) is judged against the terms that cancel.
+            const qq = Math.abs(t.qq[ti * nT + tj]);
+            const badE = Math.abs(e - out[0]) > TABLE_REL_TOL * (Math.abs(out[0]) + qq / r) + TABLE_ABS_TOL_E;
+            const badF = Math.abs(fOverR - out[1]) * r > TABLE_REL_TOL * (Math.abs(out[1]) * r + qq / rsq) + TABLE_ABS_TOL_F;
+            if (badE || badF) start = k + 1;
+          }
+        }
       }
+      if (start >= intervals) throw new Error(`the table cannot represent pair ${ti}-${tj} anywhere inside the cut-off`);
+      const rsqStart = origin + start * delta;
+      tabRsqStart[ti * nT + tj] = rsqStart;
+      tabRsqStart[tj * nT + ti] = rsqStart;
       const o = base + 4 * intervals;
       tab[o] = E[intervals];
       tab[o + 1] = D[intervals];
       p++;
     }
   }
-  return { ...t, tabN: intervals, tabRsqMin: rsqMin, tabInvDelta: 1 / delta, tab, tabBase };
+  return { ...t, tabN: intervals, tabRsqOrigin: origin, tabInvDelta: 1 / delta, tabRsqStart, tab, tabBase };
 }
 
+const _pair = new Float64Array(2);
+const CHECK_POINTS = [0.5 - 0.5 / Math.sqrt(3), 0.5, 0.5 + 0.5 / Math.sqrt(3)];
+
 /**
- * Table loop over the half list; pairs inside rMin use the exact expression. Same contract and V8 shape as
- * the exact loop in buck-dsf.ts (typed arrays and numbers only, results stored per atom).
+ * Table loop over the half list; pairs closer than their table's start use the exact-erfc expression (a
+ * function call in a rare branch). Same contract and V8 shape as the exact loop in buck-dsf.ts.
  */
 function pairLoopTable(
   n: number,
@@ -128,13 +151,10 @@ function pairLoopTable(
   cutSq: number,
   tab: Float64Array,
   tabBase: Int32Array,
-  rsqMin: number,
+  tabStart: Float64Array,
+  origin: number,
   invDelta: number,
-  coef: Float64Array,
-  qq: Float64Array,
-  alpha: number,
-  fShift: number,
-  eShift: number,
+  t: PairTable,
   floorSq: number,
   out: Float64Array,
 ): void {
@@ -143,6 +163,7 @@ function pairLoopTable(
   out[5] = -1;
   out[6] = -1;
   const m2invDelta = -2 * invDelta;
+  const pair = _pair;
   let closeRsq = Infinity;
   let closeI = -1;
   let closeJ = -1;
@@ -154,7 +175,8 @@ function pairLoopTable(
     const xi = x[i3];
     const yi = x[i3 + 1];
     const zi = x[i3 + 2];
-    const rowT = slotType[i] * nT;
+    const ti = slotType[i];
+    const rowT = ti * nT;
     let fxi = 0;
     let fyi = 0;
     let fzi = 0;
@@ -170,8 +192,8 @@ function pairLoopTable(
         pairs++;
         const tij = rowT + slotType[j];
         let fpair: number;
-        if (rsq >= rsqMin) {
-          const s = (rsq - rsqMin) * invDelta;
+        if (rsq >= tabStart[tij]) {
+          const s = (rsq - origin) * invDelta;
           const k = s | 0;
           const u = s - k;
           const b = tabBase[tij] + 4 * k;
@@ -186,23 +208,9 @@ function pairLoopTable(
             closeI = i;
             closeJ = j;
           }
-          // Rare close contact: the exact expression (same as buck-dsf.ts).
-          const o = tij * STRIDE;
-          const r = Math.sqrt(rsq);
-          const rinv = 1.0 / r;
-          const r2inv = rinv * rinv;
-          const prefactor = qq[tij] * rinv;
-          const erfcd = expFast(-alpha * alpha * rsq);
-          const tt = 1.0 / (1.0 + AS_P * alpha * r);
-          const erfcc = tt * (AS_A1 + tt * (AS_A2 + tt * (AS_A3 + tt * (AS_A4 + tt * AS_A5)))) * erfcd;
-          fpair = prefactor * (erfcc * rinv + ((2.0 * alpha) / SQRT_PI) * erfcd + r * fShift) * rinv;
-          energy += prefactor * (erfcc - r * eShift - rsq * fShift);
-          const r6inv = r2inv * r2inv * r2inv;
-          const r12inv = r6inv * r6inv;
-          const r24inv = r12inv * r12inv;
-          const rexp = expFast(-r * coef[o + 2]);
-          fpair += (coef[o + 3] * r * rexp - coef[o + 5] * r6inv + coef[o + 7] * r24inv) * r2inv;
-          energy += coef[o + 1] * rexp - coef[o + 4] * r6inv + coef[o + 6] * r24inv;
+          pairExactErfc(ti, slotType[j], rsq, t, pair);
+          energy += pair[0];
+          fpair = pair[1];
         }
         virial += rsq * fpair;
         const fx = dx * fpair;
@@ -234,32 +242,44 @@ function computeTable(sys: System, nl: NeighborList, t: TabulatedPairTable): num
   syncNeighborList(nl, sys);
   nl.f.fill(0, 0, 3 * (nl.n + nl.nGhost));
   pairLoopTable(
-    nl.n, nl.x, nl.f, nl.offsets, nl.idx, nl.slotType, t.nTypes, t.cutSqMax, t.tab, t.tabBase, t.tabRsqMin,
-    t.tabInvDelta, t.coef, t.qq, t.alpha, t.fShift, t.eShift, nl.floorSq, _loopOut,
+    nl.n, nl.x, nl.f, nl.offsets, nl.idx, nl.slotType, t.nTypes, t.cutSqMax, t.tab, t.tabBase, t.tabRsqStart,
+    t.tabRsqOrigin, t.tabInvDelta, t, nl.floorSq, _loopOut,
   );
   gatherForces(nl, sys.force);
   return finishCompute(sys, nl, t, _loopOut);
 }
 
-/** Tabulated kernel (cubic Hermite in r², 4096 intervals, exact below 1 Å). */
+/** One pair through the table (or the exact-erfc expression below its start), as the kernel sees it. */
+function singleTable(ti: number, tj: number, rsq: number, t: PairTable, out: PairOut): void {
+  const tt = t as TabulatedPairTable;
+  const k2 = ti * tt.nTypes + tj;
+  if (rsq >= tt.cutSqMax) {
+    out.energy = 0;
+    out.fOverR = 0;
+    return;
+  }
+  if (rsq < tt.tabRsqStart[k2]) {
+    pairExactErfc(ti, tj, rsq, t, _pair);
+    out.energy = _pair[0];
+    out.fOverR = _pair[1];
+    return;
+  }
+  const s = (rsq - tt.tabRsqOrigin) * tt.tabInvDelta;
+  const k = Math.floor(s);
+  const u = s - k;
+  const b = tt.tabBase[k2] + 4 * k;
+  const c0 = tt.tab[b];
+  const c1 = tt.tab[b + 1];
+  const c2 = tt.tab[b + 2];
+  const c3 = tt.tab[b + 3];
+  out.energy = c0 + u * (c1 + u * (c2 + u * c3));
+  out.fOverR = -2 * tt.tabInvDelta * (c1 + u * (2 * c2 + 3 * u * c3));
+}
+
+/** Tabulated kernel (cubic Hermite in r², 8192 intervals, exact expression at short range). */
 export const buckDsfTable: Potential = {
   style: 'buck-dsf-table',
   prepare: (species, ff) => prepareBuckDsfTable(species, ff),
   compute: (sys, nl, t) => computeTable(sys, nl, t as TabulatedPairTable),
-  single: (ti, tj, rsq, t, out) => {
-    const tt = t as TabulatedPairTable;
-    if (rsq >= tt.cutSqMax) {
-      out.energy = 0;
-      out.fOverR = 0;
-      return;
-    }
-    if (rsq < tt.tabRsqMin) return singleBuckDsf(ti, tj, rsq, t, out);
-    const s = (rsq - tt.tabRsqMin) * tt.tabInvDelta;
-    const k = Math.floor(s);
-    const u = s - k;
-    const b = tt.tabBase[ti * tt.nTypes + tj] + 4 * k;
-    const [c0, c1, c2, c3] = [tt.tab[b], tt.tab[b + 1], tt.tab[b + 2], tt.tab[b + 3]];
-    out.energy = c0 + u * (c1 + u * (c2 + u * c3));
-    out.fOverR = -2 * tt.tabInvDelta * (c1 + u * (2 * c2 + 3 * u * c3));
-  },
+  single: singleTable,
 };

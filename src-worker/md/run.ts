@@ -51,12 +51,26 @@ export interface MdState {
 }
 
 /**
- * A simulation state for `sys`. Throws (input error) if the box is too small for the cut-off + skin. Forces
+ * A simulation state for `sys`. Throws (input error) if the box is too small for the cut-off + skin or the
+ * system is not charge neutral under the forcefield's charges. Forces
  * are not computed yet: call `computeForces` (runSegment does it when needed).
  */
 export function createMdState(sys: System, pot: Potential, table: PairTable, skin = 2.0, contactFloor = DEFAULT_CONTACT_FLOOR): MdState {
   const problem = boxProblem(sys.box, table.maxCutoff, skin);
   if (problem) throw new Error(problem);
+  // Charge neutrality of the system as built (the forcefield's charges × its composition).
+  let net = 0;
+  let abs = 0;
+  for (let i = 0; i < sys.n; i++) {
+    net += table.charge[sys.type[i]];
+    abs += Math.abs(table.charge[sys.type[i]]);
+  }
+  if (Math.abs(net) > 1e-9 * Math.max(abs, 1))
+    throw new Error(`the system is not charge neutral: net charge ${net.toPrecision(6)} e (check the charges against the composition)`);
+  // The table kernel watches for close contacts only where it leaves the table (buck-dsf-table.ts).
+  const starts = (table as { tabRsqStart?: Float64Array }).tabRsqStart;
+  if (starts && starts.some((s) => contactFloor * contactFloor > s))
+    throw new Error(`contact floor ${contactFloor} Å lies inside the table kernel's range; use a smaller floor or the exact kernel`);
   return {
     sys,
     pot,
@@ -214,6 +228,9 @@ export function stepsOf(duration: number, dt: number): number {
   return Math.max(0, Math.round(duration / dt));
 }
 
+/** Steps per chunk of the protocol generator: the async runner yields to the event loop between chunks. */
+export const PROTOCOL_CHUNK = 200;
+
 /**
  * The protocol's MD: NVT (Nosé–Hoover chain, LAMMPS fix nvt) for protocol.relax, then protocol.production
  * with the observers called every `observer.every` production steps (step = production step, 1-based).
@@ -229,6 +246,47 @@ export function runProtocol(
   ctx: RunContext,
   options: RunOptions = {},
 ): RunResult {
+  const g = protocolChunks(sys, pot, table, protocol, rng, observers, ctx, options);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * runProtocol for a thread that must stay responsive (a test runner, a main thread): awaits `pause()` every
+ * PROTOCOL_CHUNK steps. Same result as runProtocol, step for step.
+ */
+export async function runProtocolAsync(
+  sys: System,
+  pot: Potential,
+  table: PairTable,
+  protocol: Protocol,
+  rng: Rng,
+  observers: readonly Observer[],
+  ctx: RunContext,
+  pause: () => Promise<void>,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const g = protocolChunks(sys, pot, table, protocol, rng, observers, ctx, options);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+/** The protocol as a generator that yields between chunks of PROTOCOL_CHUNK steps. */
+function* protocolChunks(
+  sys: System,
+  pot: Potential,
+  table: PairTable,
+  protocol: Protocol,
+  rng: Rng,
+  observers: readonly Observer[],
+  ctx: RunContext,
+  options: RunOptions,
+): Generator<void, RunResult> {
   for (const o of observers)
     if (!(Number.isInteger(o.every) && o.every >= 1)) throw new Error(`observer interval must be a positive integer, got ${o.every}`);
   const dt = protocol.timestep;
@@ -244,40 +302,54 @@ export function runProtocol(
   const offset = options.stepOffset ?? 0;
   const totalSteps = options.totalSteps ?? offset + nRelax + nProd;
   const buildsBefore = md.nl.builds;
-
   const chain = createNoseHooverChain(md.dof, protocol.temperature, protocol.tDamp);
-  let failure = runSegment(md, { kind: 'nvt', chain }, dt, nRelax, {
-    phase: 'relax',
-    limits,
-    ctx,
-    stepOffset: offset,
-    totalSteps,
-    startedAt,
-    reportClock,
-  });
-  if (failure) return { ok: false, failure };
+  const ensemble: Ensemble = { kind: 'nvt', chain };
+
+  for (let done = 0; done < nRelax; ) {
+    const n = Math.min(PROTOCOL_CHUNK, nRelax - done);
+    const failure = runSegment(md, ensemble, dt, n, {
+      phase: 'relax',
+      limits,
+      ctx,
+      stepOffset: offset + done,
+      totalSteps,
+      startedAt,
+      reportClock,
+    });
+    if (failure) return { ok: false, failure };
+    done += n;
+    yield;
+  }
 
   // A new LAMMPS `run` re-does the thermostat setup (masses, chain forces); the chain velocities carry on.
   nhcSetup(chain);
   let sumT = 0;
   let sumPe = 0;
   let lastT = temperature(sys, md.dof);
-  failure = runSegment(md, { kind: 'nvt', chain }, dt, nProd, {
-    phase: 'production',
-    limits,
-    ctx,
-    stepOffset: offset + nRelax,
-    totalSteps,
-    startedAt,
-    reportClock,
-    onStep: (k, t) => {
-      sumT += t;
-      sumPe += md.potentialEnergy;
-      lastT = t;
-      for (const o of observers) if (k % o.every === 0) o.observe(k, sys);
-    },
-  });
-  if (failure) return { ok: false, failure };
+  let base = 0; // production steps before the current chunk
+  const onStep: StepHook = (k, t) => {
+    sumT += t;
+    sumPe += md.potentialEnergy;
+    lastT = t;
+    const step = base + k;
+    for (const o of observers) if (step % o.every === 0) o.observe(step, sys);
+  };
+  for (; base < nProd; ) {
+    const n = Math.min(PROTOCOL_CHUNK, nProd - base);
+    const failure = runSegment(md, ensemble, dt, n, {
+      phase: 'production',
+      limits,
+      ctx,
+      stepOffset: offset + nRelax + base,
+      totalSteps,
+      startedAt,
+      reportClock,
+      onStep,
+    });
+    if (failure) return { ok: false, failure };
+    base += n;
+    if (base < nProd) yield;
+  }
   const wallMs = ctx.now() - runStart;
   const steps = nRelax + nProd;
   return {

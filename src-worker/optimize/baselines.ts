@@ -19,7 +19,6 @@ import {
   type Observation,
   type Proposal,
   type RandomOptimizerSettings,
-  type StopReason,
   type Strategy,
 } from './strategy.ts';
 
@@ -217,27 +216,81 @@ function cmaesKey(meta: Proposal['meta']): string | null {
   return meta && meta.role === 'cmaes' ? `${meta.gen}:${meta.k}` : null;
 }
 
+function cloneState(st: CmaesState): CmaesState {
+  return { gen: st.gen, mean: st.mean.slice(), sigma: st.sigma, C: st.C.slice(), B: st.B.slice(), D: st.D.slice(), ps: st.ps.slice(), pc: st.pc.slice(), bestHistory: [...st.bestHistory] };
+}
+
+/**
+ * Memo of states after complete generations, keyed by everything that determines them (settings, seed, and
+ * the values of every generation so far): replaying a long run costs one update per new generation instead of
+ * one per generation per call, and a hit is exactly the state a replay would build.
+ */
+const cmaesMemo = new Map<string, CmaesState>();
+const CMAES_MEMO_SIZE = 16;
+
 /** Replay completed generations from the history; returns the state of the current (incomplete) generation. */
 export function cmaesReplay(history: readonly Observation[], s: CmaesOptimizerSettings, seed: number): { state: CmaesState; params: ReturnType<typeof cmaesParams>; got: Map<string, number | null> } {
   const d = s.dim;
   const p = cmaesParams(d, s.cmaes.popsize);
-  const st = initialState(d, s);
+  let st = initialState(d, s);
   const got = new Map<string, number | null>();
   for (const o of history) {
     const k = cmaesKey(o.meta);
     if (k && !got.has(k)) got.set(k, o.y);
   }
-  for (;;) {
-    const ys: Float64Array[] = [];
+  // Values of the complete generations, and a rolling 64-bit FNV hash over settings, seed and all values so far.
+  const gens: number[][] = [];
+  for (let g = 0; ; g++) {
     const f: number[] = [];
     for (let k = 0; k < p.lambda; k++) {
-      const v = got.get(`${st.gen}:${k}`);
-      if (v === undefined) return { state: st, params: p, got };
-      ys.push(sample(st, d, seed, k).y);
+      const v = got.get(`${g}:${k}`);
+      if (v === undefined) break;
       f.push(v === null ? Infinity : v);
     }
-    update(st, d, ys, f, p);
+    if (f.length < p.lambda) break;
+    gens.push(f);
   }
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  const f64 = new Float64Array(1);
+  const u32 = new Uint32Array(f64.buffer);
+  const mix = (w: number): void => {
+    h1 = Math.imul(h1 ^ w, 0x01000193);
+    h2 = Math.imul(h2 ^ w, 0x5bd1e995) ^ (h2 >>> 13);
+  };
+  const head = `${seed}|${JSON.stringify(s)}`;
+  for (let i = 0; i < head.length; i++) mix(head.charCodeAt(i));
+  const keys: string[] = [];
+  for (const f of gens) {
+    for (const v of f) {
+      f64[0] = v;
+      mix(u32[0]);
+      mix(u32[1]);
+    }
+    keys.push(`${h1 >>> 0}:${h2 >>> 0}`);
+  }
+  let g0 = 0;
+  for (let g = gens.length - 1; g >= 0; g--) {
+    const hit = cmaesMemo.get(keys[g]);
+    if (hit) {
+      st = cloneState(hit);
+      g0 = g + 1;
+      break;
+    }
+  }
+  for (let g = g0; g < gens.length; g++) {
+    const ys: Float64Array[] = [];
+    for (let k = 0; k < p.lambda; k++) ys.push(sample(st, d, seed, k).y);
+    update(st, d, ys, gens[g], p);
+    if (cmaesMemo.size >= CMAES_MEMO_SIZE) cmaesMemo.delete(cmaesMemo.keys().next().value as string);
+    cmaesMemo.set(keys[g], cloneState(st));
+  }
+  return { state: st, params: p, got };
+}
+
+/** Forget memoised CMA-ES states (frees memory; results never depend on the memo). */
+export function clearCmaesMemo(): void {
+  cmaesMemo.clear();
 }
 
 export const cmaesStrategy: Strategy<CmaesOptimizerSettings> = {

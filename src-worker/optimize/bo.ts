@@ -10,9 +10,9 @@
  *   q points at once gives the same points as asking q times with the earlier ones pending.
  * - Failed evaluations (y = null, an MD blow-up) never enter the regression GP: no penalty values. A separate
  *   latent GP classifier (labels ±2 around a prior mean of +2, i.e. "feasible unless shown otherwise", probit
- *   link, the regression GP's length-scales; Rasmussen & Williams §6.5 least-squares classification) gives
- *   p(feasible); the acquisition is log EI + log p. Far from data p ≈ 0.81, next to feasible points ≈ 0.98,
- *   at a lone failure ≈ 0.06.
+ *   link; Rasmussen & Williams §6.5 least-squares classification; the regression GP's length-scales shrunk by
+ *   the factor that maximises the labels' marginal likelihood) gives p(feasible); the acquisition is
+ *   log EI + log p. Far from data p ≈ 0.81, next to feasible points ≈ 0.98, at a lone failure ≈ 0.06.
  * - Noise: known yVar per point, replica-pooled variance, or learned (GpSettings.noise), floored.
  * - Incumbent: lowest posterior mean over evaluated points by default (robust under noise), or the paper's
  *   lowest observation (AcquisitionSettings.incumbent).
@@ -25,19 +25,22 @@ import { logEiWithGrad, logProbitWithGrad } from './acquisition.ts';
 import { latinHypercube, sobolEngine, sobolPoint, type SobolEngine } from './design.ts';
 import {
   addFantasy,
+  batchScratch,
   buildGp,
   clearFactorMemo,
   fitHyper,
   makePrediction,
   predict,
+  predictBatch,
   predictScratch,
   standardize,
+  type PredictScratch,
   unstandardizeHyper,
   type GpHyper,
   type GpModel,
   type GpNoise,
 } from './gp.ts';
-import { cholesky, solveChol } from './linalg.ts';
+import { cholesky, dot, logDetChol, solveChol, type CholFactor } from './linalg.ts';
 import { kernelMatrix, matern52 } from './kernel.ts';
 import { maximizeAcquisition, type Acquisition } from './maximize.ts';
 import {
@@ -264,8 +267,8 @@ export interface Surrogate {
   readonly data: BoData;
   readonly gp: GpModel;
   readonly classifier: GpModel | null;
-  /** Incumbent R_χ(Ξ̂) of Eq. 5, output (transformed) units. */
-  readonly best: number;
+  /** Incumbent R_χ(Ξ̂) of Eq. 5, output (transformed) units; lowered by fantasies (see `addBelievedPoint`). */
+  best: number;
   /** Index (into data) of the incumbent point. */
   readonly bestIndex: number;
   /** Posterior mean at every data point (output units). */
@@ -277,6 +280,7 @@ const CLASS_MEAN = 2;
 const CLASS_VAR = 4;
 const CLASS_NOISE = 0.25;
 const CLASS_MAX_POINTS = 400;
+const CLASS_SHRINK = [1, 0.5, 0.25, 0.125, 0.0625];
 
 function buildClassifier(data: BoData, gp: GpModel): GpModel {
   const d = data.d;
@@ -310,15 +314,25 @@ function buildClassifier(data: BoData, gp: GpModel): GpModel {
     z[keep.length + j] = -CLASS_MEAN;
   }
   const noise = new Float64Array(n).fill(CLASS_NOISE);
-  const K = new Float64Array(n * n);
-  kernelMatrix(X, n, d, gp.w, CLASS_VAR, noise, K);
-  const chol = cholesky(K, n);
   const r = new Float64Array(n);
   for (let i = 0; i < n; i++) r[i] = z[i] - CLASS_MEAN;
+  // Length-scales: the regression GP's, shrunk by the factor (1, ½, …, 1/16) that maximises the label model's
+  // marginal likelihood — a failure boundary can be much sharper than the R_χ trends around it.
+  const K = new Float64Array(n * n);
   const alpha = new Float64Array(n);
+  let best: { nll: number; w: Float64Array; chol: CholFactor } | null = null;
+  for (const c of CLASS_SHRINK) {
+    const w = Float64Array.from(gp.w, (v) => v / (c * c));
+    kernelMatrix(X, n, d, w, CLASS_VAR, noise, K);
+    const chol = cholesky(K, n);
+    solveChol(chol, r, alpha);
+    const nll = 0.5 * dot(r, 0, alpha, 0, n) + 0.5 * logDetChol(chol);
+    if (!best || nll < best.nll) best = { nll, w, chol };
+  }
+  const { w, chol } = best as { nll: number; w: Float64Array; chol: CholFactor };
   solveChol(chol, r, alpha);
-  const hyper: GpHyper = { logLengthScales: gp.hyper.logLengthScales, logOutputScale: Math.log(CLASS_VAR), logNoise: Math.log(CLASS_NOISE) };
-  return { d, n, X, y: z, yMean: CLASS_MEAN, hyper, w: gp.w, outputScale: CLASS_VAR, noiseVar: CLASS_NOISE, noise, chol, alpha };
+  const hyper: GpHyper = { logLengthScales: Array.from(w, (v) => -0.5 * Math.log(v)), logOutputScale: Math.log(CLASS_VAR), logNoise: Math.log(CLASS_NOISE) };
+  return { d, n, X, y: z, yMean: CLASS_MEAN, hyper, w, outputScale: CLASS_VAR, noiseVar: CLASS_NOISE, fantasyNoise: CLASS_NOISE, noise, chol, alpha };
 }
 
 /** Posterior mean only (output units), O(n·d): no triangular solve. */
@@ -366,7 +380,7 @@ export function fitSurrogate(history: readonly Observation[], s: BoOptimizerSett
   const sn2 = Math.max(Math.exp(hyper.logNoise), floor);
   const noise = new Float64Array(data.n);
   for (let i = 0; i < data.n; i++) noise[i] = Math.max(data.unknownScale[i] * sn2 + data.knownVar[i], floor / data.count[i]);
-  const gp = buildGp(data.X, data.y, data.n, data.d, noise, { ...hyper, logNoise: Math.log(sn2) }, extraCapacity);
+  const gp = buildGp(data.X, data.y, data.n, data.d, noise, { ...hyper, logNoise: Math.log(sn2) }, extraCapacity, floor);
   const classifier = data.nFailed > 0 ? buildClassifier(data, gp) : null;
   // Posterior mean at the data without kernel evaluations: K·α = y − ȳ, so μ(x_i) = ȳ + (Kα − Nα)_i = y_i − noise_i·α_i.
   const meanAtData = new Float64Array(data.n);
@@ -403,7 +417,7 @@ export function acquisitionOf(sur: Surrogate): Acquisition {
   const nbR2 = new Float64Array(m);
   const Ks = new Float64Array(m * m);
   const ks = new Float64Array(m);
-  const acq: Acquisition = {
+  const acq: { -readonly [K in keyof Acquisition]: Acquisition[K] } = {
     d,
     value(x) {
       predict(gp, x, p, sc, false);
@@ -431,6 +445,32 @@ export function acquisitionOf(sur: Surrogate): Acquisition {
       return v;
     },
   };
+  // Lock-step refinement for large factors, where each solve streams the whole factor from memory.
+  const bsc = gp.chol.n >= BOUND_MIN_ROWS ? batchScratch(gp, 4) : null;
+  const preds = [0, 1, 2, 3].map(() => makePrediction(d));
+  if (bsc) {
+    acq.valueGradBatch = (xs, gs, out) => {
+      for (let s0 = 0; s0 < xs.length; s0 += 4) {
+        const part = xs.slice(s0, s0 + 4);
+        predictBatch(gp, part, preds, bsc);
+        part.forEach((x, b) => {
+          const pb = preds[b];
+          const g = gs[s0 + b];
+          logEiWithGrad(pb.mean, pb.variance, sur.best, ei);
+          let v = ei.value;
+          for (let k = 0; k < d; k++) g[k] = ei.dMean * pb.dMean[k] + ei.dVar * pb.dVar[k];
+          if (cl && csc) {
+            predict(cl, x, cp, csc, true);
+            logProbitWithGrad(cp.mean, cp.variance, pr);
+            v += pr.value;
+            for (let k = 0; k < d; k++) g[k] += pr.dMean * cp.dMean[k] + pr.dVar * cp.dVar[k];
+          }
+          if (!Number.isFinite(v)) g.fill(0);
+          out[s0 + b] = v;
+        });
+      }
+    };
+  }
   if (gp.chol.n < BOUND_MIN_ROWS) return acq;
   return {
     ...acq,
@@ -489,7 +529,7 @@ function localVariance(gp: GpModel, x: ArrayLike<number>, idx: Int32Array, m: nu
       r2 += u * u * gp.w[t];
     }
     k[a] = s2 * matern52(Math.sqrt(r2));
-    K[a * m + a] = s2 + (ia < gp.n ? gp.noise[ia] : Math.max(gp.noiseVar, 1e-10));
+    K[a * m + a] = s2 + (ia < gp.n ? gp.noise[ia] : Math.max(gp.fantasyNoise, 1e-12 * s2));
     for (let b = 0; b < a; b++) {
       const ib = idx[b];
       let q2 = 0;
@@ -519,6 +559,17 @@ function localVariance(gp: GpModel, x: ArrayLike<number>, idx: Int32Array, m: nu
   }
   const v = s2 - quad;
   return v > 0 ? v : 0;
+}
+
+/**
+ * Kriging believer: add a pending or just-chosen point to the surrogate as if it had been observed at its
+ * posterior mean. The incumbent must then count it too (min of the evaluated points' means and the fantasy's),
+ * or EI would stay high at and around the fantasy and a batch would pile up on one spot.
+ */
+export function addBelievedPoint(sur: Surrogate, u: ArrayLike<number>, sc: PredictScratch): void {
+  const m = posteriorMean(sur.gp, u);
+  addFantasy(sur.gp, u, sc);
+  if (m < sur.best) sur.best = m;
 }
 
 /** Probability that an evaluation at x succeeds, per the classifier (1 without failures). */
@@ -567,22 +618,26 @@ export function boPropose(history: readonly Observation[], pending: readonly Pro
   }
   const gp = sur.gp;
   const sc = predictScratch(gp);
-  for (const p of allPending) addFantasy(gp, p.u, sc);
+  for (const p of allPending) addBelievedPoint(sur, p.u, sc);
   const acq = acquisitionOf(sur);
   const centers = bestPoints(sur, 5);
+  const a = s.bo.acquisition;
   for (let j = 0; j < want; j++) {
     const rng = createRng(deriveSeed(seed, 3, history.length, allPending.length + j));
+    // Work caps beyond 1000 points, where each screened candidate costs O(n) and each refinement step two
+    // O(n²) triangular solves: half the candidates, two starts of at most 15 steps (the starts are already
+    // the best of ~500 screened candidates, and EI peaks are smooth).
+    const big = gp.chol.n >= 1000;
     const r = maximizeAcquisition(acq, rng, {
-      rawSamples: s.bo.acquisition.rawSamples,
+      rawSamples: big ? Math.ceil(a.rawSamples / 2) : a.rawSamples,
       centers,
-      perCenter: s.bo.acquisition.localSamplesPerDim * s.dim,
-      // Each refinement step costs two O(n²) triangular solves; beyond 1000 points two starts suffice.
-      restarts: gp.n >= 1000 ? Math.min(2, s.bo.acquisition.restarts) : s.bo.acquisition.restarts,
-      maxIter: s.bo.acquisition.maxIter,
+      perCenter: Math.ceil(((big ? 0.5 : 1) * a.localSamplesPerDim * s.dim)),
+      restarts: big ? Math.min(2, a.restarts) : a.restarts,
+      maxIter: big ? Math.min(15, a.maxIter) : a.maxIter,
     });
     const u = Array.from(r.x, (v) => (v < 0 ? 0 : v > 1 ? 1 : v));
     out.push({ u, phase: 'bo' });
-    addFantasy(gp, u, sc);
+    addBelievedPoint(sur, u, sc);
   }
   return out;
 }

@@ -14,7 +14,9 @@
  * within fdSignal·√2σ of zero doubles its step (up to fdStepMax); one far above the noise halves back towards
  * fdStep. Default tolerances are noise-based: |Δf| < 2√2σ and |g|² < 4·E[|g|² of pure noise].
  * Stop: `patience` consecutive calm iterations (position, value and squared gradient all under tolerance —
- * the paper's 10 iterations), or maxIterations.
+ * the paper's 10 iterations); or 2·patience iterations in which position and value stood still although the
+ * gradient did not vanish (a stall: roughness finer than the difference step, as on real R_χ surfaces); or
+ * maxIterations.
  */
 import type { CgSettings, Observation, Phase, Proposal, ProposalMeta } from './strategy.ts';
 
@@ -142,6 +144,7 @@ export function cgReplay(start: CgStart, obs: readonly Observation[], s: CgSetti
   let dPrev: number[] | null = null;
   let restart = true;
   let calmRun = 0;
+  let stillRun = 0;
   try {
     for (let it = 0; it < s.maxIterations; it++) {
       // Gradient by finite differences.
@@ -229,9 +232,11 @@ export function cgReplay(start: CgStart, obs: readonly Observation[], s: CgSetti
       gPrev = g;
       const moved = accepted > 0;
       const dx = moved ? Math.max(...xNew.map((v, k) => Math.abs(v - x[k]))) : 0;
-      const calm = dx < s.positionTol && Math.abs(fNew - fx) < valueTol && gradSq < gradTol;
+      const still = dx < s.positionTol && Math.abs(fNew - fx) < valueTol;
+      const calm = still && gradSq < gradTol;
       iterations.push({ it, x: [...x], f: fx, gradSq, step: accepted, fNew, calm });
       calmRun = calm ? calmRun + 1 : 0;
+      stillRun = still ? stillRun + 1 : 0;
       restart = !moved;
       step = moved ? Math.min(0.5, Math.max(accepted, s.fdStepMin)) : Math.max(step / 4, s.fdStepMin);
       if (moved) {
@@ -239,6 +244,7 @@ export function cgReplay(start: CgStart, obs: readonly Observation[], s: CgSetti
         fx = fNew;
       }
       if (calmRun >= s.patience) return result('converged', `${calmRun} calm iterations: position, value and squared gradient under tolerance`);
+      if (stillRun >= 2 * s.patience) return result('converged', `stalled: position and value unchanged for ${stillRun} iterations (the finite-difference gradient stays above its tolerance: roughness below the step)`);
     }
   } catch (e) {
     if (e instanceof Missing) return result('running', `iteration ${iterations.length}`, e.requests);

@@ -4,9 +4,10 @@
  *
  * Layout: the factor L is lower triangular, ROW-major with a row stride ≥ n (`L[i*stride + j]`, j ≤ i). Row
  * storage keeps every inner loop a contiguous dot product, and the spare stride lets rows be appended in
- * place. Every element L[i][j] is computed by the same expression with the same summation order whether the
- * factor is built at once (blocked), or row by row, or extended later by `choleskyAppend`, so all three give
- * bitwise-identical factors: an optimizer that extends a factor reproduces one that refactors from scratch.
+ * place. Every element L[i][j] is computed by the same expression with the same summation order (`dotFactor`)
+ * whether the factor is built at once (blocked), or row by row, or extended later by `choleskyAppend`, so all
+ * three give bitwise-identical factors: an optimizer that extends a factor reproduces one that refactors from
+ * scratch.
  */
 
 export interface CholFactor {
@@ -28,10 +29,8 @@ export class NotPositiveDefiniteError extends Error {
 }
 
 /**
- * Σ_k a[ai+k]·b[bi+k] for k < len — THE canonical summation of this module: term k goes to accumulator k mod 4
- * and the result is (s0 + s1) + (s2 + s3). Four accumulators break the add dependency chain (about twice as
- * fast in V8), and because every factor element is summed this way — in the 2×2 blocked kernel, in
- * row-by-row factorisation and in `choleskyAppend` — all of them give bitwise-identical factors.
+ * Σ_k a[ai+k]·b[bi+k] for k < len, with four accumulators (breaking the add dependency chain is about twice as
+ * fast in V8). For solves and products; factor elements use `dotFactor`.
  */
 export function dot(a: Float64Array, ai: number, b: Float64Array, bi: number, len: number): number {
   let s0 = 0;
@@ -46,29 +45,45 @@ export function dot(a: Float64Array, ai: number, b: Float64Array, bi: number, le
     s2 += a[ai + k + 2] * b[bi + k + 2];
     s3 += a[ai + k + 3] * b[bi + k + 3];
   }
-  if (k < len) s0 += a[ai + k] * b[bi + k];
-  if (k + 1 < len) s1 += a[ai + k + 1] * b[bi + k + 1];
-  if (k + 2 < len) s2 += a[ai + k + 2] * b[bi + k + 2];
+  for (; k < len; k++) s0 += a[ai + k] * b[bi + k];
   return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * THE canonical summation of a factor element: Σ_k a[ai+k]·b[bi+k] with term k in accumulator k mod 2, result
+ * s0 + s1. Every factor element is summed this way — in the 2×2 blocked kernel (8 accumulators, which V8 keeps
+ * in registers; 16 would spill), in row-by-row factorisation and in `choleskyAppend` — so all of them give
+ * bitwise-identical factors.
+ */
+export function dotFactor(a: Float64Array, ai: number, b: Float64Array, bi: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let k = 0;
+  const l2 = len - (len & 1);
+  for (; k < l2; k += 2) {
+    s0 += a[ai + k] * b[bi + k];
+    s1 += a[ai + k + 1] * b[bi + k + 1];
+  }
+  if (k < len) s0 += a[ai + k] * b[bi + k];
+  return s0 + s1;
 }
 
 /** Rows per block in the blocked factorisation: 32 rows of a 2000-point factor (≈ 0.5 MB) stay in L2. */
 const BLOCK = 128;
 
-/** Accumulators of the 2×2 kernel: [ac0..3, ad0..3, bc0..3, bd0..3] for rows a, b against rows c, d. */
-const _acc = new Float64Array(16);
+/** Accumulators of the 2×2 kernel: [ac0, ac1, ad0, ad1, bc0, bc1, bd0, bd1] for rows a, b against rows c, d. */
+const _acc = new Float64Array(8);
 
 /**
- * Partial sums of the four dot products of rows (a, b) with rows (c, d) over k < len, each kept as its four
- * canonical accumulators (not yet combined) so a caller can add one more term in canonical position. One
- * load of each row element feeds two products: twice the arithmetic per memory access of single dots.
+ * Partial sums of the four dot products of rows (a, b) with rows (c, d) over k < len, each kept as its two
+ * canonical accumulators (not yet combined) so a caller can add one more term in canonical position. One load
+ * of each row element feeds two products: twice the arithmetic per memory access of single dots.
  */
 function dot2x2(L: Float64Array, ra: number, rb: number, rc: number, rd: number, len: number, acc: Float64Array): void {
-  let ac0 = 0, ac1 = 0, ac2 = 0, ac3 = 0, ad0 = 0, ad1 = 0, ad2 = 0, ad3 = 0; // prettier-ignore
-  let bc0 = 0, bc1 = 0, bc2 = 0, bc3 = 0, bd0 = 0, bd1 = 0, bd2 = 0, bd3 = 0; // prettier-ignore
+  let ac0 = 0, ac1 = 0, ad0 = 0, ad1 = 0, bc0 = 0, bc1 = 0, bd0 = 0, bd1 = 0; // prettier-ignore
   let k = 0;
-  const l4 = len - (len & 3);
-  for (; k < l4; k += 4) {
+  const l2 = len - (len & 1);
+  for (; k < l2; k += 2) {
     let a = L[ra + k];
     let b = L[rb + k];
     let c = L[rc + k];
@@ -85,55 +100,30 @@ function dot2x2(L: Float64Array, ra: number, rb: number, rc: number, rd: number,
     ad1 += a * d;
     bc1 += b * c;
     bd1 += b * d;
-    a = L[ra + k + 2];
-    b = L[rb + k + 2];
-    c = L[rc + k + 2];
-    d = L[rd + k + 2];
-    ac2 += a * c;
-    ad2 += a * d;
-    bc2 += b * c;
-    bd2 += b * d;
-    a = L[ra + k + 3];
-    b = L[rb + k + 3];
-    c = L[rc + k + 3];
-    d = L[rd + k + 3];
-    ac3 += a * c;
-    ad3 += a * d;
-    bc3 += b * c;
-    bd3 += b * d;
   }
-  acc[0] = ac0;
-  acc[1] = ac1;
-  acc[2] = ac2;
-  acc[3] = ac3;
-  acc[4] = ad0;
-  acc[5] = ad1;
-  acc[6] = ad2;
-  acc[7] = ad3;
-  acc[8] = bc0;
-  acc[9] = bc1;
-  acc[10] = bc2;
-  acc[11] = bc3;
-  acc[12] = bd0;
-  acc[13] = bd1;
-  acc[14] = bd2;
-  acc[15] = bd3;
-  for (; k < len; k++) {
-    const m = k & 3;
+  if (k < len) {
     const a = L[ra + k];
     const b = L[rb + k];
     const c = L[rc + k];
     const d = L[rd + k];
-    acc[m] += a * c;
-    acc[4 + m] += a * d;
-    acc[8 + m] += b * c;
-    acc[12 + m] += b * d;
+    ac0 += a * c;
+    ad0 += a * d;
+    bc0 += b * c;
+    bd0 += b * d;
   }
+  acc[0] = ac0;
+  acc[1] = ac1;
+  acc[2] = ad0;
+  acc[3] = ad1;
+  acc[4] = bc0;
+  acc[5] = bc1;
+  acc[6] = bd0;
+  acc[7] = bd1;
 }
 
-/** Combine four canonical accumulators at acc[o..o+3]. */
+/** Combine two canonical accumulators at acc[o], acc[o+1]. */
 function combine(acc: Float64Array, o: number): number {
-  return acc[o] + acc[o + 1] + (acc[o + 2] + acc[o + 3]);
+  return acc[o] + acc[o + 1];
 }
 
 /**
@@ -156,21 +146,21 @@ function factorBlock(L: Float64Array, stride: number, i0: number, i1: number, ji
       dot2x2(L, ra, rb, rc, rd, j, acc);
       const ljj = L[rc + j];
       const lij = (L[ra + j] - combine(acc, 0)) / ljj;
-      const li1j = (L[rb + j] - combine(acc, 8)) / ljj;
+      const li1j = (L[rb + j] - combine(acc, 4)) / ljj;
       L[ra + j] = lij;
       L[rb + j] = li1j;
-      const m = j & 3;
+      const m = j & 1;
       const ldj = L[rd + j]; // L[j+1][j]
-      acc[4 + m] += lij * ldj;
-      acc[12 + m] += li1j * ldj;
+      acc[2 + m] += lij * ldj;
+      acc[6 + m] += li1j * ldj;
       const lj1 = L[rd + j + 1];
-      L[ra + j + 1] = (L[ra + j + 1] - combine(acc, 4)) / lj1;
-      L[rb + j + 1] = (L[rb + j + 1] - combine(acc, 12)) / lj1;
+      L[ra + j + 1] = (L[ra + j + 1] - combine(acc, 2)) / lj1;
+      L[rb + j + 1] = (L[rb + j + 1] - combine(acc, 6)) / lj1;
     }
     for (; j < i0; j++) {
       const rj = j * stride;
-      L[ra + j] = (L[ra + j] - dot(L, ra, L, rj, j)) / L[rj + j];
-      L[rb + j] = (L[rb + j] - dot(L, rb, L, rj, j)) / L[rj + j];
+      L[ra + j] = (L[ra + j] - dotFactor(L, ra, L, rj, j)) / L[rj + j];
+      L[rb + j] = (L[rb + j] - dotFactor(L, rb, L, rj, j)) / L[rj + j];
     }
   }
   if (i < i1) {
@@ -178,18 +168,18 @@ function factorBlock(L: Float64Array, stride: number, i0: number, i1: number, ji
     const rr = i * stride;
     for (let j = 0; j < i0; j++) {
       const rj = j * stride;
-      L[rr + j] = (L[rr + j] - dot(L, rr, L, rj, j)) / L[rj + j];
+      L[rr + j] = (L[rr + j] - dotFactor(L, rr, L, rj, j)) / L[rj + j];
     }
   }
   // Columns inside the block, column by column with canonical dots.
   for (let j = i0; j < i1; j++) {
     const rj = j * stride;
-    const v = L[rj + j] + jitter - dot(L, rj, L, rj, j);
+    const v = L[rj + j] + jitter - dotFactor(L, rj, L, rj, j);
     if (!(v > 0) || !Number.isFinite(v)) return j;
     L[rj + j] = Math.sqrt(v);
     for (let r = j + 1; r < i1; r++) {
       const rr = r * stride;
-      L[rr + j] = (L[rr + j] - dot(L, rr, L, rj, j)) / L[rj + j];
+      L[rr + j] = (L[rr + j] - dotFactor(L, rr, L, rj, j)) / L[rj + j];
     }
   }
   return -1;
@@ -246,9 +236,9 @@ export function choleskyAppend(f: CholFactor, k: Float64Array, kDiag: number): b
   const rn = n * stride;
   for (let j = 0; j < n; j++) {
     const rj = j * stride;
-    L[rn + j] = (k[j] - dot(L, rn, L, rj, j)) / L[rj + j];
+    L[rn + j] = (k[j] - dotFactor(L, rn, L, rj, j)) / L[rj + j];
   }
-  const v = kDiag + f.jitter - dot(L, rn, L, rn, n);
+  const v = kDiag + f.jitter - dotFactor(L, rn, L, rn, n);
   if (!(v > 0) || !Number.isFinite(v)) return false;
   L[rn + n] = Math.sqrt(v);
   f.n = n + 1;
@@ -300,39 +290,27 @@ export function logDetChol(f: CholFactor): number {
 }
 
 /**
- * The full inverse (L·Lᵀ)⁻¹ into out (n×n row-major, both triangles). Via W = L⁻¹ (lower, rows solved in
- * place) and out = WᵀW; O(n³/2). Only the hyper-parameter gradient needs it, on subsets of a few hundred points.
+ * The full inverse (L·Lᵀ)⁻¹ into out (n×n row-major, both triangles); only the hyper-parameter gradient needs
+ * it, on subsets of a few hundred points. X = L⁻¹ is built as its transpose T = Xᵀ (T[c][i] = X[i][c]), so
+ * that both X[i][c] = −(Σ_{c≤k<i} L[i][k]·X[k][c]) / L[i][i] and (L·Lᵀ)⁻¹[a][b] = Σ_{k≥max(a,b)} X[k][a]·X[k][b]
+ * are contiguous dot products (register accumulation instead of read-modify-write sweeps). O(n³/3).
  */
 export function inverseFromChol(f: CholFactor, out: Float64Array, scratch?: Float64Array): Float64Array {
   const { L, stride, n } = f;
-  // W = L⁻¹ stored row-major lower triangle in `W`; computed column by column: W[:,c] solves L w = e_c.
-  const W = scratch && scratch.length >= n * n ? scratch : new Float64Array(n * n);
-  W.fill(0, 0, n * n);
+  const T = scratch && scratch.length >= n * n ? scratch : new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * stride;
-    const wi = i * n;
     const inv = 1 / L[ri + i];
-    W[wi + i] = inv;
-    // W[i][c] = −(Σ_{k=c}^{i−1} L[i][k]·W[k][c]) / L[i][i] for c < i; accumulate row i as a combination of rows k.
-    for (let k = 0; k < i; k++) {
-      const lik = L[ri + k];
-      if (lik === 0) continue;
-      const wk = k * n;
-      for (let c = 0; c <= k; c++) W[wi + c] -= lik * W[wk + c];
-    }
-    for (let c = 0; c < i; c++) W[wi + c] *= inv;
+    T[i * n + i] = inv;
+    for (let c = 0; c < i; c++) T[c * n + i] = -dot(L, ri + c, T, c * n + c, i - c) * inv;
   }
-  // out = Wᵀ W: out[a][b] = Σ_{k ≥ max(a,b)} W[k][a]·W[k][b]; accumulate row by row of W (rank-1 updates).
-  out.fill(0, 0, n * n);
-  for (let k = 0; k < n; k++) {
-    const wk = k * n;
-    for (let a = 0; a <= k; a++) {
-      const wka = W[wk + a];
-      if (wka === 0) continue;
-      const oa = a * n;
-      for (let b = 0; b <= a; b++) out[oa + b] += wka * W[wk + b];
+  for (let a = 0; a < n; a++) {
+    const ra = a * n;
+    for (let b = 0; b <= a; b++) {
+      const v = dot(T, ra + a, T, b * n + a, n - a);
+      out[ra + b] = v;
+      out[b * n + a] = v;
     }
   }
-  for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) out[b * n + a] = out[a * n + b];
   return out;
 }

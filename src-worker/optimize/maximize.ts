@@ -6,7 +6,7 @@
  */
 import { normal, nextUint32, type Rng } from '../rng.ts';
 import { sobolEngine, sobolPoint } from './design.ts';
-import { minimizeBox } from './minimize.ts';
+import { minimizeBox, minimizeBoxBatch, type MinimizeResult } from './minimize.ts';
 
 export interface Acquisition {
   readonly d: number;
@@ -16,6 +16,8 @@ export interface Acquisition {
   valueGrad(x: Float64Array, g: Float64Array): number;
   /** Optional cheap upper bound on value(x): candidates are then screened by it and evaluated exactly only while they can still beat the best found. */
   bound?(x: Float64Array): number;
+  /** Optional batched valueGrad (same results): the refinement restarts then run in lock-step. */
+  valueGradBatch?(xs: readonly Float64Array[], gs: readonly Float64Array[], out: Float64Array): void;
 }
 
 export interface MaximizeOptions {
@@ -113,9 +115,22 @@ export function maximizeAcquisition(acq: Acquisition, rng: Rng, o: MaximizeOptio
     for (let k = 0; k < d; k++) g[k] = -g[k];
     return -v;
   };
-  for (const i of starts) {
-    if (!(vals[i] > -Infinity)) continue;
-    const r = minimizeBox(neg, cand.subarray(i * d, i * d + d), lo, hi, { maxIter: o.maxIter, gtol: 1e-7, ftol: 1e-9, initialStep: 0.02 });
+  const live = starts.filter((i) => vals[i] > -Infinity);
+  const opts = { maxIter: o.maxIter, gtol: 1e-7, ftol: 1e-9, initialStep: 0.02 };
+  let refined: MinimizeResult[];
+  if (acq.valueGradBatch && live.length > 1) {
+    const batch = acq.valueGradBatch.bind(acq);
+    const negBatch = (xs: readonly Float64Array[], gs: readonly Float64Array[], out: Float64Array): void => {
+      evals += xs.length;
+      batch(xs, gs, out);
+      for (let b = 0; b < xs.length; b++) {
+        out[b] = -out[b];
+        for (let k = 0; k < d; k++) gs[b][k] = -gs[b][k];
+      }
+    };
+    refined = minimizeBoxBatch(negBatch, live.map((i) => cand.subarray(i * d, i * d + d)), lo, hi, opts);
+  } else refined = live.map((i) => minimizeBox(neg, cand.subarray(i * d, i * d + d), lo, hi, opts));
+  for (const r of refined) {
     if (-r.f > bestV) {
       bestV = -r.f;
       best = r.x;

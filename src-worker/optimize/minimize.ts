@@ -26,8 +26,17 @@ export interface MinimizeResult {
   readonly converged: boolean;
 }
 
-/** Minimise f over the box [lower, upper] from x0 (clipped into the box). */
-export function minimizeBox(f: Objective, x0: ArrayLike<number>, lower: ArrayLike<number>, upper: ArrayLike<number>, opts: MinimizeOptions = {}): MinimizeResult {
+/**
+ * The minimiser as a coroutine: it yields each point it needs evaluated, with the buffer for the gradient, and
+ * is resumed with f there. Lets several minimisations run in lock-step so one batched objective evaluation
+ * serves all of them (`minimizeBoxBatch`).
+ */
+export function* minimizeBoxSteps(
+  x0: ArrayLike<number>,
+  lower: ArrayLike<number>,
+  upper: ArrayLike<number>,
+  opts: MinimizeOptions = {},
+): Generator<{ readonly x: Float64Array; readonly g: Float64Array }, MinimizeResult, number> {
   const n = x0.length;
   const maxIter = opts.maxIter ?? 100;
   const maxEvals = opts.maxEvals ?? 4 * maxIter;
@@ -51,7 +60,7 @@ export function minimizeBox(f: Objective, x0: ArrayLike<number>, lower: ArrayLik
   const rho: number[] = [];
   const alphaBuf = new Float64Array(mem);
 
-  let fx = f(x, g);
+  let fx: number = yield { x, g };
   let evals = 1;
   if (!Number.isFinite(fx)) return { x, f: fx, iterations: 0, evaluations: evals, converged: false };
   let iter = 0;
@@ -128,7 +137,7 @@ export function minimizeBox(f: Objective, x0: ArrayLike<number>, lower: ArrayLik
         if (v !== x[i]) moved = true;
       }
       if (!moved) break;
-      fNew = f(xNew, gNew);
+      fNew = yield { x: xNew, g: gNew };
       evals++;
       if (Number.isFinite(fNew) && fNew <= fx + 1e-4 * dec) {
         accepted = true;
@@ -177,4 +186,44 @@ export function minimizeBox(f: Objective, x0: ArrayLike<number>, lower: ArrayLik
     }
   }
   return { x, f: fx, iterations: iter, evaluations: evals, converged };
+}
+
+/** Minimise f over the box [lower, upper] from x0 (clipped into the box). */
+export function minimizeBox(f: Objective, x0: ArrayLike<number>, lower: ArrayLike<number>, upper: ArrayLike<number>, opts: MinimizeOptions = {}): MinimizeResult {
+  const it = minimizeBoxSteps(x0, lower, upper, opts);
+  let r = it.next(0);
+  while (!r.done) r = it.next(f(r.value.x, r.value.g));
+  return r.value;
+}
+
+/** A batched objective: f at each xs[i] into out[i], gradients into gs[i]. */
+export type BatchObjective = (xs: readonly Float64Array[], gs: readonly Float64Array[], out: Float64Array) => void;
+
+/**
+ * Several minimisations from different starts in lock-step: each round evaluates the points all active runs
+ * need with one call of the batched objective. Results in the order of the starts; each is exactly what
+ * `minimizeBox` would return with the same objective.
+ */
+export function minimizeBoxBatch(f: BatchObjective, starts: readonly ArrayLike<number>[], lower: ArrayLike<number>, upper: ArrayLike<number>, opts: MinimizeOptions = {}): MinimizeResult[] {
+  const runs = starts.map((x0) => minimizeBoxSteps(x0, lower, upper, opts));
+  const results: (MinimizeResult | null)[] = starts.map(() => null);
+  let req = runs.map((r) => r.next(0));
+  const fs = new Float64Array(starts.length);
+  for (;;) {
+    const active: number[] = [];
+    req.forEach((r, i) => {
+      if (r.done) results[i] = r.value;
+      else active.push(i);
+    });
+    if (active.length === 0) break;
+    const xs = active.map((i) => (req[i].value as { x: Float64Array }).x);
+    const gs = active.map((i) => (req[i].value as { g: Float64Array }).g);
+    f(xs, gs, fs);
+    const next = [...req];
+    active.forEach((i, j) => {
+      next[i] = runs[i].next(fs[j]);
+    });
+    req = next.map((r, i) => (active.includes(i) ? r : { done: true, value: results[i] as MinimizeResult }));
+  }
+  return results as MinimizeResult[];
 }

@@ -12,7 +12,7 @@
  * - The incumbent at hand-over comes from a GP fitted with a fixed seed, because stop() (which must agree with
  *   propose()) receives no seed.
  */
-import { cgStrategy, cmaesStrategy, randomStrategy } from './baselines.ts';
+import { cgStrategy, clearCmaesMemo, cmaesStrategy, randomStrategy } from './baselines.ts';
 import { boIncumbent, boPropose, boStatus, boStop, clearBoMemos, type BoStatus } from './bo.ts';
 import { cgProposals, cgReplay, type CgReplay, type CgStart } from './cg.ts';
 import {
@@ -128,6 +128,7 @@ export function stop(settings: OptimizerSettings, history: readonly Observation[
 /** Forget every memo (GP fits, kernel factors, hand-over starts): frees memory; proposals do not change. */
 export function clearOptimizerMemos(): void {
   clearBoMemos();
+  clearCmaesMemo();
   startMemo.clear();
 }
 

@@ -44,6 +44,7 @@ export function simulate(settings: OptimizerSettings, tf: TestFunction, seed: nu
     trueValues.push(y === null ? NaN : trueValue(tf, p.u));
     if (o.onEval?.(history, trueValues)) break;
   }
+  if (!reason) reason = stop(settings, history);
   return { history, trueValues, stopReason: reason };
 }
 

@@ -80,11 +80,11 @@ export const GpSettingsSchema = z.object({
 export type GpSettings = z.infer<typeof GpSettingsSchema>;
 
 export const AcquisitionSettingsSchema = z.object({
-  /** Scrambled-Sobol candidates screened per proposal (beyond 300 points through a cheap exact upper bound, see bo.ts). */
+  /** Scrambled-Sobol candidates screened per proposal (beyond 300 points through a cheap exact upper bound; halved beyond 1000 points, see bo.ts). */
   rawSamples: z.number().int().min(1).default(512),
-  /** Gaussian perturbations (sd 0.05) around each of the 5 best points, per dimension. */
+  /** Gaussian perturbations (sd 0.05) around each of the 5 best points, per dimension (halved beyond 1000 points). */
   localSamplesPerDim: z.number().int().min(0).default(16),
-  /** Best candidates refined by projected L-BFGS on log-EI (at most 2 beyond 1000 points, where each step costs two O(n²) solves). */
+  /** Best candidates refined by projected L-BFGS on log-EI (beyond 1000 points at most 2, of at most 15 steps: each step costs two O(n²) solves). */
   restarts: z.number().int().min(1).default(4),
   maxIter: z.number().int().min(1).default(40),
   /**

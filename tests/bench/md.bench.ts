@@ -77,6 +77,7 @@ function replicate(s: System, k: number): System {
 
 interface Ours {
   seconds: number;
+  cpuSeconds: number; // process CPU time: steadier than wall time when other work shares the cores
   pairsPerStep: number;
   neighborsPerAtom: number;
   builds: number;
@@ -90,10 +91,11 @@ function runOurs(): Ours {
   const ctx = silentContext(() => performance.now());
   const limits = defaultLimits(3600);
   // Warm-up: lets V8 optimise the loops before the clock starts (LAMMPS's setup is not timed either).
-  let f = runSegment(md, { kind: 'nvt', chain }, 0.001, 20, { phase: 'production', limits, ctx });
+  let f = runSegment(md, { kind: 'nvt', chain }, 0.001, 50, { phase: 'production', limits, ctx });
   if (f) throw new Error(`benchmark run failed: ${JSON.stringify(f)}`);
   let pairs = 0;
   const builds0 = md.nl.builds;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   f = runSegment(md, { kind: 'nvt', chain }, 0.001, steps, {
     phase: 'production',
@@ -104,8 +106,10 @@ function runOurs(): Ours {
     },
   });
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (f) throw new Error(`benchmark run failed: ${JSON.stringify(f)}`);
-  return { seconds, pairsPerStep: pairs / steps, neighborsPerAtom: neighborsPerAtom(md.nl), builds: md.nl.builds - builds0 };
+  return { seconds, cpuSeconds, pairsPerStep: pairs / steps, neighborsPerAtom: neighborsPerAtom(md.nl), builds: md.nl.builds - builds0 };
 }
 
 // --- LAMMPS, if present: same data (positions and velocities), exact hybrid/overlay form (in.bench, hyb)
@@ -142,6 +146,7 @@ if (haveLmp) {
 
 interface Lammps {
   seconds: number;
+  cpuSeconds: number; // loop time × LAMMPS's "% CPU use"
   pairSeconds: number;
   neighborsPerAtom: number;
 }
@@ -153,7 +158,9 @@ function runLammps(): Lammps {
   if (!loop) throw new Error(`cannot find the loop time in LAMMPS's output:\n${log.slice(-2000)}`);
   const pair = /^Pair\s*\|\s*[\d.eE+-]+\s*\|\s*([\d.eE+-]+)/m.exec(log);
   const neigh = /Ave neighs\/atom = ([\d.eE+-]+)/.exec(log);
-  return { seconds: Number(loop[1]), pairSeconds: pair ? Number(pair[1]) : NaN, neighborsPerAtom: neigh ? Number(neigh[1]) : NaN };
+  const cpuUse = /([\d.]+)% CPU use/.exec(log);
+  const seconds = Number(loop[1]);
+  return { seconds, cpuSeconds: cpuUse ? (seconds * Number(cpuUse[1])) / 100 : NaN, pairSeconds: pair ? Number(pair[1]) : NaN, neighborsPerAtom: neigh ? Number(neigh[1]) : NaN };
 }
 
 const median = (xs: number[]) => {
@@ -176,6 +183,7 @@ const result: Record<string, unknown> = {
   atoms: n,
   steps,
   us_per_atom_step: Number(usOurs.toFixed(3)),
+  cpu_us_per_atom_step: Number(((median(ours.map((o) => o.cpuSeconds)) * 1e6) / (steps * n)).toFixed(3)),
   pairs_per_s: Math.round(median(ours.map((o) => o.pairsPerStep / (o.seconds / steps)))),
   neighbors_per_atom: Number(median(ours.map((o) => o.neighborsPerAtom)).toFixed(2)),
   kernel,
@@ -188,6 +196,8 @@ if (haveLmp) {
   Object.assign(result, {
     lammps_us_per_atom_step: Number(usL.toFixed(3)),
     ratio: Number((usOurs / usL).toFixed(3)),
+    lammps_cpu_us_per_atom_step: Number(((median(lammps.map((l) => l.cpuSeconds)) * 1e6) / (steps * n)).toFixed(3)),
+    cpu_ratio: Number((median(ours.map((o) => o.cpuSeconds)) / median(lammps.map((l) => l.cpuSeconds))).toFixed(3)),
     lammps_pair_ms_per_step: Number(((median(lammps.map((l) => l.pairSeconds)) * 1000) / steps).toFixed(2)),
     lammps_neighbors_per_atom: median(lammps.map((l) => l.neighborsPerAtom)),
     lammps_runs_us_per_atom_step: lammps.map((l) => Number(((l.seconds * 1e6) / (steps * n)).toFixed(3))),

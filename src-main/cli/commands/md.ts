@@ -13,7 +13,7 @@ import { KERNEL_NAMES, DEFAULT_KERNEL, runLiquid, type KernelName } from '../../
 import { describeFailure } from '../../../src-worker/md/failure.ts';
 import { formatConfiguration, formatOf, frameToSystem, readFrame } from '../../../src-worker/io/configuration.ts';
 import { boxProblem } from '../../../src-worker/md/neighbor.ts';
-import { boxForDensity, silicaCounts } from '../../../src-worker/md/start.ts';
+import { boxForDensity, defaultSoftStart, silicaCounts } from '../../../src-worker/md/start.ts';
 import { PS_PER_FS } from '../../../src-worker/units.ts';
 import type { System } from '../../../src-worker/md/system.ts';
 
@@ -32,6 +32,7 @@ options:
   --prod-ps PS           NVT production, ps (default ${PAPER_PROTOCOL.production})
   --dt-fs FS             timestep, fs (default ${PAPER_PROTOCOL.timestep / PS_PER_FS})
   --tdamp-ps PS          Nosé–Hoover damping time, ps (default ${PAPER_PROTOCOL.tDamp})
+  --start-ps PS          soft start after a random insertion: capped MD at 0.5 fs, ps (default 1)
   --skin A               neighbour-list skin, Å (default ${PAPER_PROTOCOL.skin})
   --seed N               seed of the random start and velocities (default 1)
   --kernel exact|table   pair kernel (default ${DEFAULT_KERNEL})
@@ -50,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     'prod-ps': { type: 'string' },
     'dt-fs': { type: 'string' },
     'tdamp-ps': { type: 'string' },
+    'start-ps': { type: 'string' },
     skin: { type: 'string' },
     seed: { type: 'string' },
     kernel: { type: 'string' },
@@ -78,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     skin: num(values.skin, 'skin', PAPER_PROTOCOL.skin, (x) => x >= 0),
   };
   const seed = int(values.seed, 'seed', 1);
+  const softStartPs = num(values['start-ps'], 'start-ps', 1, (x) => x >= 0);
 
   let start: System | undefined;
   if (values.config) {
@@ -109,7 +112,9 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const ctx = progressContext(flag.quiet === true, start ? start.n : protocol.atoms);
-  const result = runLiquid(pot.ff, { protocol, seed, kernel, species: pot.species, ...(start ? { start } : {}) }, [], ctx);
+  const soft = defaultSoftStart(protocol.temperature);
+  const softStart = { steps: Math.round(softStartPs / soft.timestep) };
+  const result = runLiquid(pot.ff, { protocol, seed, kernel, species: pot.species, softStart, ...(start ? { start } : {}) }, [], ctx);
   ctx.finish();
   const sys = result.sys;
   if (!result.ok) {

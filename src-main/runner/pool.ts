@@ -1,0 +1,243 @@
+/**
+ * A pool of worker threads that run evaluations (and later the optimizer's proposals) off the main thread:
+ * requests queue, go to an idle worker (started on demand, at most `size`), stream progress back, and
+ * settle with the worker's result. Plain Node, no Electron: the caller names the worker script (the Node
+ * bootstrap from worker-path.ts, or Electron's bundled out/main/worker.js).
+ *
+ * - Cancel: the AbortSignal of a request writes its seq into the worker's control word; the engine polls it
+ *   and the request resolves with a 'failed' result of kind 'cancelled'. A request aborted while still
+ *   queued resolves the same way without reaching a worker.
+ * - Crash: if a worker dies (uncaught error, out of memory, process.exit) its request rejects with a
+ *   WorkerCrashError naming the worker and the request, and a fresh worker takes the next request.
+ * - Programmer errors thrown inside a worker arrive as data and reject the request with a WorkerError;
+ *   the worker stays.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { ForceField } from '../../src-worker/md/forcefield.ts';
+import type { Progress } from '../../src-worker/md/protocol.ts';
+import type { EvaluateOptions, EvaluationResult, EvaluationSpec, Evaluator } from '../../src-worker/evaluate/spec.ts';
+import { cancelledResult } from '../../src-worker/evaluate/evaluate.ts';
+import {
+  CONTROL_BYTES,
+  CONTROL_SLOTS,
+  FIRST_SEQ,
+  type RequestType,
+  type ResultOf,
+  type SerializedError,
+  type WorkerInit,
+  type WorkerMessage,
+  type WorkerRequest,
+} from '../../src-worker/protocol.ts';
+
+export interface PoolOptions {
+  /** The worker script: nodeWorkerEntry() under Node, out/main/worker.js in Electron. */
+  readonly entry: string | URL;
+  /** Most workers at once; default one per core (os.availableParallelism()). */
+  readonly size?: number;
+  /** Shortest interval between progress messages of one request, ms (default 500). */
+  readonly reportIntervalMs?: number;
+}
+
+export interface PoolStatus {
+  readonly size: number;
+  readonly workers: number; // started and alive
+  readonly busy: number;
+  readonly queued: number;
+  readonly crashes: number; // workers lost since the pool was created
+}
+
+export interface WorkerPool extends Evaluator {
+  readonly size: number;
+  status(): PoolStatus;
+  /** Terminate every worker; pending and queued requests reject. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A programmer error thrown inside a worker, carried back as data (its original name and stack kept). */
+export class WorkerError extends Error {
+  constructor(readonly remote: SerializedError) {
+    super(remote.message);
+    this.name = 'WorkerError';
+    if (remote.stack) this.stack = `WorkerError (in worker) ${remote.stack}`;
+  }
+}
+
+/** A worker died while it held a request. */
+export class WorkerCrashError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WorkerCrashError';
+  }
+}
+
+interface Job {
+  readonly seq: number;
+  readonly request: WorkerRequest;
+  readonly onProgress?: (p: Progress) => void;
+  readonly cancelled: () => unknown; // the result a cancelled request resolves with
+  readonly resolve: (r: unknown) => void;
+  readonly reject: (e: Error) => void;
+  detach: () => void; // removes the abort listener
+  aborted: boolean;
+}
+
+interface Slot {
+  readonly id: number;
+  readonly worker: Worker;
+  readonly control: Int32Array;
+  job: Job | null;
+}
+
+export function createPool(opts: PoolOptions): WorkerPool {
+  const size = opts.size ?? availableParallelism();
+  if (!(Number.isInteger(size) && size >= 1)) throw new Error(`pool size must be a positive integer, got ${size}`);
+  const reportIntervalMs = opts.reportIntervalMs ?? 500;
+  const slots: Slot[] = [];
+  const queue: Job[] = [];
+  let nextSeq = FIRST_SEQ;
+  let nextWorkerId = 1;
+  let crashes = 0;
+  let closed = false;
+
+  function spawn(): Slot {
+    const control = new SharedArrayBuffer(CONTROL_BYTES);
+    const init: WorkerInit = { control };
+    const worker = new Worker(opts.entry, { workerData: init });
+    const slot: Slot = { id: nextWorkerId++, worker, control: new Int32Array(control), job: null };
+    worker.on('message', (m: WorkerMessage) => onMessage(slot, m));
+    // 'error' (an uncaught exception) is followed by 'exit'; whichever comes first retires the worker.
+    worker.on('error', (e) => retire(slot, e.message, e));
+    worker.on('exit', (code) => retire(slot, `exited with code ${code}`));
+    slots.push(slot);
+    return slot;
+  }
+
+  function retire(slot: Slot, why: string, cause?: unknown): void {
+    const k = slots.indexOf(slot);
+    if (k < 0) return;
+    slots.splice(k, 1);
+    if (closed) return;
+    crashes++;
+    const job = slot.job;
+    slot.job = null;
+    if (job) {
+      settle(job);
+      job.reject(
+        new WorkerCrashError(`worker ${slot.id} crashed while running request ${job.seq} (${job.request.type}): ${why}`, cause ? { cause } : undefined),
+      );
+    }
+    void slot.worker.terminate();
+    dispatch();
+  }
+
+  function onMessage(slot: Slot, m: WorkerMessage): void {
+    const job = slot.job;
+    if (!job || m.seq !== job.seq) return; // a late message of a request already settled
+    switch (m.type) {
+      case 'progress':
+        job.onProgress?.(m.progress);
+        return;
+      case 'result':
+        finish(slot);
+        job.resolve(m.result);
+        return;
+      case 'error':
+        finish(slot);
+        job.reject(new WorkerError(m.error));
+        return;
+    }
+  }
+
+  function settle(job: Job): void {
+    job.detach();
+  }
+
+  function finish(slot: Slot): void {
+    if (slot.job) settle(slot.job);
+    slot.job = null;
+    slot.worker.unref(); // an idle worker must not keep the process alive
+    dispatch();
+  }
+
+  function dispatch(): void {
+    while (queue.length > 0 && !closed) {
+      let slot = slots.find((s) => s.job === null);
+      if (!slot) {
+        if (slots.length >= size) return;
+        slot = spawn();
+      }
+      const job = queue.shift()!;
+      slot.job = job;
+      slot.worker.ref();
+      slot.worker.postMessage(job.request);
+    }
+  }
+
+  function submit<T extends RequestType>(
+    make: (seq: number) => Extract<WorkerRequest, { type: T }>,
+    cancelled: () => ResultOf<T>,
+    options: EvaluateOptions,
+  ): Promise<ResultOf<T>> {
+    if (closed) return Promise.reject(new Error('the worker pool is closed'));
+    const { signal, onProgress } = options;
+    if (signal?.aborted) return Promise.resolve(cancelled());
+    const seq = nextSeq++;
+    return new Promise<ResultOf<T>>((resolve, reject) => {
+      const job: Job = {
+        seq,
+        request: make(seq),
+        ...(onProgress ? { onProgress } : {}),
+        cancelled,
+        resolve: resolve as (r: unknown) => void,
+        reject,
+        detach: () => {},
+        aborted: false,
+      };
+      if (signal) {
+        const onAbort = () => abort(job);
+        signal.addEventListener('abort', onAbort, { once: true });
+        job.detach = () => signal.removeEventListener('abort', onAbort);
+      }
+      queue.push(job);
+      dispatch();
+    });
+  }
+
+  function abort(job: Job): void {
+    if (job.aborted) return;
+    job.aborted = true;
+    const q = queue.indexOf(job);
+    if (q >= 0) {
+      queue.splice(q, 1);
+      settle(job);
+      job.resolve(job.cancelled());
+      return;
+    }
+    const slot = slots.find((s) => s.job === job);
+    if (slot) Atomics.store(slot.control, CONTROL_SLOTS.CANCEL, job.seq);
+  }
+
+  return {
+    size,
+    evaluate(ff: ForceField, spec: EvaluationSpec, options: EvaluateOptions = {}): Promise<EvaluationResult> {
+      return submit<'evaluate'>((seq) => ({ seq, type: 'evaluate', ff, spec, reportIntervalMs }), () => cancelledResult(spec), options);
+    },
+    status(): PoolStatus {
+      return { size, workers: slots.length, busy: slots.filter((s) => s.job !== null).length, queued: queue.length, crashes };
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      const pending = [...queue, ...slots.flatMap((s) => (s.job ? [s.job] : []))];
+      queue.length = 0;
+      const workers = slots.map((s) => s.worker);
+      slots.length = 0;
+      for (const job of pending) {
+        settle(job);
+        job.reject(new Error(`the worker pool was closed before request ${job.seq} (${job.request.type}) finished`));
+      }
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

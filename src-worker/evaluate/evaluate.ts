@@ -1,0 +1,132 @@
+/**
+ * The evaluator: one parameter set → one trustworthy number. Builds the MD liquid of the forcefield by the
+ * spec's protocol, samples its structure on the reference's own grid and bond cut-offs during production,
+ * and scores it with R_χ (paper Eqs. 2–3). The function the optimizer minimises, run inside a worker.
+ *
+ * Failures are values: unusable parameters, a blow-up or a cancellation give a 'failed' result with the
+ * reason; only a malformed spec (a set-up error that no parameter set could fix) throws.
+ */
+import { pairList, type SpeciesTable } from '../species.ts';
+import { checkForceField, type ForceField } from '../md/forcefield.ts';
+import type { RunContext } from '../md/protocol.ts';
+import { describeFailure } from '../md/failure.ts';
+import { runLiquid, type KernelName } from '../md/engine.ts';
+import { stepsOf } from '../md/run.ts';
+import { boxForDensity, silicaCounts } from '../md/start.ts';
+import { boxProblem } from '../md/neighbor.ts';
+import type { System } from '../md/system.ts';
+import { systemToFrame } from '../io/configuration.ts';
+import { createStructureAccumulator, structureObserver, structureResult } from '../analysis/structure.ts';
+import { structureSpecFor } from './reference.ts';
+import { rChi } from './cost.ts';
+import { ENGINE_VERSION, type EvaluationFailure, type EvaluationResult, type EvaluationSpec, type FailedResult } from './spec.ts';
+
+/**
+ * Problems with a spec that make every evaluation of it meaningless (empty production, a reference of
+ * other species, a cost range outside the reference). Empty when the spec is usable.
+ */
+export function specProblems(spec: EvaluationSpec): string[] {
+  const p = spec.protocol;
+  const problems: string[] = [];
+  if (!Number.isSafeInteger(spec.seed)) problems.push(`seed ${spec.seed} is not a safe integer`);
+  if (!(Number.isInteger(p.atoms) && p.atoms > 0)) problems.push(`atoms = ${p.atoms} must be a positive integer`);
+  if (!(p.densityGcm3 > 0)) problems.push(`density ${p.densityGcm3} g/cm³ must be positive`);
+  if (!(p.temperature > 0)) problems.push(`temperature ${p.temperature} K must be positive`);
+  if (!(p.timestep > 0)) problems.push(`timestep ${p.timestep} ps must be positive`);
+  if (!(p.relax >= 0)) problems.push(`relax time ${p.relax} ps must be ≥ 0`);
+  if (!(Number.isInteger(p.sampleEvery) && p.sampleEvery >= 1)) problems.push(`sampleEvery = ${p.sampleEvery} must be a positive integer`);
+  else if (p.timestep > 0 && stepsOf(p.production, p.timestep) < p.sampleEvery)
+    problems.push(`production of ${p.production} ps (${stepsOf(p.production, p.timestep)} steps) gives no structure sample every ${p.sampleEvery} steps`);
+  const names = spec.species.species.map((s) => s.name).join(',');
+  if (spec.reference.species.join(',') !== names) problems.push(`the reference is for species ${spec.reference.species.join(', ')}, the spec for ${names}`);
+  const r = spec.reference.r;
+  const { rMin, rMax } = spec.costRange;
+  if (!(rMax > rMin)) problems.push(`cost range [${rMin}, ${rMax}] Å is empty`);
+  else if (!r.some((x) => x >= rMin && x <= rMax)) problems.push(`the reference has no r-grid point in the cost range [${rMin}, ${rMax}] Å`);
+  if (names === 'Si,O') {
+    try {
+      silicaCounts(p.atoms);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  } else problems.push(`random starts are built for SiO2 only, not ${names}`);
+  return problems;
+}
+
+/** Problems of a forcefield for this spec: parameter values, and its cut-offs against the box. */
+export function parameterProblems(ff: ForceField, spec: EvaluationSpec): string[] {
+  const problems = checkForceField(ff, spec.species);
+  if (problems.length > 0) return problems;
+  const box = boxForDensity(spec.species, silicaCounts(spec.protocol.atoms), spec.protocol.densityGcm3);
+  const boxIssue = boxProblem(box, Math.max(ff.cutoff, ff.dsf.cutoff), spec.protocol.skin);
+  if (boxIssue) problems.push(`${spec.protocol.atoms} atoms at ${spec.protocol.densityGcm3} g/cm³: ${boxIssue}`);
+  return problems;
+}
+
+/** A 'failed' result; `sys` is the configuration at the failure, when there is one. */
+export function failedResult(spec: EvaluationSpec, failure: EvaluationFailure, wallS: number, kernel: KernelName, sys?: System): FailedResult {
+  return {
+    status: 'failed',
+    failure,
+    reason: failure.kind === 'invalid-parameters' ? `invalid parameters: ${failure.message}` : describeFailure(failure),
+    ...(sys ? { final: systemToFrame(sys) } : {}),
+    timings: { wallS },
+    seed: spec.seed,
+    kernel,
+    referenceHash: spec.reference.hash,
+    engineVersion: ENGINE_VERSION,
+  };
+}
+
+/** The result of an evaluation cancelled before it started (e.g. still queued in the pool). */
+export function cancelledResult(spec: EvaluationSpec): FailedResult {
+  return failedResult(spec, { kind: 'cancelled', step: 0 }, 0, spec.kernel);
+}
+
+/**
+ * Evaluate a forcefield: MD by spec.protocol from a random start (spec.seed), structure sampled every
+ * protocol.sampleEvery production steps, R_χ against spec.reference on spec.costRange.
+ * Deterministic given (ff, spec) on one machine; never throws for physics (see the module header).
+ * Throws for a malformed spec (specProblems), which is a programming or set-up error.
+ */
+export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext): EvaluationResult {
+  const t0 = ctx.now();
+  const wallS = () => (ctx.now() - t0) / 1000;
+  const specIssues = specProblems(spec);
+  if (specIssues.length > 0) throw new Error(`evaluation spec: ${specIssues.join('; ')}`);
+  const paramIssues = parameterProblems(ff, spec);
+  if (paramIssues.length > 0) return failedResult(spec, { kind: 'invalid-parameters', step: 0, message: paramIssues.join('; ') }, wallS(), spec.kernel);
+  if (ctx.isCancelled()) return failedResult(spec, { kind: 'cancelled', step: 0 }, wallS(), spec.kernel);
+
+  const species: SpeciesTable = spec.species;
+  const acc = createStructureAccumulator(species, structureSpecFor(spec.reference, species));
+  const run = runLiquid(
+    ff,
+    { protocol: spec.protocol, seed: spec.seed, kernel: spec.kernel, species, ...(spec.softStart ? { softStart: spec.softStart } : {}) },
+    [structureObserver(acc, spec.protocol.sampleEvery)],
+    ctx,
+  );
+  if (!run.ok) return failedResult(spec, run.failure, wallS(), run.kernel, run.sys);
+  if (!run.sys) throw new Error('runLiquid returned no system');
+
+  const structure = structureResult(acc);
+  const cost = rChi(spec.reference, structure.rdf, spec.costRange);
+  // Every pair of the species table is reported; pairs the reference lacks are not part of R_χ and absent.
+  const chiByPair = Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
+  return {
+    status: 'done',
+    rChi: cost.rChi,
+    chiByPair,
+    rdf: structure.rdf,
+    adf: structure.adf,
+    coordination: structure.coordination,
+    bondCutoffs: structure.bondCutoffs,
+    final: systemToFrame(run.sys, { energy: run.stats.finalPotentialEnergy }),
+    run: { steps: run.stats.steps, meanTemperature: run.stats.meanTemperature, meanPotentialEnergy: run.stats.meanPotentialEnergy },
+    timings: { wallS: wallS(), usPerAtomStep: run.stats.usPerAtomStep },
+    seed: spec.seed,
+    kernel: run.kernel,
+    referenceHash: spec.reference.hash,
+    engineVersion: ENGINE_VERSION,
+  };
+}
