@@ -122,7 +122,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
     const job = slot.job;
     slot.job = null;
     if (job) {
-      settle(job);
+      job.detach();
       job.reject(
         new WorkerCrashError(`worker ${slot.id} crashed while running request ${job.seq} (${job.request.type}): ${why}`, cause ? { cause } : undefined),
       );
@@ -149,12 +149,8 @@ export function createPool(opts: PoolOptions): WorkerPool {
     }
   }
 
-  function settle(job: Job): void {
-    job.detach();
-  }
-
   function finish(slot: Slot): void {
-    if (slot.job) settle(slot.job);
+    slot.job?.detach();
     slot.job = null;
     slot.worker.unref(); // an idle worker must not keep the process alive
     dispatch();
@@ -210,7 +206,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
     const q = queue.indexOf(job);
     if (q >= 0) {
       queue.splice(q, 1);
-      settle(job);
+      job.detach();
       job.resolve(job.cancelled());
       return;
     }
@@ -234,7 +230,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
       const workers = slots.map((s) => s.worker);
       slots.length = 0;
       for (const job of pending) {
-        settle(job);
+        job.detach();
         job.reject(new Error(`the worker pool was closed before request ${job.seq} (${job.request.type}) finished`));
       }
       await Promise.all(workers.map((w) => w.terminate()));

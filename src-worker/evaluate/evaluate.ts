@@ -100,18 +100,33 @@ export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext):
 
   const species: SpeciesTable = spec.species;
   const acc = createStructureAccumulator(species, structureSpecFor(spec.reference, species));
+  // The engine reports every few steps, not at the last one; the evaluator closes with an 'analysis' report
+  // at 100 %, for which it remembers the run's length.
+  let totalSteps = 0;
+  const runCtx: RunContext = {
+    now: () => ctx.now(),
+    reportIntervalMs: ctx.reportIntervalMs,
+    isCancelled: () => ctx.isCancelled(),
+    report: (p) => {
+      totalSteps = p.totalSteps;
+      ctx.report(p);
+    },
+  };
   const run = runLiquid(
     ff,
     { protocol: spec.protocol, seed: spec.seed, kernel: spec.kernel, species, ...(spec.softStart ? { softStart: spec.softStart } : {}) },
     [structureObserver(acc, spec.protocol.sampleEvery)],
-    ctx,
+    runCtx,
   );
   if (!run.ok) return failedResult(spec, run.failure, wallS(), run.kernel, run.sys);
   if (!run.sys) throw new Error('runLiquid returned no system');
+  const s = run.stats;
+  totalSteps ||= s.steps;
+  ctx.report({ phase: 'analysis', step: totalSteps, totalSteps, temperature: s.finalTemperature, potentialEnergy: s.finalPotentialEnergy, etaS: 0 });
 
   const structure = structureResult(acc);
   const cost = rChi(spec.reference, structure.rdf, spec.costRange);
-  // Every pair of the species table is reported; pairs the reference lacks are not part of R_χ and absent.
+  // χ in species-table pair order (SiSi, SiO, OO); a pair the reference lacks takes no part in R_χ and is left out.
   const chiByPair = Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
   return {
     status: 'done',
@@ -121,9 +136,9 @@ export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext):
     adf: structure.adf,
     coordination: structure.coordination,
     bondCutoffs: structure.bondCutoffs,
-    final: systemToFrame(run.sys, { energy: run.stats.finalPotentialEnergy }),
-    run: { steps: run.stats.steps, meanTemperature: run.stats.meanTemperature, meanPotentialEnergy: run.stats.meanPotentialEnergy },
-    timings: { wallS: wallS(), usPerAtomStep: run.stats.usPerAtomStep },
+    final: systemToFrame(run.sys, { energy: s.finalPotentialEnergy }),
+    run: { steps: s.steps, meanTemperature: s.meanTemperature, meanPotentialEnergy: s.meanPotentialEnergy },
+    timings: { wallS: wallS(), usPerAtomStep: s.usPerAtomStep },
     seed: spec.seed,
     kernel: run.kernel,
     referenceHash: spec.reference.hash,

@@ -29,8 +29,11 @@ import type { CostRange } from './cost.ts';
  */
 export const ENGINE_VERSION = 'glassfit-md 0.1.0';
 
-/** The soft-start settings a spec may override (the LAMMPS protocol's by default). */
-export type SoftStartOverrides = Partial<Pick<SoftStartOptions, 'steps' | 'timestep' | 'xlimit' | 'berendsenTau'>>;
+/**
+ * The soft-start settings a spec may override (the LAMMPS protocol's by default): tests shorten the capped
+ * MD and the minimisation, which dominates the cost of a sub-picosecond run.
+ */
+export type SoftStartOverrides = Partial<Pick<SoftStartOptions, 'steps' | 'timestep' | 'xlimit' | 'berendsenTau' | 'minimize'>>;
 
 /** One evaluation: which liquid to build, how to run it, what to compare it with. */
 export interface EvaluationSpec {
@@ -142,7 +145,20 @@ export const EvaluationSpecJsonSchema = z.object({
   seed: z.number().int(),
   kernel: KernelSchema,
   softStart: z
-    .object({ steps: z.number().int().nonnegative(), timestep: positive, xlimit: positive, berendsenTau: positive })
+    .object({
+      steps: z.number().int().nonnegative(),
+      timestep: positive,
+      xlimit: positive,
+      berendsenTau: positive,
+      minimize: z.object({
+        maxIterations: z.number().int().nonnegative(),
+        forceTolerance: positive,
+        energyTolerance: positive,
+        maxDisplacement: positive,
+        dtStart: positive,
+        dtMax: positive,
+      }),
+    })
     .partial()
     .optional(),
 });
@@ -156,7 +172,7 @@ export function specToJson(spec: EvaluationSpec): EvaluationSpecJson {
     costRange: { ...spec.costRange },
     seed: spec.seed,
     kernel: spec.kernel,
-    ...(spec.softStart ? { softStart: { ...spec.softStart } } : {}),
+    ...(spec.softStart ? { softStart: { ...spec.softStart, ...(spec.softStart.minimize ? { minimize: { ...spec.softStart.minimize } } : {}) } } : {}),
   };
 }
 

@@ -14,8 +14,9 @@
  *   the factor that maximises the labels' marginal likelihood) gives p(feasible); the acquisition is
  *   log EI + log p. Far from data p ≈ 0.81, next to feasible points ≈ 0.98, at a lone failure ≈ 0.06.
  * - Noise: known yVar per point, replica-pooled variance, or learned (GpSettings.noise), floored.
- * - Incumbent: lowest posterior mean over evaluated points by default (robust under noise), or the paper's
- *   lowest observation (AcquisitionSettings.incumbent).
+ * - Incumbent of EI: the paper's lowest observation by default, or the lowest posterior mean over evaluated
+ *   points (AcquisitionSettings.incumbent, which says why). The answer BO reports and hands to CG is always the
+ *   evaluated point with the lowest posterior mean: a lucky noisy draw is not an answer.
  * - Hyper-parameters are refitted on every new point up to `refitAlways` points, then when the data grew by
  *   `refitGrowth`; each fit uses a prefix of the data, so it is reproducible from the history, and a
  *   content-keyed memo makes repeated calls cheap without changing any result.
@@ -271,6 +272,8 @@ export interface Surrogate {
   best: number;
   /** Index (into data) of the incumbent point. */
   readonly bestIndex: number;
+  /** Index (into data) of the point with the lowest posterior mean: BO's answer. */
+  readonly answerIndex: number;
   /** Posterior mean at every data point (output units). */
   readonly meanAtData: Float64Array;
 }
@@ -388,7 +391,9 @@ export function fitSurrogate(history: readonly Observation[], s: BoOptimizerSett
   const ref = s.bo.acquisition.incumbent === 'observed' ? data.y : meanAtData;
   let bestIndex = 0;
   for (let i = 1; i < data.n; i++) if (ref[i] < ref[bestIndex]) bestIndex = i;
-  return { settings: s, data, gp, classifier, best: ref[bestIndex], bestIndex, meanAtData };
+  let answerIndex = 0;
+  for (let i = 1; i < data.n; i++) if (meanAtData[i] < meanAtData[answerIndex]) answerIndex = i;
+  return { settings: s, data, gp, classifier, best: ref[bestIndex], bestIndex, answerIndex, meanAtData };
 }
 
 /** Neighbours used by the screening bound. */
@@ -646,10 +651,10 @@ export function boPropose(history: readonly Observation[], pending: readonly Pro
 function bestPoints(sur: Surrogate, k: number): Float64Array[] {
   const { data } = sur;
   const order = Array.from({ length: data.n }, (_, i) => i).sort((a, b) => data.y[a] - data.y[b] || a - b);
-  const out = [data.X.slice(sur.bestIndex * data.d, sur.bestIndex * data.d + data.d)];
+  const out = [data.X.slice(sur.answerIndex * data.d, sur.answerIndex * data.d + data.d)];
   for (const i of order) {
     if (out.length >= k) break;
-    if (i !== sur.bestIndex) out.push(data.X.slice(i * data.d, i * data.d + data.d));
+    if (i !== sur.answerIndex) out.push(data.X.slice(i * data.d, i * data.d + data.d));
   }
   return out;
 }
@@ -696,8 +701,8 @@ export const boStrategy: Strategy<BoOptimizerSettings> = {
 };
 
 /**
- * The point BO hands over (and reports as its answer): the evaluated point with the lowest posterior mean
- * ('mean' incumbent) or the lowest observation ('observed'). Null when nothing succeeded.
+ * The point BO hands over (and reports as its answer): the evaluated point with the lowest posterior mean, and
+ * that mean back in y's units. Null when nothing succeeded.
  */
 export function boIncumbent(history: readonly Observation[], s: BoOptimizerSettings, seed: number): { u: number[]; y: number } | null {
   const feasible = history.filter((o) => o.y !== null);
@@ -708,6 +713,6 @@ export function boIncumbent(history: readonly Observation[], s: BoOptimizerSetti
     return { u: Array.from(b.u), y: b.y as number };
   }
   const d = s.dim;
-  const u = Array.from(sur.data.X.subarray(sur.bestIndex * d, sur.bestIndex * d + d));
-  return { u, y: untransformY(s, sur.data.y[sur.bestIndex]) };
+  const u = Array.from(sur.data.X.subarray(sur.answerIndex * d, sur.answerIndex * d + d));
+  return { u, y: untransformY(s, sur.meanAtData[sur.answerIndex]) };
 }

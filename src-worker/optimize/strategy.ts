@@ -88,11 +88,13 @@ export const AcquisitionSettingsSchema = z.object({
   restarts: z.number().int().min(1).default(4),
   maxIter: z.number().int().min(1).default(40),
   /**
-   * The incumbent R_χ(Ξ̂) of Eq. 5. 'mean': the lowest posterior mean over evaluated points — robust under noise,
-   * where the lowest observation is biased low by its own noise and makes EI too timid. 'observed': the
-   * lowest observed value, literally as in the paper.
+   * The incumbent R_χ(Ξ̂) of Eq. 5. 'observed': the lowest observed value, as in the paper. Under noise it is
+   * biased low, which keeps EI exploring; 'mean' (the lowest posterior mean over evaluated points) is the
+   * textbook noise-robust choice but exploits harder, and in the benchmark it let BO stall on re-sampling a
+   * local minimum (noisy Ackley 2-D and 7-D: one seed in ten each), so it is the option, not the default.
+   * Either way the point handed to CG and reported as BO's answer is the one with the lowest posterior mean.
    */
-  incumbent: z.enum(['mean', 'observed']).default('mean'),
+  incumbent: z.enum(['mean', 'observed']).default('observed'),
 });
 export type AcquisitionSettings = z.infer<typeof AcquisitionSettingsSchema>;
 

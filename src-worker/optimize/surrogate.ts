@@ -38,17 +38,17 @@ export function surrogateFor(history: readonly Observation[], s: BoOptimizerSett
   return fitSurrogate(history, s, seed);
 }
 
-/** The incumbent point in the unit cube. */
+/** BO's answer in the unit cube: the evaluated point with the lowest posterior mean. */
 export function incumbentPoint(sur: Surrogate): number[] {
   const d = sur.data.d;
-  return Array.from(sur.data.X.subarray(sur.bestIndex * d, sur.bestIndex * d + d));
+  return Array.from(sur.data.X.subarray(sur.answerIndex * d, sur.answerIndex * d + d));
 }
 
 function checkDim(sur: Surrogate, k: number): void {
   if (!Number.isInteger(k) || k < 0 || k >= sur.data.d) throw new Error(`parameter index ${k} out of range 0…${sur.data.d - 1}`);
 }
 
-/** Mean, 95 % band and EI along dimension `dim` through `through` (default: the incumbent). */
+/** Mean, 95 % band and EI along dimension `dim` through `through` (default: BO's answer). */
 export function gpSlice(sur: Surrogate, dim: number, through: ArrayLike<number> | null = null, points = 101): SliceView {
   checkDim(sur, dim);
   if (points < 2) throw new Error('a slice needs at least 2 points');
@@ -78,7 +78,7 @@ export function gpSlice(sur: Surrogate, dim: number, through: ArrayLike<number> 
   return { dim, through: base, u, mean, lower, upper, ei, feasible, incumbent: untransformY(s, sur.best) };
 }
 
-/** Posterior mean over a grid of dimensions (dx, dy) through `through` (default: the incumbent). */
+/** Posterior mean over a grid of dimensions (dx, dy) through `through` (default: BO's answer). */
 export function gpMap(sur: Surrogate, dx: number, dy: number, through: ArrayLike<number> | null = null, nx = 41, ny = nx): MapView {
   checkDim(sur, dx);
   checkDim(sur, dy);

@@ -16,8 +16,9 @@ function capture() {
   return { out, err };
 }
 
-// 648 atoms (the smallest box for 8 Å + 2 Å skin), 0.1 ps + 0.1 ps: a quick look, not a converged liquid.
-const SHORT = ['--atoms', '648', '--relax-ps', '0.1', '--prod-ps', '0.1', '--quiet'];
+// 648 atoms (the smallest box for 8 Å + 2 Å skin), 0.1 ps soft start, 0.1 ps + 0.1 ps: a quick look, not
+// a converged liquid.
+const SHORT = ['--atoms', '648', '--start-ps', '0.1', '--relax-ps', '0.1', '--prod-ps', '0.1', '--quiet'];
 
 describe('glassfit evaluate', () => {
   it('prints R_χ and χ per pair in % as one JSON object, replicas as mean ± sd, and writes g(r) and ADF', async () => {
@@ -76,7 +77,7 @@ describe('glassfit evaluate', () => {
     const io = capture();
     expect(await main(['evaluate', '--potential', 'chik', '--replicas', '0'])).toBe(2);
     expect(await main(['evaluate', '--potential', 'nosuch'])).toBe(2);
-    expect(await main(['evaluate', '--potential', 'chik', '--atoms', '300'])).toBe(2);
+    expect(await main(['evaluate', '--potential', 'chik', '--atoms', '30'])).toBe(2);
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'r,SiSi,SiO,OO\n0.01,0,0,0\n0.03,0,zero,0\n');
     expect(await main(['evaluate', '--potential', 'chik', '--reference', bad])).toBe(2);
@@ -84,7 +85,7 @@ describe('glassfit evaluate', () => {
     const lines = io.err.join('\n');
     expect(lines).toMatch(/--replicas must be an integer ≥ 1/);
     expect(lines).toMatch(/unknown potential 'nosuch'/);
-    expect(lines).toMatch(/300 atoms at 2.2 g\/cm³: box edge x = .* is too small for the cut-off 8 Å \+ skin 2 Å/);
+    expect(lines).toMatch(/30 atoms at 2.2 g\/cm³: box edge x = .* is too small for the cut-off 8 Å \+ skin 2 Å/);
     expect(lines).toMatch(/bad\.csv:3: /);
     expect(lines).toMatch(/cannot read reference '.*missing\.csv': ENOENT/);
   });

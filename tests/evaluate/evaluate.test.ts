@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import type { Progress, RunContext } from '../../src-worker/md/protocol.ts';
+import { createPool } from '../../src-main/runner/pool.ts';
+import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 import { evaluate } from '../../src-worker/evaluate/evaluate.ts';
 import { evaluateReplicas, meanRdf, replicaSeeds, spread, summarizeReplicas } from '../../src-worker/evaluate/replicas.ts';
 import {
@@ -15,7 +17,7 @@ import {
   type Evaluator,
 } from '../../src-worker/evaluate/spec.ts';
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
-import { builtin, collapsingForceField, reference, smallSpec, SMALL_ATOMS } from './small.ts';
+import { builtin, collapsingForceField, QUICK_START, reference, smallSpec, SMALL_ATOMS } from './small.ts';
 
 function recordingContext(onReport?: (p: Progress) => void): RunContext & { reports: Progress[]; cancel: () => void } {
   let cancelled = false;
@@ -41,32 +43,40 @@ function done(r: EvaluationResult): DoneResult {
 /** Let the test runner's own messages through between long synchronous evaluations. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-// The reduced protocol of the comparison below: 0.3 ps relax + 0.3 ps production of 648 atoms.
-const compareSpec = smallSpec({ relax: 0.3, production: 0.3 }, { softStart: { steps: 300 } });
-const chikCtx = recordingContext();
+// The reduced protocol of the comparison below: 0.5 ps relax + 1 ps production of 648 atoms. Its two runs go
+// to worker threads (the same evaluate, as the pool tests check): in parallel on two cores, and without
+// blocking this test runner's event loop for the tens of seconds they take on a busy machine.
+const compareSpec = smallSpec({ relax: 0.5, production: 1.0 }, { softStart: { ...QUICK_START, steps: 300 } });
+const tiny = smallSpec({ relax: 0.05, production: 0.05 }, { softStart: { ...QUICK_START, steps: 100 } });
+const tinyCtx = recordingContext();
 let chik: DoneResult;
 let bks: DoneResult;
 let collapsed: EvaluationResult;
 
 beforeAll(async () => {
-  chik = done(evaluate(builtin('chik'), compareSpec, chikCtx));
-  await breathe();
-  bks = done(evaluate(builtin('bks'), compareSpec, recordingContext()));
-  await breathe();
-  collapsed = evaluate(collapsingForceField(), smallSpec({}, { seed: 11 }), recordingContext());
+  const pool = createPool({ entry: nodeWorkerEntry(), size: 2 });
+  try {
+    const runs = Promise.all([pool.evaluate(builtin('chik'), compareSpec), pool.evaluate(builtin('bks'), compareSpec)]);
+    collapsed = evaluate(collapsingForceField(), { ...tiny, seed: 11 }, recordingContext());
+    [chik, bks] = (await runs).map(done);
+  } finally {
+    await pool.close();
+  }
 });
 
 describe('evaluate: MD liquid → structure → R_χ', () => {
   it('scores the CHIK liquid clearly closer to the CHIK reference than BKS, both in plausible ranges', () => {
     // Full protocol, LAMMPS: BKS 7.5 % against this reference, a second CHIK seed ≈ 0.5 %. A 648-atom,
-    // 0.3 ps run adds finite-size and sampling noise (a few %), so the bounds are wide but the order is not.
-    expect(chik.rChi).toBeLessThan(bks.rChi - 0.015);
-    expect(chik.rChi).toBeGreaterThan(0.005);
-    expect(chik.rChi).toBeLessThan(0.08);
-    expect(bks.rChi).toBeGreaterThan(0.05);
-    expect(bks.rChi).toBeLessThan(0.15);
-    // BKS's Si–O peak is the clearest difference (LAMMPS: first minimum 2.37 vs 2.39 Å, sharper peak).
-    expect(chik.chiByPair.SiO).toBeLessThan(0.7 * bks.chiByPair.SiO);
+    // 1 ps run adds sampling noise of a few %, mostly in g_SiSi (216 Si atoms): seeds 7 and 8 gave CHIK
+    // 3.8–4.7 %, BKS 6.3–7.6 %. The bounds are wide; the order is not.
+    expect(chik.rChi).toBeLessThan(bks.rChi);
+    expect(chik.rChi).toBeGreaterThan(0.01);
+    expect(chik.rChi).toBeLessThan(0.07);
+    expect(bks.rChi).toBeGreaterThan(0.04);
+    expect(bks.rChi).toBeLessThan(0.12);
+    // The Si–O peak, sampled by 1296 Si–O neighbours per frame, is the least noisy and the clearest
+    // difference (BKS's is sharper; seeds 7, 8: χ_SiO CHIK 2.8–3.7 %, BKS 7.9–9.4 %).
+    expect(chik.chiByPair.SiO).toBeLessThan(0.6 * bks.chiByPair.SiO);
   });
 
   it('reports χ per pair consistent with R_χ and the structure it sampled', () => {
@@ -75,7 +85,7 @@ describe('evaluate: MD liquid → structure → R_χ', () => {
     expect(chik.rChi).toBeCloseTo(Math.sqrt(chi2.reduce((a, b) => a + b, 0) / 3), 14);
     // g(r) on the reference's own grid, one sample every 10 production steps.
     expect(chik.rdf.r).toEqual(reference.r);
-    expect(chik.rdf.frames).toBe(30);
+    expect(chik.rdf.frames).toBe(100);
     expect(chik.bondCutoffs).toEqual({ SiO: 2.3 }); // the cut-off the reference's ADF was computed with
     expect(chik.adf?.triplets).toEqual(['OSiO', 'SiOSi']);
     expect(chik.adf!.mean.OSiO).toBeGreaterThan(105);
@@ -87,29 +97,32 @@ describe('evaluate: MD liquid → structure → R_χ', () => {
     expect(chik.final.box.lx).toBeCloseTo(21.4, 1);
     expect(chik.final.vel?.length).toBe(3 * SMALL_ATOMS);
     expect(Math.abs(chik.run.meanTemperature - 3600)).toBeLessThan(250);
-    expect(chik.run.steps).toBe(600);
+    expect(chik.run.steps).toBe(1500);
     expect(chik.timings.usPerAtomStep).toBeGreaterThan(0);
     expect(chik.timings.wallS).toBeGreaterThan(0);
     expect(chik).toMatchObject({ seed: 7, kernel: 'table', engineVersion: ENGINE_VERSION, referenceHash: reference.hash });
   });
 
-  it('reports progress: phases in order, steps rising to the total, an ETA that falls to zero', () => {
-    const r = chikCtx.reports;
-    expect(r.length).toBeGreaterThan(10);
-    const order = ['start', 'relax', 'production'];
+  it('reports progress: phases in order, steps rising to the total, an ETA that ends at zero', () => {
+    const result = evaluate(builtin('chik'), tiny, tinyCtx);
+    expect(result.status).toBe('done');
+    const r = tinyCtx.reports;
+    expect(r.length).toBeGreaterThan(5);
+    const order = ['start', 'relax', 'production', 'analysis'];
     expect([...new Set(r.map((p) => p.phase))]).toEqual(order);
     for (let i = 1; i < r.length; i++) {
-      expect(r[i].step).toBeGreaterThan(r[i - 1].step);
+      // The closing 'analysis' report may repeat the engine's last step.
+      if (i < r.length - 1) expect(r[i].step).toBeGreaterThan(r[i - 1].step);
+      else expect(r[i].step).toBeGreaterThanOrEqual(r[i - 1].step);
       expect(order.indexOf(r[i].phase)).toBeGreaterThanOrEqual(order.indexOf(r[i - 1].phase));
     }
-    expect(r.every((p) => p.totalSteps === 300 + 600 && Number.isFinite(p.etaS) && p.etaS >= 0)).toBe(true);
-    expect(r[r.length - 1].step).toBe(900);
-    expect(r[r.length - 1].etaS).toBe(0);
+    expect(r.every((p) => p.totalSteps === 100 + 100 && Number.isFinite(p.etaS) && p.etaS >= 0)).toBe(true);
+    expect(r[r.length - 1]).toMatchObject({ phase: 'analysis', step: 200, etaS: 0 });
     expect(r.every((p) => Number.isFinite(p.temperature) && p.potentialEnergy < 0)).toBe(true);
   });
 
   it('is deterministic: the same seed gives the identical R_χ, g(r) and final configuration', async () => {
-    const spec = smallSpec({ relax: 0.05, production: 0.05 }, { softStart: { steps: 100 } });
+    const spec = tiny;
     const a = done(evaluate(builtin('chik'), spec, recordingContext()));
     await breathe();
     const b = done(evaluate(builtin('chik'), spec, recordingContext()));
@@ -141,7 +154,7 @@ describe('evaluate: failures are results', () => {
     // A cut-off the box cannot hold (edge ≤ cut-off + skin) is the parameters against this box: also a result.
     const long = evaluate({ ...chikFf, cutoff: 20, dsf: { alpha: 0.25, cutoff: 20 } }, smallSpec(), recordingContext());
     expect(long.status).toBe('failed');
-    if (long.status === 'failed') expect(long.reason).toMatch(/invalid parameters: 648 atoms at 2.2 g\/cm³: box edge x = 21.4\d* Å is too small for the cut-off 20 Å/);
+    if (long.status === 'failed') expect(long.reason).toMatch(/invalid parameters: 648 atoms at 2.2 g\/cm³: box edge x = 21\.\d+ Å is too small for the cut-off 20 Å \+ skin 2 Å/);
   });
 
   it('stops promptly when cancelled, as a failed result of kind cancelled', () => {
@@ -200,7 +213,7 @@ describe('replicas', () => {
     expect(s.failed[0].reason).toMatch(/MD blew up/);
     const g = meanRdf([chik, bks]);
     expect(g.g.SiO[80]).toBeCloseTo((chik.rdf.g.SiO[80] + bks.rdf.g.SiO[80]) / 2, 14);
-    expect(g.frames).toBe(60);
+    expect(g.frames).toBe(200);
   });
 
   it('runs k seeds through an Evaluator and returns them in replica order, with a spread between seeds', async () => {
@@ -212,7 +225,7 @@ describe('replicas', () => {
         return evaluate(ff, spec, recordingContext());
       },
     };
-    const spec = smallSpec({ relax: 0.05, production: 0.05 }, { seed: 3, softStart: { steps: 100 } });
+    const spec = { ...tiny, seed: 3 };
     const { results, summary } = await evaluateReplicas(inProcess, builtin('chik'), spec, 2);
     expect(results.map((r) => r.seed)).toEqual(replicaSeeds(3, 2));
     expect(seen).toEqual(replicaSeeds(3, 2));

@@ -6,12 +6,15 @@
 import { loadDefaultReference } from '../../src-main/reference/load.ts';
 import { PAPER_PROTOCOL, type Protocol } from '../../src-worker/md/protocol.ts';
 import { SILICA } from '../../src-worker/species.ts';
+import { DEFAULT_MINIMIZE } from '../../src-worker/md/minimize.ts';
 import { silicaCharges, type ForceField } from '../../src-worker/md/forcefield.ts';
 import { findBuiltin, silicaForceField } from '../../src-worker/params/sets.ts';
 import { DEFAULT_COST_RANGE } from '../../src-worker/evaluate/cost.ts';
 import type { EvaluationSpec } from '../../src-worker/evaluate/spec.ts';
 
 export const SMALL_ATOMS = 648;
+/** 200 capped MD steps after at most 100 FIRE iterations: enough to leave the random packing. */
+export const QUICK_START = { steps: 200, minimize: { ...DEFAULT_MINIMIZE, maxIterations: 100 } };
 export const reference = loadDefaultReference();
 
 export function smallSpec(protocol: Partial<Protocol> = {}, over: Partial<EvaluationSpec> = {}): EvaluationSpec {
@@ -22,7 +25,7 @@ export function smallSpec(protocol: Partial<Protocol> = {}, over: Partial<Evalua
     costRange: DEFAULT_COST_RANGE,
     seed: 7,
     kernel: 'table',
-    softStart: { steps: 200 },
+    softStart: QUICK_START,
     ...over,
   };
 }

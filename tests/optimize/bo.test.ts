@@ -166,6 +166,17 @@ describe('noise', () => {
     expect(d.n).toBe(62); // replicas merge into one point each
   });
 
+  it("EI's incumbent: the lowest observation by default (the paper), the lowest posterior mean as an option; BO's answer is always the latter", () => {
+    const h = historyOf(20, 8);
+    const obs = fitSurrogate(h, bo(2, 100, D5), 1);
+    const mean = fitSurrogate(h, bo(2, 100, { ...D5, acquisition: { incumbent: 'mean' } }), 1);
+    if (!obs || !mean) throw new Error('no surrogate');
+    expect(obs.best).toBe(Math.min(...obs.data.y));
+    expect(mean.best).toBe(Math.min(...mean.meanAtData));
+    expect(obs.answerIndex).toBe(mean.answerIndex);
+    expect(mean.meanAtData[mean.answerIndex]).toBe(mean.best);
+  });
+
   it('uses known yVar per point and refuses y ≤ 0 under the log transform', () => {
     const h = historyOf(10, 5).map((o, i) => ({ ...o, yVar: i === 0 ? 1e-4 : undefined }));
     const sur = fitSurrogate(h, bo(2, 50, D5), 1);

@@ -5,13 +5,13 @@ import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 import { evaluate } from '../../src-worker/evaluate/evaluate.ts';
 import { silentContext, type Progress } from '../../src-worker/md/protocol.ts';
 import type { EvaluationResult } from '../../src-worker/evaluate/spec.ts';
-import { builtin, collapsingForceField, smallSpec } from '../evaluate/small.ts';
+import { builtin, collapsingForceField, QUICK_START, smallSpec } from '../evaluate/small.ts';
 
 // Real worker threads running src-worker/entry.ts through the Node bootstrap, two at most (two cores).
 const pool = createPool({ entry: nodeWorkerEntry(), size: 2, reportIntervalMs: 100 });
 afterAll(() => pool.close());
 
-const tiny = smallSpec({ relax: 0.05, production: 0.05 }, { softStart: { steps: 100 } });
+const tiny = smallSpec({ relax: 0.05, production: 0.05 }, { softStart: { ...QUICK_START, steps: 100 } });
 /** Long enough (10 000 steps) to be certainly running when it is cancelled. */
 const long = smallSpec({ relax: 5, production: 5 });
 

@@ -16,6 +16,7 @@ import { nodeWorkerEntry } from '../../runner/worker-path.ts';
 import { PS_PER_FS } from '../../../src-worker/units.ts';
 import type { Progress } from '../../../src-worker/md/protocol.ts';
 import { DEFAULT_KERNEL, KERNEL_NAMES, type KernelName } from '../../../src-worker/md/engine.ts';
+import { defaultSoftStart } from '../../../src-worker/md/start.ts';
 import { ParseError } from '../../../src-worker/io/frame.ts';
 import { parseTypeMap } from '../../../src-worker/io/lammps-dump.ts';
 import { writeAdfCsv, writeGrCsv } from '../../../src-worker/io/gr-table.ts';
@@ -43,6 +44,7 @@ options:
   --replicas K           independent runs with derived seeds (default 1)
   --workers N            worker threads (default min(K, cores) = min(K, ${availableParallelism()}))
 ${protocolHelp()}
+  --start-ps PS          soft start after the random insertion: capped MD at 0.5 fs, ps (default 1)
   --seed N               base seed (default 1); replica seeds derive from it
   --kernel exact|table   pair kernel (default ${DEFAULT_KERNEL})
   --rmin A --rmax A      r-range of the R_χ sums, Å (default ${DEFAULT_COST_RANGE.rMin}–${DEFAULT_COST_RANGE.rMax}, the whole reference grid)
@@ -62,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     replicas: { type: 'string' },
     workers: { type: 'string' },
     ...PROTOCOL_OPTIONS,
+    'start-ps': { type: 'string' },
     seed: { type: 'string' },
     kernel: { type: 'string' },
     rmin: { type: 'string' },
@@ -81,7 +84,10 @@ export async function run(argv: string[]): Promise<number> {
   const costRange = { rMin: num(values.rmin, 'rmin', DEFAULT_COST_RANGE.rMin), rMax: num(values.rmax, 'rmax', DEFAULT_COST_RANGE.rMax) };
   const reference = readReference(values.reference, values['type-map']);
 
-  const spec: EvaluationSpec = { species: pot.species, protocol, reference, costRange, seed: int(values.seed, 'seed', 1), kernel };
+  // The soft start is given in ps, as for `glassfit md`; the spec counts its steps of 0.5 fs.
+  const startPs = values['start-ps'] === undefined ? undefined : num(values['start-ps'], 'start-ps', 1, (x) => x >= 0);
+  const softStart = startPs === undefined ? undefined : { steps: Math.round(startPs / defaultSoftStart(protocol.temperature).timestep) };
+  const spec: EvaluationSpec = { species: pot.species, protocol, reference, costRange, seed: int(values.seed, 'seed', 1), kernel, ...(softStart ? { softStart } : {}) };
   // Set-up problems are the user's input, reported before any worker starts.
   const problems = [...specProblems(spec)];
   if (problems.length === 0) problems.push(...parameterProblems(pot.ff, spec));
