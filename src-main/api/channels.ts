@@ -1,0 +1,28 @@
+/**
+ * The names of the workbench API: request channels and pushed events. Dependency-free so the sandboxed
+ * preload bundles nothing else; payload shapes and validation live in contract.ts.
+ */
+export const channels = [
+  'app.info',
+  'builtins.get',
+  'campaigns.list',
+  'campaigns.get',
+  'campaigns.create',
+  'campaigns.control',
+  'campaigns.duplicate',
+  'campaigns.delete',
+  'evaluations.page',
+  'evaluations.detail',
+  'surrogate.slice',
+  'surrogate.map',
+  'reference.preview',
+  'reference.get',
+  'compare.get',
+  'export.lammps',
+  'export.table',
+] as const;
+
+export const eventNames = ['campaigns.changed', 'campaign.progress', 'evaluation.changed', 'worker.status'] as const;
+
+export type Channel = (typeof channels)[number];
+export type EventName = (typeof eventNames)[number];
