@@ -4,6 +4,20 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
+
+/**
+ * `electron-vite dev` only: Vite's dev server injects component styles as <style> elements and talks HMR over a
+ * WebSocket, which the page's strict CSP (src-renderer/index.html) forbids. Relax exactly those two directives
+ * while serving; production builds keep the policy as written.
+ */
+function devCsp(): Plugin {
+  return {
+    name: 'glassfit-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws://localhost:* ws://127.0.0.1:*"),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -30,6 +44,6 @@ export default defineConfig({
   renderer: {
     root: 'src-renderer',
     build: { outDir: resolve('out/renderer'), rollupOptions: { input: resolve('src-renderer/index.html') } },
-    plugins: [svelte()],
+    plugins: [svelte(), devCsp()],
   },
 });

@@ -1,3 +1,7 @@
+// Renderer entry: global styles and the workbench's root component.
+import './lib/zod-jitless';
 import { mount } from 'svelte';
+import './app.css';
 import App from './App.svelte';
+
 mount(App, { target: document.getElementById('app')! });

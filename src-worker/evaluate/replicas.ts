@@ -11,11 +11,15 @@ import type { PartialRdf } from '../analysis/rdf.ts';
 import { distributionMean, type AngleDistributions } from '../analysis/adf.ts';
 import type { AbortSignalLike, DoneResult, EvaluationFailure, EvaluationResult, EvaluationSpec, Evaluator } from './spec.ts';
 
-/** Seeds of k replicas of base seed `seed`: deterministic, distinct, independent of k (a 4th replica keeps the first 3). */
+/**
+ * Seeds of k replicas of base seed `seed`: the base seed itself first (so one replica is the evaluation
+ * that spec.seed alone gives, and `glassfit md --seed` builds the same liquid), then derived ones;
+ * deterministic, distinct, independent of k (a 4th replica keeps the first 3).
+ */
 export function replicaSeeds(seed: number, k: number): number[] {
   if (!(Number.isInteger(k) && k >= 1)) throw new Error(`replicas must be a positive integer, got ${k}`);
-  const seeds: number[] = [];
-  for (let i = 0; seeds.length < k; i++) {
+  const seeds: number[] = [seed];
+  for (let i = 1; seeds.length < k; i++) {
     const s = deriveSeed(seed, i);
     if (!seeds.includes(s)) seeds.push(s); // a 31-bit collision is rare, but two equal replicas would fake a zero spread
   }

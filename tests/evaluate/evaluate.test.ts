@@ -185,8 +185,9 @@ describe('evaluate: failures are results', () => {
 });
 
 describe('replicas', () => {
-  it('derives distinct, reproducible seeds; a longer list keeps the shorter one', () => {
+  it('derives distinct, reproducible seeds, the base seed first; a longer list keeps the shorter one', () => {
     const s3 = replicaSeeds(1, 3);
+    expect(s3[0]).toBe(1);
     expect(new Set(s3).size).toBe(3);
     expect(replicaSeeds(1, 3)).toEqual(s3);
     expect(replicaSeeds(1, 5).slice(0, 3)).toEqual(s3);

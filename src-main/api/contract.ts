@@ -1,0 +1,359 @@
+/**
+ * The workbench API contract: a zod input and output schema for every channel of channels.ts, a payload schema
+ * for every event, and the GlassfitApi type the renderer programs against. Every transport (Electron IPC, the
+ * HTTP/WS bridge, the CLI) parses inputs with these schemas before handlers.ts, the runner or the disk see them.
+ *
+ * Plain data only, JSON-safe (numbers, strings, arrays, objects): the bridge sends it as JSON, IPC by structured
+ * clone. Typed arrays are number arrays here. R_χ and χ are fractions; parameter values metal units; times ISO
+ * 8601 UTC. Errors: a handler rejects with an ApiError (code + one-line message) for bad input, an unknown id or
+ * a refused action; transports relay `{code, message}`.
+ *
+ * Stability: this file is what the UI builds on; change it additively only (new optional fields, new channels).
+ */
+import { z } from 'zod';
+import type { Channel, EventName } from './channels.ts';
+import {
+  BuiltinNameSchema,
+  CampaignInfoSchema,
+  CampaignProgressSchema,
+  CampaignStatusSchema,
+  CampaignSummarySchema,
+  CampaignProtocolSchema,
+  EvaluationArtefactsSchema,
+  EvaluationRecordSchema,
+  EvaluationStatusSchema,
+  ForceFieldSchema,
+  OriginSchema,
+  PhaseSchema,
+  WorkerStatusSchema,
+} from '../../src-worker/campaign/records.ts';
+import { ParameterSpaceSchema, DimensionSchema } from '../../src-worker/params/space.ts';
+import { ReferenceProvenanceSchema } from '../../src-worker/evaluate/reference.ts';
+import { BoSettingsSchema, CgSettingsSchema, CmaesSettingsSchema } from '../../src-worker/optimize/strategy.ts';
+import { CostRangeSchema, EvaluationSpecJsonSchema, KernelSchema, ProtocolSchema } from '../../src-worker/evaluate/spec.ts';
+
+// ------------------------------------------------------------------------------------------ errors
+
+export const API_ERROR_CODES = ['bad-input', 'not-found', 'conflict', 'internal'] as const;
+export const ApiErrorSchema = z.object({ code: z.enum(API_ERROR_CODES), message: z.string() });
+export type ApiErrorShape = z.infer<typeof ApiErrorSchema>;
+
+/** What a handler rejects with: bad-input (a one-line reason), not-found (unknown id), conflict (e.g. deleting a running campaign). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorShape['code'],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  toJSON(): ApiErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+// ---------------------------------------------------------------------------------- shared pieces
+
+const id = z.uuid();
+const evaluationId = z.number().int().positive();
+const numbers = z.array(z.number());
+
+/** g(r) curves for a plot: r bin centres (Å) and g per pair ('SiSi', 'SiO', 'OO'). */
+export const GrCurvesSchema = z.object({ r: numbers, pairs: z.array(z.string()), g: z.record(z.string(), numbers) });
+/** Angle distributions for a plot: θ (degrees), p per triplet ('OSiO', 'SiOSi'; 1/degree). */
+export const AdfCurvesSchema = z.object({ theta: numbers, triplets: z.array(z.string()), p: z.record(z.string(), numbers) });
+
+/** src-worker/evaluate/reference.ts ReferencePreview as data. */
+export const ReferencePreviewSchema = z.object({
+  hash: z.string(),
+  provenance: ReferenceProvenanceSchema,
+  pairs: z.array(z.string()),
+  rRange: z.tuple([z.number(), z.number()]), // Å
+  points: z.number().int(),
+  dr: z.number(), // Å
+  peaks: z.record(z.string(), z.object({ r: z.number(), g: z.number() }).nullable()),
+  firstMinimum: z.record(z.string(), z.number().nullable()), // Å
+  bondCutoffs: z.record(z.string(), z.number()).nullable(), // Å
+  angles: z.record(z.string(), z.object({ mean: z.number(), peak: z.number() })).nullable(), // degrees
+  coordination: z.array(z.object({ centre: z.string(), neighbour: z.string(), mean: z.number(), fractions: z.record(z.string(), z.number()) })).nullable(),
+  warnings: z.array(z.string()),
+});
+export type ReferencePreview = z.infer<typeof ReferencePreviewSchema>;
+
+/** LAMMPS dump type → species name, e.g. {"1": "Si", "2": "O"}. */
+const TypeMapSchema = z.record(z.string().regex(/^\d+$/), z.string().min(1));
+
+// ------------------------------------------------------------------------------------------ inputs
+
+export const ReferenceInputSchema = z.discriminatedUnion('kind', [
+  /** The built-in CHIK liquid (classical MD, a stand-in — not AIMD). */
+  z.object({ kind: z.literal('builtin') }),
+  /** A user file's contents: g(r) table (r,SiSi,SiO,OO) or trajectory (LAMMPS dump, extended XYZ, XDATCAR/POSCAR). */
+  z.object({ kind: z.literal('file'), fileName: z.string().min(1), text: z.string(), typeMap: TypeMapSchema.optional() }),
+]);
+
+/**
+ * The optimizer part of a new campaign: the strategy, the budget (optimizer evaluations, failed ones included)
+ * and optional strategy settings (strategy.ts schemas; defaults filled and frozen at creation). `dim` comes from
+ * the space. For 'cg' without `start`, CG starts at the centre of the box.
+ */
+export const OptimizerInputSchema = z.object({
+  strategy: z.enum(['bo', 'cg', 'random', 'cmaes']),
+  budget: z.number().int().min(1),
+  bo: BoSettingsSchema.partial().optional(),
+  cg: CgSettingsSchema.partial().optional(),
+  cmaes: CmaesSettingsSchema.partial().optional(),
+  start: z.array(z.number().min(0).max(1)).optional(),
+});
+export type OptimizerInput = z.input<typeof OptimizerInputSchema>;
+
+/** Protocol fields to override (default: the paper's protocol), the kernel, the R_χ r-range and a shortened soft start. */
+export const ProtocolInputSchema = ProtocolSchema.partial().extend({
+  kernel: KernelSchema.optional(),
+  costRange: CostRangeSchema.optional(),
+  softStart: EvaluationSpecJsonSchema.shape.softStart,
+});
+
+export const NewCampaignInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  reference: ReferenceInputSchema,
+  /** The search space: a preset's default (builtins.get) with the user's edits. Checked by validateSpace. */
+  space: ParameterSpaceSchema,
+  /** The preset the space came from, for labels only. */
+  preset: z.string().nullable().optional(),
+  protocol: ProtocolInputSchema.optional(),
+  optimizer: OptimizerInputSchema,
+  /** Worker threads (default: one per core). */
+  workers: z.number().int().min(1).max(256).optional(),
+  /** Default: a random seed, stored with the campaign. */
+  seed: z.number().int().nonnegative().max(0x7fffffff).optional(),
+  /** Built-in sets evaluated under the same protocol (default ['BKS', 'CHIK']). */
+  baselines: z.array(BuiltinNameSchema).optional(),
+  /** Extra runs of the best point at the end (default 3). */
+  finalReplicas: z.number().int().min(0).max(20).optional(),
+  /** Start running at once (default false: the campaign is a draft). */
+  start: z.boolean().optional(),
+});
+export type NewCampaignInput = z.input<typeof NewCampaignInputSchema>;
+
+export const EvaluationQuerySchema = z.object({
+  campaignId: id,
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(5000).default(100),
+  /** 'index' = seq (creation order). */
+  sort: z.enum(['index', 'rChi', 'phase', 'status', 'duration']).default('index'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  /** Only these origins / statuses (default all). */
+  origin: z.array(OriginSchema).optional(),
+  status: z.array(EvaluationStatusSchema).optional(),
+});
+
+// ----------------------------------------------------------------------------------------- outputs
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  engineVersion: z.string(),
+  dbPath: z.string(),
+  cores: z.number().int(),
+  defaultWorkers: z.number().int(),
+  /** µs per atom-step of one worker, for time estimates: the median of this database's finished evaluations, or a documented default. */
+  usPerAtomStep: z.number(),
+  usPerAtomStepSource: z.enum(['measured', 'default']),
+});
+
+export const BuiltinsSchema = z.object({
+  potentials: z.array(
+    z.object({
+      name: BuiltinNameSchema,
+      label: z.string(),
+      source: z.string(),
+      lammpsChecked: z.boolean(),
+      /** Paper-named values: qSi, A_SiO, rho_SiO, C_SiO, … (e, eV, Å, eV·Å⁶). */
+      values: z.record(z.string(), z.number()),
+      params: ForceFieldSchema,
+    }),
+  ),
+  presets: z.array(z.object({ name: z.string(), label: z.string(), description: z.string(), space: ParameterSpaceSchema })),
+  /** Each parameter kind's default bounds and why (for the bounds table's hints). */
+  bounds: z.array(DimensionSchema.extend({ why: z.string() })),
+  /** The paper's protocol (3000 atoms, 10 + 10 ps) with the default kernel and r-range. */
+  protocol: CampaignProtocolSchema,
+  optimizer: z.object({
+    strategies: z.array(z.object({ name: z.enum(['bo', 'cg', 'random', 'cmaes']), label: z.string(), description: z.string() })),
+    defaultBudget: z.number().int(),
+    bo: BoSettingsSchema,
+    cg: CgSettingsSchema,
+    cmaes: CmaesSettingsSchema,
+  }),
+  defaultBaselines: z.array(BuiltinNameSchema),
+  defaultFinalReplicas: z.number().int(),
+  reference: z.object({ preview: ReferencePreviewSchema, curves: GrCurvesSchema, adf: AdfCurvesSchema.nullable() }),
+});
+
+export const CampaignGetSchema = z.object({ campaign: CampaignInfoSchema, progress: CampaignProgressSchema });
+
+export const EvaluationPageSchema = z.object({ total: z.number().int(), rows: z.array(EvaluationRecordSchema) });
+
+export const EvaluationDetailSchema = z.object({
+  record: EvaluationRecordSchema,
+  artefacts: EvaluationArtefactsSchema,
+});
+
+/** An evaluated point projected for a surrogate plot. */
+const SurrogatePointSchema = z.object({ evaluationId: z.number().int(), seq: z.number().int(), phase: PhaseSchema, rChi: z.number().nullable(), x: z.number(), y: z.number().optional() });
+
+export const SliceRequestSchema = z.object({ campaignId: id, param: z.string().min(1), points: z.number().int().min(2).max(1001).optional() });
+/** GP posterior along one free parameter through BO's answer (paper Fig. 2); x in the parameter's unit. */
+export const SliceResultSchema = z
+  .object({
+    param: z.string(),
+    unit: z.string(),
+    scale: z.enum(['linear', 'log']),
+    x: numbers,
+    mean: numbers, // R_χ (the posterior median for a log model)
+    lower: numbers, // 2.5 % quantile
+    upper: numbers, // 97.5 %
+    ei: numbers, // expected improvement (Eq. 5) in the GP's output units
+    feasible: numbers, // p(the run does not blow up)
+    incumbent: z.number(), // R_χ
+    /** The point the slice passes through: every free parameter's value. */
+    through: z.record(z.string(), z.number()),
+    points: z.array(SurrogatePointSchema),
+  })
+  .nullable();
+
+export const MapRequestSchema = z.object({ campaignId: id, px: z.string().min(1), py: z.string().min(1), n: z.number().int().min(2).max(201).optional() });
+/** GP posterior mean over two free parameters (paper Figs. 3–4), the evaluated points, the BO and CG paths. */
+export const MapResultSchema = z
+  .object({
+    px: z.string(),
+    py: z.string(),
+    units: z.tuple([z.string(), z.string()]),
+    scales: z.tuple([z.enum(['linear', 'log']), z.enum(['linear', 'log'])]),
+    x: numbers, // [nx]
+    y: numbers, // [ny]
+    mean: numbers, // [ny·nx], row-major (y index slow), R_χ
+    sd: numbers, // [ny·nx], GP output units
+    through: z.record(z.string(), z.number()),
+    points: z.array(SurrogatePointSchema),
+    /** Best-so-far sequence of the BO part (phases initial, bo). */
+    boPath: z.array(SurrogatePointSchema),
+    /** The CG part in proposal order (phases cg, replica). */
+    cgPath: z.array(SurrogatePointSchema),
+  })
+  .nullable();
+
+export const ReferencePreviewResultSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), preview: ReferencePreviewSchema, curves: GrCurvesSchema, adf: AdfCurvesSchema.nullable() }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+
+export const ReferenceGetSchema = z.object({
+  hash: z.string(),
+  provenance: ReferenceProvenanceSchema,
+  curves: GrCurvesSchema,
+  adf: AdfCurvesSchema.nullable(),
+  coordination: z.array(z.object({ centre: z.string(), neighbour: z.string(), mean: z.number().nullable(), fractions: numbers })).nullable(),
+});
+
+const SpreadSchema = z.object({ mean: z.number(), sd: z.number().nullable(), n: z.number().int() });
+export const CompareRowSchema = z.object({
+  campaignId: id,
+  campaignName: z.string(),
+  /** 'best' = the campaign's best point (mean over it and its final replicas), 'baseline' = a built-in set under the campaign's protocol. */
+  kind: z.enum(['best', 'baseline']),
+  label: z.string(),
+  evaluationIds: z.array(z.number().int()),
+  rChi: SpreadSchema,
+  chiByPair: z.record(z.string(), SpreadSchema),
+  values: z.record(z.string(), z.number()),
+});
+export const CompareResultSchema = z.object({ rows: z.array(CompareRowSchema) });
+
+export const ExportFileSchema = z.object({ fileName: z.string(), text: z.string() });
+/** `fileName`/`text` is the main file (the include file); `files` lists every file to write (the table variant adds its table). */
+export const ExportLammpsSchema = ExportFileSchema.extend({ files: z.array(ExportFileSchema) });
+
+// ---------------------------------------------------------------------------------------- channels
+
+const none = z.undefined();
+
+export const requests = {
+  'app.info': { input: none, output: AppInfoSchema },
+  'builtins.get': { input: none, output: BuiltinsSchema },
+  'campaigns.list': { input: none, output: z.array(CampaignSummarySchema) },
+  'campaigns.get': { input: z.object({ id }), output: CampaignGetSchema },
+  'campaigns.create': { input: NewCampaignInputSchema, output: z.object({ id }) },
+  'campaigns.control': { input: z.object({ id, action: z.enum(['resume', 'pause', 'stop']) }), output: z.object({ status: CampaignStatusSchema }) },
+  'campaigns.duplicate': { input: z.object({ id, name: z.string().trim().min(1).max(200).optional() }), output: z.object({ id }) },
+  'campaigns.delete': { input: z.object({ id, confirm: z.literal(true) }), output: z.object({}) },
+  'evaluations.page': { input: EvaluationQuerySchema, output: EvaluationPageSchema },
+  'evaluations.detail': { input: z.object({ id: evaluationId }), output: EvaluationDetailSchema },
+  'surrogate.slice': { input: SliceRequestSchema, output: SliceResultSchema },
+  'surrogate.map': { input: MapRequestSchema, output: MapResultSchema },
+  'reference.preview': { input: z.object({ fileName: z.string().min(1), text: z.string(), typeMap: TypeMapSchema.optional() }), output: ReferencePreviewResultSchema },
+  'reference.get': { input: z.object({ campaignId: id }), output: ReferenceGetSchema },
+  'compare.get': { input: z.object({ campaignIds: z.array(id).min(1).max(20) }), output: CompareResultSchema },
+  'export.lammps': { input: z.object({ evaluationId, variant: z.enum(['include', 'table']).default('include') }), output: ExportLammpsSchema },
+  'export.table': { input: z.object({ campaignId: id, format: z.enum(['json', 'csv']) }), output: ExportFileSchema },
+} as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
+
+export const events = {
+  'campaigns.changed': z.object({}),
+  'campaign.progress': CampaignProgressSchema,
+  'evaluation.changed': EvaluationRecordSchema,
+  'worker.status': WorkerStatusSchema,
+} as const satisfies Record<EventName, z.ZodType>;
+
+export type Requests = typeof requests;
+export type Input<C extends Channel> = z.input<Requests[C]['input']>;
+export type ParsedInput<C extends Channel> = z.output<Requests[C]['input']>;
+export type Output<C extends Channel> = z.output<Requests[C]['output']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** What the renderer sees as `window.glassfit` (preload) or gets from the bridge client. */
+export type GlassfitApi = {
+  readonly [C in Channel]: (input: Input<C>) => Promise<Output<C>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+/** The Electron-free implementation every transport calls: inputs already parsed by `requests[c].input`. */
+export type Handlers = {
+  readonly [C in Channel]: (input: ParsedInput<C>) => Promise<Output<C>>;
+};
+
+/** Where handlers and the runner push events (IPC webContents.send, WebSocket broadcast, CLI printer). */
+export type EventSink = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** How a transport opens the backend: `await createApi(options)` in handlers.ts. */
+export interface ApiOptions {
+  /** The SQLite database (created with its folder if missing, unless mustExist). */
+  readonly dbPath: string;
+  /** Refuse to create the database (CLI commands that only read). Default false. */
+  readonly mustExist?: boolean;
+  /** The worker script: nodeWorkerEntry() under Node, out/main/worker.js in Electron. */
+  readonly workerEntry: string | URL;
+  /** Receives every event (progress, evaluation changes, worker status, list changes). */
+  readonly emit: EventSink;
+  /** resources/reference of this installation (default: the checkout's). */
+  readonly referenceDir?: string;
+  /** Shown by app.info (default: package.json's version). */
+  readonly version?: string;
+}
+
+/** An open backend: the handlers every transport calls, and close() (pauses running campaigns — resumable — and closes the database). */
+export interface Api {
+  readonly handlers: Handlers;
+  readonly dbPath: string;
+  close(): Promise<void>;
+}
+
+/** Parse a channel's input; bad input becomes an ApiError('bad-input') with a one-line message naming each field. */
+export function parseInput<C extends Channel>(channel: C, raw: unknown): ParsedInput<C> {
+  const r = requests[channel].input.safeParse(raw);
+  if (!r.success) throw new ApiError('bad-input', `${channel}: ${r.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`);
+  return r.data as ParsedInput<C>;
+}
+
+export { CampaignStatusSchema, EvaluationRecordSchema, CampaignProgressSchema, WorkerStatusSchema, CampaignSummarySchema, CampaignInfoSchema };

@@ -1,0 +1,434 @@
+/**
+ * The workbench API without Electron: one handler per channel of channels.ts, over the campaign store and the
+ * runner. Electron IPC (electron/ipc.ts), the HTTP/WS bridge (bridge/server.ts) and the CLI all call these, with
+ * inputs already parsed by contract.ts. Expected failures (bad input, unknown ids, refused actions) reject with
+ * an ApiError carrying one line; anything else is a programmer error.
+ *
+ * Campaigns run in this process (one runner each, started by campaigns.control 'resume' or create's `start`);
+ * close() pauses them — they stay resumable — and closes the database.
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { randomUUID, randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { ApiError, type Api, type ApiOptions, type Handlers, type Output, type ParsedInput, type EventSink } from './contract.ts';
+import { openStore, NotFoundError, type Store } from '../store/store.ts';
+import { StoreError } from '../store/db.ts';
+import { LockError, currentLease } from '../store/lock.ts';
+import { startCampaign, restingProgress, optimizerLists, type CampaignRun } from '../runner/runner.ts';
+import { createOptimizerClient, type OptimizerClient } from '../runner/optimizer-client.ts';
+import { loadDefaultReference, defaultReferenceDir } from '../reference/load.ts';
+import { ENGINE_VERSION } from '../../src-worker/evaluate/spec.ts';
+import { importReference, previewReference, type Reference } from '../../src-worker/evaluate/reference.ts';
+import { ParseError } from '../../src-worker/io/frame.ts';
+import { DEFAULT_KERNEL } from '../../src-worker/md/engine.ts';
+import { PAPER_PROTOCOL } from '../../src-worker/md/protocol.ts';
+import { DEFAULT_COST_RANGE } from '../../src-worker/evaluate/cost.ts';
+import { BUILTIN_NAMES, BUILTIN_SETS, builtinForceField } from '../../src-worker/params/sets.ts';
+import { PRESETS, PRESET_NAMES, SILICA_BOUNDS, presetSpace } from '../../src-worker/params/presets.ts';
+import { PARAM_UNITS, kindOf, unitToValue, type ParameterSpaceSpec } from '../../src-worker/params/space.ts';
+import { SILICA } from '../../src-worker/species.ts';
+import { BoSettingsSchema, CgSettingsSchema, CmaesSettingsSchema } from '../../src-worker/optimize/strategy.ts';
+import { SCHEMA_VERSION, type CampaignInfo, type CampaignRecord, type EvaluationRecord } from '../../src-worker/campaign/records.ts';
+import { CampaignSetupError, DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS, baselineEvaluation, buildCampaign, campaignReference, valuesOf } from '../../src-worker/campaign/setup.ts';
+import { exportCsv, exportJson, exportLammps, rChiWithReplicas } from '../../src-worker/campaign/export.ts';
+import type { MapView, SliceView } from '../../src-worker/optimize/surrogate.ts';
+
+/**
+ * µs per atom-step when the database has no finished evaluation to measure it by: `npm run bench:md` gives
+ * 4.2 for the table kernel on the 3000-atom liquid; small boxes and busy machines run slower (15 was measured
+ * for 648 atoms on the shared 2-core development machine), so the estimate leans high.
+ */
+export const DEFAULT_US_PER_ATOM_STEP = 6;
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Any expected failure as an ApiError (one line); programmer errors pass through. */
+function asApiError(e: unknown): unknown {
+  if (e instanceof ApiError) return e;
+  const line = (m: string) => m.split('\n')[0];
+  if (e instanceof NotFoundError) return new ApiError('not-found', line(e.message));
+  if (e instanceof LockError) return new ApiError('conflict', line(e.message));
+  if (e instanceof CampaignSetupError || e instanceof ParseError) return new ApiError('bad-input', line(e.message));
+  if (e instanceof StoreError) return new ApiError('internal', line(e.message));
+  if (e instanceof z.ZodError) return new ApiError('bad-input', line(e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
+  return e;
+}
+
+const grCurves = (ref: Reference) => ({ r: Array.from(ref.r), pairs: [...ref.pairs], g: Object.fromEntries(ref.pairs.map((p) => [p, Array.from(ref.g[p])])) });
+const adfCurves = (ref: Reference) =>
+  ref.adf ? { theta: Array.from(ref.adf.theta), triplets: [...ref.adf.triplets], p: Object.fromEntries(ref.adf.triplets.map((t) => [t, Array.from(ref.adf!.p[t])])) } : null;
+
+function preview(ref: Reference) {
+  const p = previewReference(ref);
+  const { notes, ...provenance } = p.provenance;
+  return {
+    preview: {
+      ...p,
+      pairs: [...p.pairs],
+      rRange: [p.rRange[0], p.rRange[1]] as [number, number],
+      provenance: { ...provenance, ...(notes ? { notes: [...notes] } : {}) },
+      bondCutoffs: p.bondCutoffs ? (Object.fromEntries(Object.entries(p.bondCutoffs).filter(([, v]) => v !== undefined)) as Record<string, number>) : null,
+      coordination: p.coordination ? p.coordination.map((c) => ({ ...c, fractions: { ...c.fractions } })) : null,
+      warnings: [...p.warnings],
+    },
+    curves: grCurves(ref),
+    adf: adfCurves(ref),
+  };
+}
+
+/** Unit-cube coordinate k of a stored point as a value in the parameter's unit. */
+function coord(space: ParameterSpaceSpec, k: number, u: readonly number[]): number {
+  return unitToValue(space.free[k], u[k]);
+}
+
+function freeIndex(space: ParameterSpaceSpec, name: string): number {
+  const k = space.free.findIndex((d) => d.name === name);
+  if (k < 0) throw new ApiError('bad-input', `'${name}' is not a free parameter of this campaign (free: ${space.free.map((d) => d.name).join(', ')})`);
+  return k;
+}
+
+/** Open the database and serve the API; rejects with a StoreError for a missing, corrupt or foreign file. */
+export async function createApi(opts: ApiOptions): Promise<Api> {
+  const store: Store = openStore(opts.dbPath, { mustExist: opts.mustExist === true });
+  const emit: EventSink = opts.emit;
+  const runs = new Map<string, CampaignRun>();
+  const version = opts.version ?? packageVersion();
+  let builtinRef: Reference | null = null;
+  let surrogateClient: OptimizerClient | null = null;
+  let closed = false;
+
+  const defaultReference = () => (builtinRef ??= loadDefaultReference(opts.referenceDir ?? defaultReferenceDir()));
+  const optimizer = () => (surrogateClient ??= createOptimizerClient(opts.workerEntry));
+
+  function resume(id: string): CampaignRun {
+    const existing = runs.get(id);
+    if (existing) return existing;
+    const run = startCampaign({ store, campaignId: id, workerEntry: opts.workerEntry, emit });
+    runs.set(id, run);
+    void run.done.then((outcome) => {
+      runs.delete(id);
+      if (outcome.error) console.error(`glassfit: campaign ${id} paused: ${outcome.error.message}`);
+    });
+    return run;
+  }
+
+  /** Refuse while a runner elsewhere holds the campaign. */
+  function notRunningElsewhere(id: string, what: string): void {
+    const lease = currentLease(store.db, id);
+    if (lease) throw new ApiError('conflict', `cannot ${what} campaign ${id}: it is running in process ${lease.pid} on ${lease.host}; pause it there first`);
+  }
+
+  function progressOf(id: string) {
+    const run = runs.get(id);
+    return run ? run.progress() : restingProgress(store, id);
+  }
+
+  /** The surrogate's input: the campaign's optimizer history (finished rows in seq order). */
+  function historyOf(c: CampaignInfo) {
+    const rows = store.optimizerRows(c.id);
+    return { rows, history: optimizerLists(rows).history };
+  }
+
+  function surrogatePoints(c: CampaignInfo, rows: ReturnType<typeof store.optimizerRows>, kx: number, ky: number | null) {
+    return rows
+      .filter((r) => r.status === 'done' || r.status === 'failed')
+      .map((r) => ({
+        evaluationId: r.id,
+        seq: r.seq,
+        phase: r.phase,
+        rChi: r.status === 'done' ? r.rChi : null,
+        x: coord(c.space, kx, r.u),
+        ...(ky !== null ? { y: coord(c.space, ky, r.u) } : {}),
+      }));
+  }
+
+  const throughOf = (c: CampaignInfo, through: readonly number[]) => Object.fromEntries(c.space.free.map((d, k) => [d.name, unitToValue(d, through[k])]));
+
+  const h: Handlers = {
+    async 'app.info'() {
+      const measured = store.medianUsPerAtomStep();
+      const cores = availableParallelism();
+      return {
+        version,
+        engineVersion: ENGINE_VERSION,
+        dbPath: store.path,
+        cores,
+        defaultWorkers: cores,
+        usPerAtomStep: measured ?? DEFAULT_US_PER_ATOM_STEP,
+        usPerAtomStepSource: measured !== null ? 'measured' : 'default',
+      };
+    },
+
+    async 'builtins.get'() {
+      return {
+        potentials: BUILTIN_NAMES.map((name) => {
+          const s = BUILTIN_SETS[name];
+          const ff = builtinForceField(name);
+          return { name, label: s.label, source: s.source, lammpsChecked: s.lammpsChecked, values: valuesOf(presetSpace('ML-ALL'), ff), params: ff };
+        }),
+        presets: PRESET_NAMES.map((name) => ({ name, label: PRESETS[name].label, description: PRESETS[name].description, space: presetSpace(name) })),
+        bounds: Object.entries(SILICA_BOUNDS).map(([name, b]) => ({ name, lower: b.lower, upper: b.upper, scale: b.scale, unit: PARAM_UNITS[kindOf(name)], why: b.why })),
+        protocol: { ...PAPER_PROTOCOL, kernel: DEFAULT_KERNEL, costRange: { ...DEFAULT_COST_RANGE } },
+        optimizer: {
+          strategies: [
+            { name: 'bo' as const, label: 'Bayesian optimisation + CG', description: 'space-filling design, GP + expected improvement until R_χ plateaus, then conjugate-gradient refinement (the paper)' },
+            { name: 'cg' as const, label: 'Conjugate gradient', description: 'Polak–Ribière CG with finite-difference gradients from a start point' },
+            { name: 'random' as const, label: 'Random search', description: 'uniform random points: a baseline for comparison' },
+            { name: 'cmaes' as const, label: 'CMA-ES', description: 'evolution strategy: a baseline for comparison' },
+          ],
+          defaultBudget: DEFAULT_BUDGET,
+          bo: BoSettingsSchema.parse({}),
+          cg: CgSettingsSchema.parse({}),
+          cmaes: CmaesSettingsSchema.parse({}),
+        },
+        defaultBaselines: [...DEFAULT_BASELINES],
+        defaultFinalReplicas: DEFAULT_FINAL_REPLICAS,
+        reference: preview(defaultReference()),
+      };
+    },
+
+    async 'campaigns.list'() {
+      return store.listCampaigns();
+    },
+
+    async 'campaigns.get'({ id }) {
+      return { campaign: store.campaignInfo(id), progress: progressOf(id) };
+    },
+
+    async 'campaigns.create'(input) {
+      let reference: Reference;
+      if (input.reference.kind === 'builtin') reference = defaultReference();
+      else {
+        const typeMap = input.reference.typeMap ? Object.fromEntries(Object.entries(input.reference.typeMap).map(([k, v]) => [Number(k), v])) : undefined;
+        reference = importReference(input.reference.text, input.reference.fileName, typeMap ? { typeMap } : {});
+      }
+      const { record, initial } = buildCampaign(
+        {
+          name: input.name,
+          reference,
+          space: input.space,
+          preset: input.preset ?? null,
+          protocol: input.protocol ?? {},
+          optimizer: input.optimizer,
+          workers: input.workers ?? availableParallelism(),
+          seed: input.seed ?? randomInt(0, 0x7fffffff),
+          baselines: input.baselines ?? DEFAULT_BASELINES,
+          finalReplicas: input.finalReplicas ?? DEFAULT_FINAL_REPLICAS,
+        },
+        { id: randomUUID(), now: new Date().toISOString() },
+      );
+      store.createCampaign(record, initial);
+      emit('campaigns.changed', {});
+      if (input.start) resume(record.id);
+      return { id: record.id };
+    },
+
+    async 'campaigns.control'({ id, action }) {
+      const info = store.campaignInfo(id);
+      const run = runs.get(id);
+      if (action === 'resume') {
+        if (info.status === 'finished') throw new ApiError('conflict', `campaign ${id} is finished; duplicate it to run it again`);
+        resume(id);
+        return { status: 'running' as const };
+      }
+      if (run) {
+        const outcome = action === 'pause' ? await run.pause() : await run.stop();
+        return { status: outcome.status };
+      }
+      notRunningElsewhere(id, action);
+      if (action === 'stop' && info.status !== 'finished' && info.status !== 'stopped') {
+        store.setStatus(id, 'stopped', { kind: 'user', detail: 'stopped by the user' });
+        emit('campaigns.changed', {});
+        emit('campaign.progress', restingProgress(store, id));
+      }
+      return { status: store.campaignInfo(id).status };
+    },
+
+    async 'campaigns.duplicate'({ id, name }) {
+      const c = store.campaign(id);
+      const now = new Date().toISOString();
+      const copy: CampaignRecord = { ...c, id: randomUUID(), name: name ?? `${c.name} (copy)`, createdAt: now, updatedAt: now, status: 'draft', stopReason: null, schemaVersion: SCHEMA_VERSION };
+      store.createCampaign(
+        copy,
+        copy.baselines.map((b) => baselineEvaluation(copy, b)),
+      );
+      emit('campaigns.changed', {});
+      return { id: copy.id };
+    },
+
+    async 'campaigns.delete'({ id }) {
+      store.campaignInfo(id);
+      if (runs.has(id)) throw new ApiError('conflict', `campaign ${id} is running; pause or stop it before deleting it`);
+      notRunningElsewhere(id, 'delete');
+      store.deleteCampaign(id);
+      emit('campaigns.changed', {});
+      return {};
+    },
+
+    async 'evaluations.page'(q) {
+      return store.page(q);
+    },
+
+    async 'evaluations.detail'({ id }) {
+      return { record: store.evaluation(id), artefacts: store.artefacts(id) };
+    },
+
+    async 'surrogate.slice'({ campaignId, param, points }) {
+      const c = store.campaignInfo(campaignId);
+      const k = freeIndex(c.space, param);
+      const { rows, history } = historyOf(c);
+      const v = (await optimizer().surrogate({ settings: c.optimizer, history, seed: c.seed, view: { kind: 'slice', dim: k, points: points ?? 101 } })) as SliceView | null;
+      if (!v) return null;
+      const d = c.space.free[k];
+      return {
+        param,
+        unit: d.unit,
+        scale: d.scale,
+        x: Array.from(v.u, (u) => unitToValue(d, u)),
+        mean: Array.from(v.mean),
+        lower: Array.from(v.lower),
+        upper: Array.from(v.upper),
+        ei: Array.from(v.ei),
+        feasible: Array.from(v.feasible),
+        incumbent: v.incumbent,
+        through: throughOf(c, v.through),
+        points: surrogatePoints(c, rows, k, null),
+      };
+    },
+
+    async 'surrogate.map'({ campaignId, px, py, n }) {
+      const c = store.campaignInfo(campaignId);
+      const kx = freeIndex(c.space, px);
+      const ky = freeIndex(c.space, py);
+      if (kx === ky) throw new ApiError('bad-input', 'a map needs two different parameters');
+      const { rows, history } = historyOf(c);
+      const v = (await optimizer().surrogate({ settings: c.optimizer, history, seed: c.seed, view: { kind: 'map', dx: kx, dy: ky, n: n ?? 41 } })) as MapView | null;
+      if (!v) return null;
+      const dx = c.space.free[kx];
+      const dy = c.space.free[ky];
+      const points = surrogatePoints(c, rows, kx, ky);
+      const boPath: typeof points = [];
+      let best = Infinity;
+      for (const p of points) {
+        if ((p.phase === 'initial' || p.phase === 'bo') && p.rChi !== null && p.rChi < best) {
+          best = p.rChi;
+          boPath.push(p);
+        }
+      }
+      return {
+        px,
+        py,
+        units: [dx.unit, dy.unit] as [string, string],
+        scales: [dx.scale, dy.scale] as ['linear' | 'log', 'linear' | 'log'],
+        x: Array.from(v.ux, (u) => unitToValue(dx, u)),
+        y: Array.from(v.uy, (u) => unitToValue(dy, u)),
+        mean: Array.from(v.mean),
+        sd: Array.from(v.sd),
+        through: throughOf(c, v.through),
+        points,
+        boPath,
+        cgPath: points.filter((p) => p.phase === 'cg' || p.phase === 'replica'),
+      };
+    },
+
+    async 'reference.preview'({ fileName, text, typeMap }) {
+      try {
+        const tm = typeMap ? Object.fromEntries(Object.entries(typeMap).map(([k, v]) => [Number(k), v])) : undefined;
+        return { ok: true as const, ...preview(importReference(text, fileName, tm ? { typeMap: tm } : {})) };
+      } catch (e) {
+        return { ok: false as const, error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
+      }
+    },
+
+    async 'reference.get'({ campaignId }) {
+      const ref = campaignReference(store.campaign(campaignId));
+      const provenance = store.campaignInfo(campaignId).reference.provenance;
+      return {
+        hash: ref.hash,
+        provenance,
+        curves: grCurves(ref),
+        adf: adfCurves(ref),
+        coordination: ref.coordination ? ref.coordination.map((c) => ({ centre: c.centre, neighbour: c.neighbour, mean: Number.isFinite(c.mean) ? c.mean : null, fractions: Array.from(c.fractions) })) : null,
+      };
+    },
+
+    async 'compare.get'({ campaignIds }) {
+      const rows: Output<'compare.get'>['rows'] = [];
+      for (const id of campaignIds) {
+        const c = store.campaignInfo(id);
+        const all = store.evaluations(id);
+        const spreadOf = (evals: EvaluationRecord[]) => {
+          const pairs = [...new Set(evals.flatMap((e) => Object.keys(e.chiByPair ?? {})))];
+          const stat = (xs: number[]) => {
+            const n = xs.length;
+            const mean = xs.reduce((a, b) => a + b, 0) / n;
+            return { mean, sd: n > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : null, n };
+          };
+          return {
+            rChi: stat(evals.map((e) => e.rChi as number)),
+            chiByPair: Object.fromEntries(pairs.map((p) => [p, stat(evals.map((e) => e.chiByPair?.[p]).filter((x): x is number => x !== undefined))])),
+          };
+        };
+        const best = store.best(id);
+        if (best) {
+          const group = [best, ...all.filter((e) => e.origin === 'final' && e.meta?.of === best.id && e.status === 'done')];
+          rows.push({ campaignId: id, campaignName: c.name, kind: 'best', label: `${c.name}: best`, evaluationIds: group.map((e) => e.id), ...spreadOf(group), values: best.values });
+        }
+        for (const b of all.filter((e) => e.origin === 'baseline' && e.status === 'done')) {
+          rows.push({ campaignId: id, campaignName: c.name, kind: 'baseline', label: b.label ?? 'baseline', evaluationIds: [b.id], ...spreadOf([b]), values: b.values });
+        }
+      }
+      return { rows };
+    },
+
+    async 'export.lammps'({ evaluationId, variant }) {
+      const e = store.evaluation(evaluationId);
+      const c = store.campaignInfo(e.campaignId);
+      const files = exportLammps(c, e, store.evaluations(c.id), variant, new Date().toISOString());
+      return { fileName: files[0].fileName, text: files[0].text, files };
+    },
+
+    async 'export.table'({ campaignId, format }) {
+      const c = store.campaignInfo(campaignId);
+      const all = store.evaluations(campaignId);
+      return format === 'json' ? exportJson(c, all, store.best(campaignId), new Date().toISOString()) : exportCsv(c, all);
+    },
+  };
+
+  // Every handler maps expected failures to ApiError; a closed backend refuses politely.
+  const handlers = Object.fromEntries(
+    Object.entries(h).map(([name, fn]) => [
+      name,
+      async (input: unknown) => {
+        if (closed) throw new ApiError('internal', 'the database is closed');
+        try {
+          return await (fn as (i: unknown) => Promise<unknown>)(input);
+        } catch (e) {
+          throw asApiError(e);
+        }
+      },
+    ]),
+  ) as unknown as Handlers;
+
+  return {
+    handlers,
+    dbPath: store.path,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([...runs.values()].map((r) => r.pause()));
+      await surrogateClient?.close();
+      store.close();
+    },
+  };
+}
+
+export type { ParsedInput };
+export { rChiWithReplicas };

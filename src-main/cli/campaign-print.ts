@@ -1,0 +1,112 @@
+/**
+ * How the campaign commands and the demo show a campaign on a terminal: R_χ in percent, durations, a progress
+ * line (evaluations done / budget, best R_χ, stage, ETA) redrawn in place on a TTY and printed every so often
+ * otherwise, and one line per finished evaluation.
+ */
+import type { CampaignInfo, CampaignProgress, EvaluationRecord } from '../../src-worker/campaign/records.ts';
+import type { EventSink } from '../api/contract.ts';
+
+export const pct = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined ? '—' : `${(100 * x).toFixed(digits)} %`);
+
+export function formatDuration(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return '—';
+  if (s < 60) return `${Math.round(s)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+/** Parameter values in the paper's names with 4 significant digits. */
+export function formatValues(values: Readonly<Record<string, number>>, names?: readonly string[]): string {
+  return (names ?? Object.keys(values)).map((k) => `${k} = ${Number(values[k].toPrecision(5))}`).join(', ');
+}
+
+function bar(fraction: number, width = 24): string {
+  const n = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return '█'.repeat(n) + '░'.repeat(width - n);
+}
+
+/** The reference's name, saying plainly when it is not ab initio data. */
+export function referenceText(provenance: { readonly name: string; readonly abInitio?: boolean }): string {
+  if (provenance.abInitio !== false || /not (ab initio|AIMD)/i.test(provenance.name)) return provenance.name;
+  return `${provenance.name} (classical MD, not AIMD)`;
+}
+
+export function progressText(p: CampaignProgress): string {
+  const finished = p.done + p.failed;
+  const stage =
+    p.stage === 'baselines'
+      ? `baselines ${p.baselines.done}/${p.baselines.total}`
+      : p.stage === 'final'
+        ? `final replicas ${p.final.done}/${p.final.total}`
+        : p.stage === 'optimizer'
+          ? `optimizer${p.phase ? ` (${p.phase})` : ''}`
+          : p.stage;
+  return (
+    `${bar(finished / Math.max(1, p.budget))} ${finished}/${p.budget} evaluations${p.failed ? ` (${p.failed} failed)` : ''} · ` +
+    `best R_χ ${pct(p.bestRChi)} · ${stage} · ETA ${formatDuration(p.etaS)}`
+  );
+}
+
+export interface ProgressPrinter {
+  readonly sink: EventSink;
+  /** End the live line (before printing anything else). */
+  finish(): void;
+}
+
+/**
+ * Prints campaign events: a line per finished evaluation (stdout) and the progress line (stderr; redrawn on a
+ * TTY, otherwise at most every 30 s). `quiet` prints nothing.
+ */
+export function progressPrinter(campaign: CampaignInfo, quiet: boolean): ProgressPrinter {
+  const tty = process.stderr.isTTY === true;
+  let lastLine = -Infinity;
+  let drawn = false;
+  let latest: CampaignProgress | null = null;
+  /** A finished evaluation was printed: show the progress line once the progress that follows it arrives. */
+  let owed = false;
+  const free = campaign.space.free.map((d) => d.name);
+  const clear = () => {
+    if (tty && drawn) process.stderr.write('\r\x1b[K');
+  };
+  const draw = (force: boolean) => {
+    if (quiet || !latest) return;
+    const now = performance.now();
+    if (tty) {
+      process.stderr.write(`\r${progressText(latest)}\x1b[K`);
+      drawn = true;
+    } else if (force || now - lastLine > 30_000) {
+      process.stderr.write(progressText(latest) + '\n');
+      lastLine = now;
+    }
+  };
+  const evaluationLine = (e: EvaluationRecord): string => {
+    const who = e.origin === 'baseline' ? `baseline ${e.label}` : e.origin === 'final' ? `final replica ${e.meta?.replica ?? ''} of #${e.meta?.of}` : `${e.phase}`;
+    const what = e.origin === 'optimizer' ? formatValues(e.values, free) : '';
+    const result = e.status === 'done' ? `R_χ ${pct(e.rChi)}` : `failed: ${e.error ?? 'no reason recorded'}`;
+    return `  #${String(e.seq).padStart(3)} ${who.padEnd(12)} ${what}${what ? ' → ' : ''}${result}  (${formatDuration(e.durationS)})`;
+  };
+  const sink: EventSink = (event, payload) => {
+    if (quiet) return;
+    if (event === 'evaluation.changed') {
+      const e = payload as EvaluationRecord;
+      if (e.status === 'done' || e.status === 'failed') {
+        clear();
+        drawn = false;
+        process.stdout.write(evaluationLine(e) + '\n');
+        owed = true;
+      }
+    } else if (event === 'campaign.progress') {
+      latest = payload as CampaignProgress;
+      draw(owed);
+      owed = false;
+    }
+  };
+  return {
+    sink,
+    finish() {
+      if (quiet) return;
+      clear();
+      drawn = false;
+    },
+  };
+}

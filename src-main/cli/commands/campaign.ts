@@ -1,0 +1,535 @@
+/**
+ * `glassfit campaign new|run|status|list|export`: fitting campaigns from the command line, stored in one SQLite
+ * database (--db, default the desktop app's). `new`, `status`, `list` and `export` go through the workbench API
+ * handlers, so they check and answer exactly as the app does; `run` drives the same campaign runner the app
+ * embeds, with a progress line, and pauses cleanly on Ctrl-C (resume with `run` again).
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { parse, int, num } from '../args.ts';
+import { CliError } from '../errors.ts';
+import { splitOptions } from '../potential-arg.ts';
+import { PROTOCOL_OPTIONS, protocolFromOptions, protocolHelp } from '../protocol-args.ts';
+import { formatValues, pct, progressPrinter, progressText, referenceText } from '../campaign-print.ts';
+import { createApi } from '../../api/handlers.ts';
+import { ApiError, parseInput, type Api, type EventSink, type NewCampaignInput } from '../../api/contract.ts';
+import { defaultDbPath } from '../../paths.ts';
+import { openStore, type Store } from '../../store/store.ts';
+import { StoreError } from '../../store/db.ts';
+import { startCampaign, type RunOutcome } from '../../runner/runner.ts';
+import { nodeWorkerEntry } from '../../runner/worker-path.ts';
+import { PAPER_PROTOCOL } from '../../../src-worker/md/protocol.ts';
+import { DEFAULT_KERNEL, KERNEL_NAMES, type KernelName } from '../../../src-worker/md/engine.ts';
+import { defaultSoftStart } from '../../../src-worker/md/start.ts';
+import { DEFAULT_COST_RANGE } from '../../../src-worker/evaluate/cost.ts';
+import { PRESET_NAMES, PRESETS, customSpace, presetSpace, type PresetName } from '../../../src-worker/params/presets.ts';
+import { BUILTIN_NAMES, BUILTIN_SETS, silicaForceField } from '../../../src-worker/params/sets.ts';
+import { parseTypeMap } from '../../../src-worker/io/lammps-dump.ts';
+import type { ParameterSpaceSpec } from '../../../src-worker/params/space.ts';
+import { DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS } from '../../../src-worker/campaign/setup.ts';
+import { exportForceField, rChiWithReplicas } from '../../../src-worker/campaign/export.ts';
+
+export const help = `usage: glassfit campaign <new|run|status|list|export> [options]
+
+  campaign new [options]                    create a campaign; prints its id
+  campaign run <id>                         run or resume it (Ctrl-C pauses; run again to resume)
+  campaign status <id> [--json]             counts by status and the best point so far
+  campaign list [--json]                    every campaign of the database
+  campaign export <id> --format lammps|json|csv|forcefield --out <file>
+                                            lammps: the best evaluation's LAMMPS include file
+                                            (--evaluation <id> for another, --variant table for
+                                            pair_style table + its table file beside --out);
+                                            json/csv: every evaluation; forcefield: a parameter file
+                                            for --potential
+
+Every command takes --db <file> (default: the desktop app's database,
+  ${defaultDbPath()}).
+An <id> may be abbreviated to a unique prefix of at least 4 characters.
+
+campaign new options:
+  --name TEXT            campaign name (default: preset and reference)
+  --reference FILE       g(r) table (r,SiSi,SiO,OO) or trajectory (LAMMPS dump, extended XYZ, XDATCAR)
+                         (default: the built-in CHIK liquid — classical MD, a stand-in, not AIMD)
+  --type-map 1=Si,2=O    LAMMPS dump atom type → species, for a dump reference
+  --preset NAME          ${PRESET_NAMES.map((n) => n.toLowerCase()).join(', ')} (default ml)
+${PRESET_NAMES.map((n) => `                           ${n.toLowerCase().padEnd(8)} ${PRESETS[n].description}`).join('\n')}
+  --free a,b,…           custom free parameters instead of a preset (others fixed at BKS), e.g. qSi,A_SiO,rho_SiO
+  --bounds NAME=LO:HI    change a free parameter's bounds (repeatable), e.g. --bounds qSi=1.6:2.4
+  --strategy S           bo (BO then CG, the paper), cg, random, cmaes (default bo)
+  --budget N             optimizer evaluations, failed ones included (default ${DEFAULT_BUDGET})
+  --plateau N            BO: stop or hand over to CG after N iterations without improvement (default 100)
+  --no-cg                BO: no CG refinement after the plateau
+  --workers N            worker threads (default one per core: ${availableParallelism()})
+  --seed N               campaign seed (default random; stored)
+  --baselines A,B|none   built-in sets run under the same protocol for comparison (default ${DEFAULT_BASELINES.join(',')})
+  --final-replicas K     extra runs of the best point with other seeds at the end (default ${DEFAULT_FINAL_REPLICAS})
+${protocolHelp()}
+  --start-ps PS          soft start after the random insertion: capped MD at 0.5 fs, ps (default 1)
+  --kernel exact|table   pair kernel (default ${DEFAULT_KERNEL})
+  --rmin A --rmax A      r-range of the R_χ sums, Å (default ${DEFAULT_COST_RANGE.rMin}–${DEFAULT_COST_RANGE.rMax})
+  --json                 print {"id": …}
+
+campaign run options:
+  --workers N            worker threads for this run (default the campaign's)
+  --quiet                no progress output
+
+exit status: 0 done (finished, or run and stopped), 2 bad input, 1 other errors, 130 paused by Ctrl-C.`;
+
+const DB_OPTION = { db: { type: 'string' } } as const;
+
+function dbPath(values: { readonly db?: string }): string {
+  return resolve(values.db ?? defaultDbPath());
+}
+
+/** The API over an existing database (every command but `new`). */
+async function openApi(path: string, mustExist: boolean, emit: EventSink = () => {}): Promise<Api> {
+  try {
+    return await createApi({ dbPath: path, workerEntry: nodeWorkerEntry(), emit, mustExist });
+  } catch (e) {
+    if (e instanceof StoreError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** API errors as CLI errors: bad input exits 2, the rest 1. */
+async function call<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof ApiError) throw new CliError(e.message, e.code === 'bad-input' || e.code === 'not-found' ? 2 : 1);
+    throw e;
+  }
+}
+
+function resolveId(store: Store, arg: string | undefined): string {
+  if (!arg) throw new CliError('a campaign id is required (see glassfit campaign list)');
+  try {
+    return store.resolveCampaignId(arg);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'new':
+      return newCampaign(rest);
+    case 'run':
+      return runCampaign(rest);
+    case 'status':
+      return status(rest);
+    case 'list':
+      return list(rest);
+    case 'export':
+      return exportCampaign(rest);
+    case undefined:
+      throw new CliError(`campaign needs a subcommand: new, run, status, list or export\n${help}`);
+    default:
+      throw new CliError(`unknown campaign subcommand '${sub}' (new, run, status, list, export)`);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ new
+
+function presetName(arg: string): PresetName {
+  const p = PRESET_NAMES.find((n) => n.toLowerCase() === arg.toLowerCase());
+  if (!p) throw new CliError(`unknown preset '${arg}' (${PRESET_NAMES.map((n) => n.toLowerCase()).join(', ')})`);
+  return p;
+}
+
+/** --bounds NAME=LO:HI, each checked for form here and for sense (lower < upper, signs) by validateSpace. */
+function parseBounds(list: readonly string[]): Record<string, { lower: number; upper: number }> {
+  const out: Record<string, { lower: number; upper: number }> = {};
+  for (const b of list) {
+    const m = /^\s*([A-Za-z]+(?:_[A-Za-z]+)?)\s*=\s*([^:]+):(.+)$/.exec(b);
+    if (!m) throw new CliError(`--bounds '${b}' must look like NAME=LO:HI, e.g. qSi=1.6:2.4`);
+    const lower = Number(m[2]);
+    const upper = Number(m[3]);
+    if (!Number.isFinite(lower) || !Number.isFinite(upper)) throw new CliError(`--bounds '${b}': bounds must be numbers`);
+    out[m[1]] = { lower, upper };
+  }
+  return out;
+}
+
+/** The space from --preset or --free, with --bounds applied (a bound for a fixed parameter is an error). */
+export function spaceFromOptions(preset: string | undefined, free: string | undefined, bounds: readonly string[]): { space: ParameterSpaceSpec; preset: string | null } {
+  const b = parseBounds(bounds);
+  let space: ParameterSpaceSpec;
+  let label: string | null;
+  if (free !== undefined) {
+    if (preset !== undefined) throw new CliError('give either --preset or --free, not both');
+    const names = free.split(',').map((s) => s.trim()).filter(Boolean);
+    if (names.length === 0) throw new CliError('--free needs at least one parameter name');
+    try {
+      space = customSpace({ free: names, base: silicaForceField(BUILTIN_SETS.BKS), bounds: b });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+    label = null;
+  } else {
+    const p = presetName(preset ?? 'ml');
+    space = presetSpace(p, { bounds: b });
+    label = p;
+  }
+  for (const name of Object.keys(b)) {
+    if (!space.free.some((d) => d.name === name)) throw new CliError(`--bounds ${name}: not a free parameter of this space (free: ${space.free.map((d) => d.name).join(', ')})`);
+  }
+  return { space, preset: label };
+}
+
+function baselineList(arg: string | undefined): string[] {
+  if (arg === undefined) return [...DEFAULT_BASELINES];
+  if (arg.trim().toLowerCase() === 'none') return [];
+  return arg.split(',').map((s) => {
+    const name = BUILTIN_NAMES.find((n) => n.toLowerCase() === s.trim().toLowerCase());
+    if (!name) throw new CliError(`--baselines: unknown set '${s.trim()}' (${BUILTIN_NAMES.join(', ')}, or none)`);
+    return name;
+  });
+}
+
+export const NEW_OPTIONS = {
+  ...DB_OPTION,
+  name: { type: 'string' },
+  reference: { type: 'string' },
+  'type-map': { type: 'string' },
+  preset: { type: 'string' },
+  free: { type: 'string' },
+  bounds: { type: 'string', multiple: true },
+  strategy: { type: 'string' },
+  budget: { type: 'string' },
+  plateau: { type: 'string' },
+  'no-cg': { type: 'boolean' },
+  workers: { type: 'string' },
+  seed: { type: 'string' },
+  baselines: { type: 'string' },
+  'final-replicas': { type: 'string' },
+  ...PROTOCOL_OPTIONS,
+  'start-ps': { type: 'string' },
+  kernel: { type: 'string' },
+  rmin: { type: 'string' },
+  rmax: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+/** The API input of `campaign new` from its options (the demo builds on it). */
+export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput {
+  const { bounds, ...scalar } = raw;
+  const { str: values, flag } = splitOptions(scalar);
+  const { space, preset } = spaceFromOptions(values.preset, values.free, (bounds as string[] | undefined) ?? []);
+  const strategy = values.strategy ?? 'bo';
+  if (!['bo', 'cg', 'random', 'cmaes'].includes(strategy)) throw new CliError(`--strategy must be bo, cg, random or cmaes, got '${strategy}'`);
+  const kernel = (values.kernel ?? DEFAULT_KERNEL) as KernelName;
+  if (!KERNEL_NAMES.includes(kernel)) throw new CliError(`--kernel must be one of ${KERNEL_NAMES.join(', ')}, got '${values.kernel}'`);
+  const protocol = protocolFromOptions(values, PAPER_PROTOCOL);
+  const startPs = values['start-ps'] === undefined ? undefined : num(values['start-ps'], 'start-ps', 1, (x) => x >= 0);
+  const softStart = startPs === undefined ? undefined : { steps: Math.round(startPs / defaultSoftStart(protocol.temperature).timestep) };
+  const costRange = { rMin: num(values.rmin, 'rmin', DEFAULT_COST_RANGE.rMin), rMax: num(values.rmax, 'rmax', DEFAULT_COST_RANGE.rMax) };
+  let reference: NewCampaignInput['reference'] = { kind: 'builtin' };
+  if (values.reference !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(values.reference, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CliError(`cannot read reference '${values.reference}': ${code ?? (e as Error).message}`);
+    }
+    let typeMap: Record<string, string> | undefined;
+    if (values['type-map'] !== undefined) {
+      try {
+        typeMap = Object.fromEntries(Object.entries(parseTypeMap(values['type-map'])).map(([k, v]) => [k, v]));
+      } catch (e) {
+        throw new CliError(`--type-map: ${(e as Error).message}`);
+      }
+    }
+    reference = { kind: 'file', fileName: basename(values.reference), text, ...(typeMap ? { typeMap } : {}) };
+  }
+  const plateau = values.plateau === undefined ? undefined : int(values.plateau, 'plateau', 100, 1);
+  const bo = strategy === 'bo' && plateau !== undefined ? { plateau } : undefined;
+  const cg = strategy === 'bo' && flag['no-cg'] ? { enabled: false } : undefined;
+  const refLabel = values.reference !== undefined ? basename(values.reference) : 'built-in CHIK liquid';
+  return {
+    name: values.name ?? `${preset ?? 'custom'} vs ${refLabel} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})`,
+    reference,
+    space,
+    preset,
+    protocol: { ...protocol, kernel, costRange, ...(softStart ? { softStart } : {}) },
+    optimizer: { strategy: strategy as 'bo', budget: int(values.budget, 'budget', DEFAULT_BUDGET, 1), ...(bo ? { bo } : {}), ...(cg ? { cg } : {}) },
+    workers: int(values.workers, 'workers', availableParallelism(), 1),
+    ...(values.seed !== undefined ? { seed: int(values.seed, 'seed', 0, 0) } : {}),
+    baselines: baselineList(values.baselines) as NewCampaignInput['baselines'],
+    finalReplicas: int(values['final-replicas'], 'final-replicas', DEFAULT_FINAL_REPLICAS, 0),
+  };
+}
+
+async function newCampaign(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, NEW_OPTIONS, true);
+  if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'`);
+  // Everything is checked before the database is opened: bad input never touches the file.
+  const input = newCampaignInput(values as Record<string, unknown>);
+  const parsed = (() => {
+    try {
+      return parseInput('campaigns.create', input);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  })();
+  const api = await openApi(dbPath(values as { db?: string }), false);
+  try {
+    const { id } = await call(api.handlers['campaigns.create'](parsed));
+    if ((values as { json?: boolean }).json) console.log(JSON.stringify({ id }));
+    else {
+      const { campaign } = await api.handlers['campaigns.get']({ id });
+      console.log(id);
+      console.error(
+        `created campaign '${campaign.name}' in ${api.dbPath}: ${campaign.space.free.length} free parameters (${campaign.space.free.map((d) => d.name).join(', ')}), ` +
+          `${campaign.optimizer.strategy}, budget ${campaign.optimizer.budget}; run it with: glassfit campaign run ${id.slice(0, 8)} --db ${api.dbPath}`,
+      );
+    }
+  } finally {
+    await api.close();
+  }
+  return 0;
+}
+
+// ------------------------------------------------------------------------------------------------ run
+
+export interface RunResult {
+  readonly outcome: RunOutcome;
+  readonly interrupted: boolean;
+}
+
+/** Run a campaign to its end (or a pause) with progress output; Ctrl-C pauses. The demo uses it too. */
+export async function runWithProgress(store: Store, id: string, opts: { workers?: number; quiet?: boolean; onStart?: () => void }): Promise<RunResult> {
+  const info = store.campaignInfo(id);
+  const printer = progressPrinter(info, opts.quiet === true);
+  let interrupted = false;
+  let run;
+  try {
+    run = startCampaign({ store, campaignId: id, workerEntry: nodeWorkerEntry(), emit: printer.sink, ...(opts.workers ? { workers: opts.workers } : {}) });
+  } catch (e) {
+    if (e instanceof StoreError) throw new CliError(e.message, 1);
+    throw e;
+  }
+  opts.onStart?.();
+  const onSigint = () => {
+    if (interrupted) return;
+    interrupted = true;
+    printer.finish();
+    process.stderr.write('glassfit: pausing (running evaluations go back to the queue)…\n');
+    void run.pause();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const outcome = await run.done;
+    printer.finish();
+    return { outcome, interrupted };
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function openStoreForCli(path: string): Store {
+  try {
+    return openStore(path, { mustExist: true });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+}
+
+async function runCampaign(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...DB_OPTION, workers: { type: 'string' }, quiet: { type: 'boolean' } }, true);
+  const v = values as { db?: string; workers?: string; quiet?: boolean };
+  if (positionals.length > 1) throw new CliError(`unexpected argument '${positionals[1]}'`);
+  const workers = v.workers === undefined ? undefined : int(v.workers, 'workers', 1, 1);
+  const store = openStoreForCli(dbPath(v));
+  try {
+    const id = resolveId(store, positionals[0]);
+    const info = store.campaignInfo(id);
+    if (info.status === 'finished') {
+      console.log(`campaign ${id} is already finished (${info.stopReason?.detail ?? 'done'}); see glassfit campaign status ${id.slice(0, 8)}`);
+      return 0;
+    }
+    const announce = () => {
+      if (!v.quiet) console.error(`running campaign '${info.name}' (${id}) with ${workers ?? info.workers} workers; Ctrl-C pauses`);
+    };
+    const { outcome, interrupted } = await runWithProgress(store, id, { ...(workers ? { workers } : {}), quiet: v.quiet === true, onStart: announce });
+    const p = store.counts(id, 'optimizer');
+    const best = store.best(id);
+    if (!v.quiet) {
+      console.error(`campaign ${outcome.status}: ${p.done + p.failed}/${info.optimizer.budget} evaluations (${p.failed} failed), best R_χ ${pct(best?.rChi)}` + (outcome.stopReason ? ` — ${outcome.stopReason.detail}` : ''));
+    }
+    if (outcome.error) throw new CliError(`the campaign was paused: ${outcome.error.message}`, 1);
+    if (interrupted) {
+      console.error(`paused; resume with: glassfit campaign run ${id.slice(0, 8)} --db ${store.path}`);
+      return 130;
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+// --------------------------------------------------------------------------------------------- status
+
+async function status(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...DB_OPTION, json: { type: 'boolean' } }, true);
+  const v = values as { db?: string; json?: boolean };
+  if (positionals.length > 1) throw new CliError(`unexpected argument '${positionals[1]}'`);
+  const path = dbPath(v);
+  const api = await openApi(path, true);
+  try {
+    const store = openStoreForCli(path);
+    let id: string;
+    try {
+      id = resolveId(store, positionals[0]);
+    } finally {
+      store.close();
+    }
+    const { campaign: c, progress: p } = await call(api.handlers['campaigns.get']({ id }));
+    const best = p.bestEvaluationId !== null ? (await api.handlers['evaluations.detail']({ id: p.bestEvaluationId })).record : null;
+    const all = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc' })).rows;
+    const spread = best ? rChiWithReplicas(best, all) : null;
+    const baselines = all.filter((e) => e.origin === 'baseline').map((e) => ({ label: e.label, status: e.status, rchi: e.rChi, evaluationId: e.id }));
+    if (v.json) {
+      console.log(
+        JSON.stringify({
+          id: c.id,
+          name: c.name,
+          status: c.status,
+          stage: p.stage,
+          counts: { done: p.done, failed: p.failed, running: p.running, queued: p.queued },
+          budget: p.budget,
+          best: best && { evaluationId: best.id, rchi: best.rChi, rchiMean: spread?.value ?? null, rchiSd: spread?.sd ?? null, replicas: spread?.n ?? 0, params: best.values, forcefield: best.params },
+          baselines,
+          stopReason: c.stopReason,
+          units: { rchi: 'fraction (0.0877 = 8.77 %)', params: 'e, eV, Å, eV·Å⁶' },
+        }),
+      );
+      return 0;
+    }
+    const lines = [
+      `${c.name}  (${c.id})`,
+      `  status     ${c.status}${c.stopReason ? ` — ${c.stopReason.detail}` : ''}`,
+      `  reference  ${referenceText(c.reference.provenance)}`,
+      `  space      ${c.preset ?? 'custom'}: ${c.space.free.map((d) => `${d.name} ∈ [${d.lower}, ${d.upper}] ${d.unit}`).join(', ')}`,
+      `  protocol   ${c.protocol.atoms} atoms, ${c.protocol.temperature} K, ${c.protocol.relax} + ${c.protocol.production} ps, kernel ${c.protocol.kernel}`,
+      `  optimizer  ${c.optimizer.strategy}, budget ${c.optimizer.budget}, ${c.workers} workers, seed ${c.seed}`,
+      `  counts     done ${p.done}, failed ${p.failed}, running ${p.running}, queued ${p.queued}`,
+      `  progress   ${progressText(p)}`,
+    ];
+    if (best) {
+      const sp = spread && spread.n > 1 && spread.sd !== null ? ` (mean ${pct(spread.value)} ± ${pct(spread.sd)} over ${spread.n} runs)` : '';
+      const free = c.space.free.map((d) => d.name);
+      const held = Object.keys(best.values).filter((k) => !free.includes(k));
+      lines.push(`  best       evaluation ${best.id}: R_χ ${pct(best.rChi)}${sp}`, `             ${formatValues(best.values, free)}`, `             held: ${formatValues(best.values, held)}`);
+    }
+    for (const b of baselines) lines.push(`  baseline   ${String(b.label).padEnd(6)} ${b.status === 'done' ? `R_χ ${pct(b.rchi)}` : b.status}`);
+    console.log(lines.join('\n'));
+    return 0;
+  } finally {
+    await api.close();
+  }
+}
+
+// ----------------------------------------------------------------------------------------------- list
+
+async function list(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...DB_OPTION, json: { type: 'boolean' } }, true);
+  const v = values as { db?: string; json?: boolean };
+  if (positionals.length) throw new CliError(`unexpected argument '${positionals[0]}'`);
+  const api = await openApi(dbPath(v), true);
+  try {
+    const rows = await api.handlers['campaigns.list'](undefined);
+    if (v.json) {
+      console.log(JSON.stringify(rows));
+      return 0;
+    }
+    if (rows.length === 0) {
+      console.log(`no campaigns in ${api.dbPath}`);
+      return 0;
+    }
+    console.log(`${'id'.padEnd(8)}  ${'status'.padEnd(8)}  ${'strategy'.padEnd(8)}  ${'done'.padStart(9)}  ${'best R_χ'.padStart(9)}  ${'created'.padEnd(16)}  name`);
+    for (const r of rows) {
+      console.log(
+        `${r.id.slice(0, 8)}  ${r.status.padEnd(8)}  ${r.strategy.padEnd(8)}  ${`${r.done + r.failed}/${r.budget}`.padStart(9)}  ${pct(r.bestRChi).padStart(9)}  ${r.createdAt.slice(0, 16).replace('T', ' ')}  ${r.name}`,
+      );
+    }
+    return 0;
+  } finally {
+    await api.close();
+  }
+}
+
+// --------------------------------------------------------------------------------------------- export
+
+async function exportCampaign(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { ...DB_OPTION, format: { type: 'string' }, out: { type: 'string' }, evaluation: { type: 'string' }, variant: { type: 'string' } },
+    true,
+  );
+  const v = values as { db?: string; format?: string; out?: string; evaluation?: string; variant?: string };
+  if (positionals.length > 1) throw new CliError(`unexpected argument '${positionals[1]}'`);
+  const format = v.format;
+  if (!format || !['lammps', 'json', 'csv', 'forcefield'].includes(format)) throw new CliError(`--format must be lammps, json, csv or forcefield, got '${format ?? ''}'`);
+  if (!v.out) throw new CliError('--out <file> is required');
+  const variant = v.variant ?? 'include';
+  if (variant !== 'include' && variant !== 'table') throw new CliError(`--variant must be include or table, got '${variant}'`);
+  if (v.variant !== undefined && format !== 'lammps') throw new CliError('--variant applies to --format lammps only');
+  if (v.evaluation !== undefined && format !== 'lammps' && format !== 'forcefield') throw new CliError('--evaluation applies to --format lammps and forcefield only');
+  const out = resolve(v.out);
+  if (!existsSync(dirname(out))) throw new CliError(`--out: folder ${dirname(out)} does not exist`);
+  const path = dbPath(v);
+  const api = await openApi(path, true);
+  try {
+    const store = openStoreForCli(path);
+    let id: string;
+    try {
+      id = resolveId(store, positionals[0]);
+    } finally {
+      store.close();
+    }
+    if (format === 'json' || format === 'csv') {
+      const f = await call(api.handlers['export.table']({ campaignId: id, format }));
+      writeFileSync(out, f.text);
+      console.error(`wrote ${format.toUpperCase()} of every evaluation to ${out}`);
+      return 0;
+    }
+    let evaluationId: number;
+    if (v.evaluation !== undefined) {
+      evaluationId = int(v.evaluation, 'evaluation', 0, 1);
+      const e = (await call(api.handlers['evaluations.detail']({ id: evaluationId }))).record;
+      if (e.campaignId !== id) throw new CliError(`evaluation ${evaluationId} belongs to campaign ${e.campaignId}, not ${id}`);
+    } else {
+      const p = (await call(api.handlers['campaigns.get']({ id }))).progress;
+      if (p.bestEvaluationId === null) throw new CliError(`campaign ${id} has no finished evaluation yet: nothing to export`);
+      evaluationId = p.bestEvaluationId;
+    }
+    if (format === 'forcefield') {
+      const { campaign } = await api.handlers['campaigns.get']({ id });
+      const all = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc' })).rows;
+      const e = all.find((x) => x.id === evaluationId)!;
+      writeFileSync(out, exportForceField({ ...campaign }, e, all).text);
+      console.error(`wrote the parameters of evaluation ${evaluationId} to ${out} (use it with --potential ${out})`);
+      return 0;
+    }
+    const f = await call(api.handlers['export.lammps']({ evaluationId, variant }));
+    writeFileSync(out, f.text);
+    const written = [out];
+    // The table variant's include names its table file; it is written beside --out under that name.
+    for (const extra of f.files.slice(1)) {
+      const p = join(dirname(out), extra.fileName);
+      writeFileSync(p, extra.text);
+      written.push(p);
+    }
+    console.error(`wrote the LAMMPS ${variant} file${written.length > 1 ? 's' : ''} of evaluation ${evaluationId}: ${written.join(', ')}`);
+    return 0;
+  } finally {
+    await api.close();
+  }
+}
+

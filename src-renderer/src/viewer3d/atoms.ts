@@ -1,0 +1,63 @@
+/**
+ * Atoms as one InstancedMesh of spheres per species: instance matrices (uniform scale = radius, translation
+ * = wrapped position) are written straight into `instanceMatrix.array`, so 3000 atoms cost one draw call per
+ * species and no per-atom objects.
+ */
+import { InstancedMesh, MeshStandardMaterial, SphereGeometry, type Group } from 'three';
+import { speciesStyle, wrap, type ViewerFrame } from './frame';
+
+export interface AtomLayer {
+  readonly meshes: InstancedMesh[];
+  dispose(): void;
+}
+
+export function buildAtoms(frame: ViewerFrame, parent: Group): AtomLayer {
+  const n = frame.type.length;
+  const nTypes = frame.species.length;
+  const counts = new Int32Array(nTypes);
+  for (let i = 0; i < n; i++) counts[frame.type[i]]++;
+  // Fewer facets for big systems: at 3000 atoms a 16×12 sphere is ~1 M triangles, plenty for a software rasteriser.
+  const geometry = n > 1500 ? new SphereGeometry(1, 14, 10) : new SphereGeometry(1, 20, 14);
+  const meshes: InstancedMesh[] = [];
+  const materials: MeshStandardMaterial[] = [];
+  const { lx, ly, lz } = frame.box;
+  for (let t = 0; t < nTypes; t++) {
+    if (counts[t] === 0) continue;
+    const style = speciesStyle(frame.species[t], t);
+    const material = new MeshStandardMaterial({ color: style.color, roughness: 0.45, metalness: 0.05 });
+    const mesh = new InstancedMesh(geometry, material, counts[t]);
+    mesh.name = frame.species[t];
+    const m = mesh.instanceMatrix.array as Float32Array;
+    const r = style.radius;
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      if (frame.type[i] !== t) continue;
+      const o = k * 16;
+      // Column-major 4×4: diag(r, r, r, 1) with the translation in the last column.
+      m[o] = r; m[o + 1] = 0; m[o + 2] = 0; m[o + 3] = 0;
+      m[o + 4] = 0; m[o + 5] = r; m[o + 6] = 0; m[o + 7] = 0;
+      m[o + 8] = 0; m[o + 9] = 0; m[o + 10] = r; m[o + 11] = 0;
+      m[o + 12] = wrap(frame.pos[3 * i], lx);
+      m[o + 13] = wrap(frame.pos[3 * i + 1], ly);
+      m[o + 14] = wrap(frame.pos[3 * i + 2], lz);
+      m[o + 15] = 1;
+      k++;
+    }
+    mesh.instanceMatrix.needsUpdate = true;
+    mesh.computeBoundingSphere();
+    parent.add(mesh);
+    meshes.push(mesh);
+    materials.push(material);
+  }
+  return {
+    meshes,
+    dispose() {
+      for (const mesh of meshes) {
+        mesh.removeFromParent();
+        mesh.dispose();
+      }
+      for (const mat of materials) mat.dispose();
+      geometry.dispose();
+    },
+  };
+}

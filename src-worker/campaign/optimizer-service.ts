@@ -1,0 +1,67 @@
+/**
+ * The optimizer as a service for the campaign runner: what the worker thread answers to 'propose' and
+ * 'surrogate' requests (src-worker/entry.ts), so GP fits never block the main process's event loop. One worker
+ * thread serves all requests of a runner, so the optimizer's memos (GP fits, kernel factors) stay warm between
+ * calls; answers never depend on them.
+ *
+ * Everything here is a pure function of its arguments: the runner rebuilds history and pending lists from the
+ * store each time, so a resumed campaign gets exactly the answers it would have got.
+ */
+import { propose, stop } from '../optimize/optimizer.ts';
+import { gpMap, gpSlice, surrogateFor, type MapView, type SliceView } from '../optimize/surrogate.ts';
+import { parseOptimizerSettings, type BoOptimizerSettings, type Observation, type OptimizerSettings, type Proposal, type StopReason } from '../optimize/strategy.ts';
+
+export interface ProposeArgs {
+  readonly settings: OptimizerSettings;
+  /** Finished optimizer evaluations in proposal order; y = R_χ (fraction) or null for a failed run. */
+  readonly history: readonly Observation[];
+  /** Optimizer evaluations still queued or running. */
+  readonly pending: readonly Proposal[];
+  /** Idle workers to fill. */
+  readonly q: number;
+  readonly seed: number;
+}
+
+export interface ProposeAnswer {
+  /** Why the optimizer is done, from the finished evaluations alone; null to go on. */
+  readonly stop: StopReason | null;
+  /** Up to q new points; none means "wait for running evaluations" (or, with nothing pending, that it is done). */
+  readonly proposals: Proposal[];
+}
+
+/** Ask the optimizer whether to stop and, if not, for up to q points. */
+export function proposeNext(a: ProposeArgs): ProposeAnswer {
+  const s = stop(a.settings, a.history);
+  if (s) return { stop: s, proposals: [] };
+  return { stop: null, proposals: propose(a.settings, a.history, a.pending, a.q, a.seed) };
+}
+
+export type SurrogateViewRequest =
+  | { readonly kind: 'slice'; readonly dim: number; readonly points: number }
+  | { readonly kind: 'map'; readonly dx: number; readonly dy: number; readonly n: number };
+
+export interface SurrogateArgs {
+  readonly settings: OptimizerSettings;
+  readonly history: readonly Observation[];
+  readonly seed: number;
+  readonly view: SurrogateViewRequest;
+}
+
+export type SurrogateAnswer = SliceView | MapView | null;
+
+/**
+ * The GP settings a surrogate view uses: the campaign's own for 'bo'; BO's defaults for the other strategies,
+ * which fit no GP themselves but whose points a GP can still summarise.
+ */
+export function surrogateSettings(s: OptimizerSettings): BoOptimizerSettings {
+  if (s.strategy === 'bo') return s;
+  return parseOptimizerSettings({ strategy: 'bo', dim: s.dim, budget: s.budget }) as BoOptimizerSettings;
+}
+
+/** A slice or map of the GP fitted to the history; null with fewer than two successful points. */
+export function surrogateView(a: SurrogateArgs): SurrogateAnswer {
+  const sur = surrogateFor(a.history, surrogateSettings(a.settings), a.seed);
+  if (!sur) return null;
+  const v = a.view;
+  return v.kind === 'slice' ? gpSlice(sur, v.dim, null, v.points) : gpMap(sur, v.dx, v.dy, null, v.n, v.n);
+}

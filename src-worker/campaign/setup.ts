@@ -1,0 +1,197 @@
+/**
+ * Building a campaign from what a user chose (space, protocol, optimizer, baselines) and turning its stored
+ * record back into what the runner needs (evaluation specs, new evaluation rows). Shared by the API handlers
+ * and the CLI so that both check the same things and freeze the same defaults. Environment-free.
+ *
+ * Everything a campaign will ever need is checked here, before anything is stored: the space (validateSpace),
+ * the protocol against the reference (specProblems), the box against the cut-offs, the optimizer settings.
+ * Each problem is reported in one line naming it.
+ */
+import { DEFAULT_KERNEL, type KernelName } from '../md/engine.ts';
+import { PAPER_PROTOCOL, type Protocol } from '../md/protocol.ts';
+import type { ForceField } from '../md/forcefield.ts';
+import { referenceFromJson, referenceToJson, type Reference } from '../evaluate/reference.ts';
+import { DEFAULT_COST_RANGE, type CostRange } from '../evaluate/cost.ts';
+import { parameterProblems, specProblems } from '../evaluate/evaluate.ts';
+import type { EvaluationSpec, SoftStartOverrides } from '../evaluate/spec.ts';
+import { allParamNames, fixedFromForceField, fromUnit, parseSpace, toUnit, type ParameterSpaceSpec } from '../params/space.ts';
+import { BUILTIN_NAMES, builtinForceField, type BuiltinName } from '../params/sets.ts';
+import { parseOptimizerSettings, type Phase, type Proposal } from '../optimize/strategy.ts';
+import { SCHEMA_VERSION, type CampaignProtocol, type CampaignRecord, type EvaluationRecord, type Origin } from './records.ts';
+
+/** A problem with a campaign's settings: one line naming it. */
+export class CampaignSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CampaignSetupError';
+  }
+}
+
+/** What a new evaluation row needs; id, seq, seed and status are the store's. */
+export interface NewEvaluation {
+  readonly origin: Origin;
+  readonly phase: Phase;
+  readonly label: string | null;
+  readonly params: ForceField;
+  readonly values: Readonly<Record<string, number>>;
+  readonly u: readonly number[];
+  readonly meta: Readonly<Record<string, string | number>> | null;
+  readonly kernel: KernelName;
+}
+
+export interface OptimizerChoice {
+  readonly strategy: 'bo' | 'cg' | 'random' | 'cmaes';
+  readonly budget: number;
+  readonly bo?: Record<string, unknown>;
+  readonly cg?: Record<string, unknown>;
+  readonly cmaes?: Record<string, unknown>;
+  readonly start?: readonly number[];
+}
+
+export interface ProtocolChoice extends Partial<Protocol> {
+  readonly kernel?: KernelName;
+  readonly costRange?: CostRange;
+  readonly softStart?: SoftStartOverrides;
+}
+
+export interface CampaignChoice {
+  readonly name: string;
+  readonly reference: Reference;
+  readonly space: unknown; // parsed and validated here
+  readonly preset?: string | null;
+  readonly protocol?: ProtocolChoice;
+  readonly optimizer: OptimizerChoice;
+  readonly workers: number;
+  readonly seed: number;
+  readonly baselines?: readonly string[];
+  readonly finalReplicas?: number;
+}
+
+export const DEFAULT_BASELINES: readonly BuiltinName[] = ['BKS', 'CHIK'];
+export const DEFAULT_FINAL_REPLICAS = 3;
+export const DEFAULT_BUDGET = 300;
+
+/** Paper-named values of every parameter of a forcefield (charges but the balancing one, then A, ρ, C per pair). */
+export function valuesOf(space: ParameterSpaceSpec, ff: ForceField): Record<string, number> {
+  return fixedFromForceField(space.species, ff, allParamNames(space.species, space.chargeBalance));
+}
+
+function evaluationSpecOf(protocol: CampaignProtocol, species: CampaignRecord['species'], reference: Reference, seed: number): EvaluationSpec {
+  const { kernel, costRange, softStart, ...md } = protocol;
+  return { species, protocol: md, reference, costRange, seed, kernel, ...(softStart ? { softStart } : {}) };
+}
+
+/**
+ * Check the choice and build the campaign record (status 'draft') with its baseline evaluations. Throws a
+ * CampaignSetupError naming the first problems.
+ */
+export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: string }): { record: CampaignRecord; initial: NewEvaluation[] } {
+  let space: ParameterSpaceSpec;
+  try {
+    space = parseSpace(choice.space);
+  } catch (e) {
+    throw new CampaignSetupError((e as Error).message);
+  }
+  if (space.free.length === 0) throw new CampaignSetupError('invalid parameter space: no free parameter to fit');
+  const species = space.species;
+  const names = species.species.map((s) => s.name);
+  if (choice.reference.species.join(',') !== names.join(',')) {
+    throw new CampaignSetupError(`the reference is for species ${choice.reference.species.join(', ')}, the parameter space for ${names.join(', ')}`);
+  }
+  const { kernel = DEFAULT_KERNEL, costRange = DEFAULT_COST_RANGE, softStart, ...md } = choice.protocol ?? {};
+  const protocol: CampaignProtocol = { ...PAPER_PROTOCOL, ...md, kernel, costRange, ...(softStart ? { softStart } : {}) };
+  const spec = evaluationSpecOf(protocol, species, choice.reference, choice.seed);
+  const problems = specProblems(spec);
+  if (problems.length) throw new CampaignSetupError(`protocol: ${problems.join('; ')}`);
+  // The box must hold the cut-offs whatever the parameters: check one point of the space.
+  const centre = fromUnit(space, new Array<number>(space.free.length).fill(0.5));
+  const boxIssues = parameterProblems(centre, spec);
+  if (boxIssues.length) throw new CampaignSetupError(`protocol: ${boxIssues.join('; ')}`);
+
+  if (!Number.isInteger(choice.workers) || choice.workers < 1) throw new CampaignSetupError(`workers must be a positive integer, got ${choice.workers}`);
+  if (!Number.isSafeInteger(choice.seed) || choice.seed < 0) throw new CampaignSetupError(`seed must be a non-negative integer, got ${choice.seed}`);
+  const o = choice.optimizer;
+  const dim = space.free.length;
+  const raw: Record<string, unknown> = { strategy: o.strategy, dim, budget: o.budget };
+  if (o.strategy === 'bo') Object.assign(raw, { bo: o.bo ?? {}, cg: o.cg ?? {} });
+  if (o.strategy === 'cg') Object.assign(raw, { start: o.start ?? new Array<number>(dim).fill(0.5), cg: o.cg ?? {} });
+  if (o.strategy === 'cmaes') Object.assign(raw, { cmaes: o.cmaes ?? {} });
+  let optimizer: CampaignRecord['optimizer'];
+  try {
+    optimizer = parseOptimizerSettings(raw);
+  } catch (e) {
+    throw new CampaignSetupError((e as Error).message);
+  }
+
+  const baselines = (choice.baselines ?? DEFAULT_BASELINES).map((b) => {
+    const name = BUILTIN_NAMES.find((k) => k.toLowerCase() === b.toLowerCase());
+    if (!name) throw new CampaignSetupError(`unknown baseline '${b}' (built-in sets: ${BUILTIN_NAMES.join(', ')})`);
+    return name;
+  });
+  if (new Set(baselines).size !== baselines.length) throw new CampaignSetupError(`baselines repeat: ${baselines.join(', ')}`);
+  if (baselines.length && names.join(',') !== 'Si,O') throw new CampaignSetupError(`built-in baselines are silica sets; the space's species are ${names.join(', ')}`);
+  const finalReplicas = choice.finalReplicas ?? DEFAULT_FINAL_REPLICAS;
+  if (!Number.isInteger(finalReplicas) || finalReplicas < 0) throw new CampaignSetupError(`final replicas must be a non-negative integer, got ${finalReplicas}`);
+  const name = choice.name.trim();
+  if (!name) throw new CampaignSetupError('a campaign needs a name');
+
+  const refJson = referenceToJson(choice.reference);
+  const record: CampaignRecord = {
+    id: ids.id,
+    name,
+    createdAt: ids.now,
+    updatedAt: ids.now,
+    status: 'draft',
+    species: { species: species.species.map((s) => ({ ...s })) },
+    reference: { hash: refJson.hash, provenance: refJson.provenance, data: refJson },
+    preset: choice.preset ?? null,
+    space,
+    protocol,
+    optimizer,
+    workers: choice.workers,
+    seed: choice.seed,
+    baselines,
+    finalReplicas,
+    stopReason: null,
+    schemaVersion: SCHEMA_VERSION,
+  };
+  const initial = baselines.map((b) => baselineEvaluation(record, b));
+  return { record, initial };
+}
+
+/** A built-in set under the campaign's protocol (origin and phase 'baseline'); its u may lie outside [0, 1]. */
+export function baselineEvaluation(c: CampaignRecord, name: BuiltinName): NewEvaluation {
+  const ff = builtinForceField(name);
+  return { origin: 'baseline', phase: 'baseline', label: name, params: ff, values: valuesOf(c.space, ff), u: Array.from(toUnit(c.space, ff)), meta: null, kernel: c.protocol.kernel };
+}
+
+/** An optimizer proposal as a new evaluation: u, phase and meta exactly as proposed. */
+export function proposalEvaluation(c: CampaignRecord, p: Proposal): NewEvaluation {
+  const u = Array.from(p.u);
+  const ff = fromUnit(c.space, u);
+  return { origin: 'optimizer', phase: p.phase, label: null, params: ff, values: valuesOf(c.space, ff), u, meta: p.meta ? { ...p.meta } : null, kernel: c.protocol.kernel };
+}
+
+/** k more runs of the best point with other seeds (origin 'final', phase 'replica', meta.of = the point's id). */
+export function finalEvaluations(c: CampaignRecord, best: EvaluationRecord, k: number): NewEvaluation[] {
+  return Array.from({ length: k }, (_, i) => ({
+    origin: 'final' as const,
+    phase: 'replica' as const,
+    label: 'best',
+    params: best.params as ForceField,
+    values: best.values,
+    u: best.u,
+    meta: { of: best.id, replica: i + 1 },
+    kernel: c.protocol.kernel,
+  }));
+}
+
+/** The campaign's reference as the evaluator uses it (hash re-checked). */
+export function campaignReference(c: CampaignRecord): Reference {
+  return referenceFromJson(c.reference.data);
+}
+
+/** The evaluation spec of one stored evaluation (its own seed). */
+export function specFor(c: CampaignRecord, reference: Reference, seed: number): EvaluationSpec {
+  return evaluationSpecOf(c.protocol, c.species, reference, seed);
+}

@@ -1,0 +1,197 @@
+/**
+ * The workbench API without Electron: every channel of channels.ts called through the contract (inputs parsed by
+ * parseInput, outputs checked against the channel's output schema), on a tiny campaign run by the embedded
+ * runner; events checked against their payload schemas; expected failures as ApiErrors with one line.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApi } from '../../src-main/api/handlers.ts';
+import { ApiError, events, parseInput, requests, type Api, type EventPayload, type Input, type Output } from '../../src-main/api/contract.ts';
+import { channels, eventNames, type Channel, type EventName } from '../../src-main/api/channels.ts';
+import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
+import { presetSpace } from '../../src-worker/params/presets.ts';
+import { BKS_U, TINY_PROTOCOL } from '../runner/tiny.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'glassfit-api-'));
+const received: { name: EventName; payload: unknown }[] = [];
+const api: Api = await createApi({ dbPath: join(dir, 'api.sqlite'), workerEntry: nodeWorkerEntry(), emit: (name, payload) => void received.push({ name, payload }) });
+afterAll(async () => {
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const called = new Set<Channel>();
+/** One call as a transport makes it: parse the raw input, call the handler, check the output against the contract. */
+async function call<C extends Channel>(channel: C, raw: Input<C>): Promise<Output<C>> {
+  const input = parseInput(channel, raw);
+  const out = await (api.handlers[channel] as (i: unknown) => Promise<Output<C>>)(input);
+  const check = requests[channel].output.safeParse(out);
+  if (!check.success) throw new Error(`${channel} output breaks the contract: ${check.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  called.add(channel);
+  return out;
+}
+
+async function rejects(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(ApiError);
+  expect((e as ApiError).code).toBe(code);
+  expect((e as ApiError).message).toMatch(message);
+  expect((e as ApiError).message).not.toMatch(/\n/);
+}
+
+function waitFor<E extends EventName>(name: E, pred: (p: EventPayload<E>) => boolean, timeoutMs = 300_000): Promise<EventPayload<E>> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      const hit = received.find((e) => e.name === name && pred(e.payload as EventPayload<E>));
+      if (hit) resolve(hit.payload as EventPayload<E>);
+      else if (Date.now() - t0 > timeoutMs) reject(new Error(`no ${name} event in time`));
+      else setTimeout(tick, 100);
+    };
+    tick();
+  });
+}
+
+const newCampaign = (over: Partial<Input<'campaigns.create'>> = {}): Input<'campaigns.create'> => ({
+  name: 'api test',
+  reference: { kind: 'builtin' },
+  space: presetSpace('BKS-2D'),
+  preset: 'BKS-2D',
+  protocol: TINY_PROTOCOL,
+  optimizer: { strategy: 'bo', budget: 4, bo: { initial: { include: [BKS_U] } } },
+  workers: 2,
+  seed: 5,
+  baselines: ['BKS'],
+  finalReplicas: 1,
+  ...over,
+});
+
+describe('workbench API handlers', () => {
+  let id = '';
+
+  it('app.info and builtins.get describe the installation, the built-in sets and the reference (not AIMD)', async () => {
+    const info = await call('app.info', undefined);
+    expect(info).toMatchObject({ dbPath: join(dir, 'api.sqlite'), usPerAtomStepSource: 'default' });
+    expect(info.cores).toBeGreaterThan(0);
+    const b = await call('builtins.get', undefined);
+    expect(b.potentials.map((p) => p.name)).toEqual(['BKS', 'CHIK', 'ML', 'ML-SiO', 'ML-ALL']);
+    expect(b.potentials[0].values).toMatchObject({ qSi: 2.4, A_SiO: 18003.7572 });
+    expect(b.presets.map((p) => p.name)).toContain('BKS-2D');
+    expect(b.protocol).toMatchObject({ atoms: 3000, relax: 10, production: 10 });
+    expect(b.reference.preview.provenance.abInitio).toBe(false);
+    expect(b.reference.preview.warnings.join(' ')).toMatch(/not ab initio/);
+    expect(b.reference.curves.pairs).toEqual(['SiSi', 'SiO', 'OO']);
+  });
+
+  it('reference.preview previews a table and answers a malformed one with one line naming file and line', async () => {
+    const text = readFileSync(new URL('../../resources/reference/gr_CHIK_s1.csv', import.meta.url), 'utf8');
+    const ok = await call('reference.preview', { fileName: 'gr.csv', text });
+    expect(ok.ok).toBe(true);
+    const bad = await call('reference.preview', { fileName: 'bad.csv', text: 'r,SiSi,SiO,OO\n0.1,1,x,1\n' });
+    expect(bad).toMatchObject({ ok: false });
+    if (!bad.ok) expect(bad.error).toMatch(/^bad\.csv:2: /);
+  });
+
+  it('campaigns.create refuses bad input with one line and stores nothing', async () => {
+    const space = presetSpace('BKS-2D', { bounds: { qSi: { lower: 2.6, upper: 1.2 } } });
+    await rejects(call('campaigns.create', newCampaign({ space })), 'bad-input', /qSi: lower bound 2\.6 must be below upper bound 1\.2/);
+    await rejects(call('campaigns.create', newCampaign({ reference: { kind: 'file', fileName: 'x.csv', text: 'r,SiSi\n1,a\n' } })), 'bad-input', /x\.csv:/);
+    await rejects(call('campaigns.create', newCampaign({ protocol: { ...TINY_PROTOCOL, atoms: 301 } })), 'bad-input', /protocol: .*multiple of 3 atoms, got 301/);
+    expect(() => parseInput('campaigns.create', { name: '' })).toThrow(ApiError);
+    expect(await call('campaigns.list', undefined)).toEqual([]);
+  });
+
+  it('campaigns.create with start runs the campaign in this process, with progress, evaluation and worker events', async () => {
+    ({ id } = await call('campaigns.create', newCampaign({ start: true })));
+    const last = await waitFor('campaign.progress', (p) => p.campaignId === id && p.status === 'finished');
+    expect(last).toMatchObject({ stage: 'finished', budget: 4, final: { done: 1, total: 1 } });
+    for (const name of eventNames) expect(received.some((e) => e.name === name)).toBe(true);
+    for (const e of received) {
+      const r = events[e.name].safeParse(e.payload);
+      if (!r.success) throw new Error(`${e.name} payload breaks the contract: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
+    }
+  });
+
+  it('campaigns.list, campaigns.get, evaluations.page and evaluations.detail read the finished campaign', async () => {
+    const [row] = await call('campaigns.list', undefined);
+    expect(row).toMatchObject({ id, status: 'finished', strategy: 'bo', preset: 'BKS-2D', free: ['qSi', 'A_SiO'], budget: 4 });
+    const got = await call('campaigns.get', { id });
+    expect(got.campaign).not.toHaveProperty('reference.data');
+    expect(got.progress).toMatchObject({ status: 'finished', stage: 'finished' });
+    const page = await call('evaluations.page', { campaignId: id, sort: 'rChi', order: 'asc', limit: 3 });
+    expect(page.total).toBe(6);
+    expect(page.rows).toHaveLength(3);
+    expect(page.rows[0].status).toBe('done');
+    const detail = await call('evaluations.detail', { id: page.rows[0].id });
+    expect(detail.artefacts.gr?.g.SiO).toHaveLength(400);
+    expect(detail.artefacts.final?.type).toHaveLength(648);
+    expect(detail.artefacts.adf?.triplets).toEqual(['OSiO', 'SiOSi']);
+    await rejects(call('evaluations.detail', { id: 99999 }), 'not-found', /no evaluation 99999/);
+    await rejects(call('campaigns.get', { id: '00000000-0000-4000-8000-000000000000' }), 'not-found', /no campaign/);
+  });
+
+  it('surrogate.slice and surrogate.map give the GP in parameter units with the evaluated points', async () => {
+    const slice = await call('surrogate.slice', { campaignId: id, param: 'qSi', points: 21 });
+    if (slice === null) throw new Error('expected a surrogate: the campaign has finished points');
+    expect(slice.x).toHaveLength(21);
+    expect(slice.x[0]).toBeCloseTo(1.2, 12);
+    expect(slice.x[20]).toBeCloseTo(2.6, 12);
+    expect(slice.unit).toBe('e');
+    for (let i = 0; i < 21; i++) expect(slice.lower[i]).toBeLessThanOrEqual(slice.upper[i]);
+    expect(slice.points.length).toBe(4);
+    const map = await call('surrogate.map', { campaignId: id, px: 'qSi', py: 'A_SiO', n: 9 });
+    if (map === null) throw new Error('expected a map');
+    expect(map.mean).toHaveLength(81);
+    expect(map.y[0]).toBeCloseTo(1000, 9);
+    expect(map.y[8]).toBeCloseTo(1e5, 6);
+    expect(map.scales).toEqual(['linear', 'log']);
+    expect(map.boPath.length).toBeGreaterThan(0);
+    await rejects(call('surrogate.slice', { campaignId: id, param: 'rho_OO' }), 'bad-input', /not a free parameter/);
+  });
+
+  it('reference.get, compare.get, export.lammps and export.table', async () => {
+    const ref = await call('reference.get', { campaignId: id });
+    expect(ref.provenance.abInitio).toBe(false);
+    const cmp = await call('compare.get', { campaignIds: [id] });
+    expect(cmp.rows.map((r) => [r.kind, r.label])).toEqual([
+      ['best', 'api test: best'],
+      ['baseline', 'BKS'],
+    ]);
+    expect(cmp.rows[0].rChi.n).toBe(2);
+    const { progress } = await call('campaigns.get', { id });
+    const inc = await call('export.lammps', { evaluationId: progress.bestEvaluationId! });
+    expect(inc.files).toHaveLength(1);
+    expect(inc.text).toMatch(/^pair_style hybrid\/overlay /m);
+    const tab = await call('export.lammps', { evaluationId: progress.bestEvaluationId!, variant: 'table' });
+    expect(tab.files.map((f) => f.fileName)).toEqual([expect.stringMatching(/-table\.lmp$/), expect.stringMatching(/\.table$/)]);
+    expect(tab.text).toContain(`pair_coeff 1 2 ${tab.files[1].fileName} SiO 8`);
+    const csv = await call('export.table', { campaignId: id, format: 'csv' });
+    expect(csv.text.trim().split('\n')).toHaveLength(7);
+    const json = await call('export.table', { campaignId: id, format: 'json' });
+    expect(JSON.parse(json.text).evaluations).toHaveLength(6);
+  });
+
+  it('campaigns.duplicate, campaigns.control and campaigns.delete', async () => {
+    const { id: copy } = await call('campaigns.duplicate', { id, name: 'api copy' });
+    const c = (await call('campaigns.get', { id: copy })).campaign;
+    expect(c).toMatchObject({ name: 'api copy', status: 'draft', seed: 5 });
+    expect((await call('evaluations.page', { campaignId: copy })).rows.map((r) => [r.origin, r.status])).toEqual([['baseline', 'queued']]);
+    await rejects(call('campaigns.control', { id, action: 'resume' }), 'conflict', /finished/);
+    expect(await call('campaigns.control', { id: copy, action: 'resume' })).toEqual({ status: 'running' });
+    await rejects(call('campaigns.delete', { id: copy, confirm: true }), 'conflict', /is running/);
+    expect(await call('campaigns.control', { id: copy, action: 'pause' })).toEqual({ status: 'paused' });
+    expect(await call('campaigns.control', { id: copy, action: 'stop' })).toEqual({ status: 'stopped' });
+    expect(await call('campaigns.delete', { id: copy, confirm: true })).toEqual({});
+    expect((await call('campaigns.list', undefined)).map((r) => r.id)).toEqual([id]);
+    expect(() => parseInput('campaigns.delete', { id })).toThrow(/confirm/);
+  });
+
+  it('every channel was exercised', () => {
+    expect([...called].sort()).toEqual([...channels].sort());
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * `glassfit campaign …` end to end on a tiny campaign: new → run → status → list → export (lammps, table, json,
+ * csv, forcefield), Ctrl-C pauses cleanly, a second runner gets the lock message, and bad input to every
+ * command ends in one line, a non-zero exit and an unchanged database.
+ */
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../../src-main/cli/glassfit.ts';
+import { openStore } from '../../src-main/store/store.ts';
+import { readForceFieldFile } from '../../src-worker/params/forcefield-file.ts';
+import { TINY_FLAGS } from '../runner/tiny.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'glassfit-cli-campaign-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+const BIN = resolve('bin/glassfit.mjs');
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((s: unknown) => void out.push(String(s)));
+  vi.spyOn(console, 'error').mockImplementation((s: unknown) => void err.push(String(s)));
+  return { out, err };
+}
+
+/** The CLI in a child process (what a user runs); resolves with its exit code and output. */
+function spawnCli(args: string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+async function until(cond: () => boolean, timeoutMs = 120_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error('timed out waiting for the CLI');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Everything a database holds that a failed command must leave alone. */
+function snapshot(db: string): string {
+  const s = openStore(db, { mustExist: true });
+  try {
+    const campaigns = s.listCampaigns();
+    return JSON.stringify({ campaigns: campaigns.map((c) => s.campaign(c.id)), evaluations: campaigns.map((c) => s.evaluations(c.id)) });
+  } finally {
+    s.close();
+  }
+}
+
+const NEW = ['--preset', 'bks-2d', '--budget', '4', '--baselines', 'bks', '--final-replicas', '1', '--seed', '11', '--workers', '2', ...TINY_FLAGS];
+
+describe('glassfit campaign', () => {
+  const db = join(dir, 'main.sqlite');
+  let id = '';
+
+  it('new --json prints the id of a draft campaign with the frozen settings', async () => {
+    const io = capture();
+    expect(await main(['campaign', 'new', '--db', db, '--name', 'cli test', '--bounds', 'qSi=1.8:2.6', ...NEW, '--json'])).toBe(0);
+    id = JSON.parse(io.out.join('\n')).id;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const s = openStore(db, { mustExist: true });
+    const c = s.campaign(id);
+    s.close();
+    expect(c).toMatchObject({ name: 'cli test', status: 'draft', preset: 'BKS-2D', workers: 2, seed: 11, baselines: ['BKS'], finalReplicas: 1 });
+    expect(c.space.free.map((d) => [d.name, d.lower, d.upper])).toEqual([
+      ['qSi', 1.8, 2.6],
+      ['A_SiO', 1000, 100000],
+    ]);
+    expect(c.protocol).toMatchObject({ atoms: 648, relax: 0.1, production: 0.1, softStart: { steps: 200 }, kernel: 'table' });
+    expect(c.optimizer).toMatchObject({ strategy: 'bo', dim: 2, budget: 4, bo: { plateau: 100 } });
+  });
+
+  it('run shows progress, finishes, and status --json reports counts and the best point', async () => {
+    const run = spawnCli(['campaign', 'run', id.slice(0, 8), '--db', db]);
+    expect(await run.exit).toBe(0);
+    expect(run.stdout()).toMatch(/#\s+1 baseline BKS\s+R_χ \d+\.\d\d %/);
+    expect(run.stderr()).toMatch(/\d\/4 evaluations .*best R_χ .*ETA/);
+    expect(run.stderr()).toMatch(/campaign finished: 4\/4 evaluations/);
+
+    const io = capture();
+    expect(await main(['campaign', 'status', id, '--db', db, '--json'])).toBe(0);
+    const st = JSON.parse(io.out.join('\n'));
+    expect(st.status).toBe('finished');
+    expect(st.counts.done + st.counts.failed).toBe(4);
+    expect(st.counts).toMatchObject({ running: 0, queued: 0 });
+    expect(st.best.rchi).toBeGreaterThan(0);
+    expect(Object.keys(st.best.params)).toEqual(expect.arrayContaining(['qSi', 'A_SiO', 'rho_SiO', 'C_SiO']));
+    expect(st.best.replicas).toBe(2);
+    expect(st.baselines).toEqual([expect.objectContaining({ label: 'BKS', status: 'done' })]);
+
+    const text = capture();
+    expect(await main(['campaign', 'status', id.slice(0, 6), '--db', db])).toBe(0);
+    expect(text.out.join('\n')).toMatch(/status\s+finished/);
+    expect(text.out.join('\n')).toMatch(/not ab initio|not AIMD/);
+  });
+
+  it('list shows the campaign', async () => {
+    const io = capture();
+    expect(await main(['campaign', 'list', '--db', db])).toBe(0);
+    expect(io.out.join('\n')).toMatch(new RegExp(`${id.slice(0, 8)}\\s+finished\\s+bo\\s+4/4`));
+    const j = capture();
+    expect(await main(['campaign', 'list', '--db', db, '--json'])).toBe(0);
+    expect(JSON.parse(j.out.join('\n'))[0]).toMatchObject({ id, status: 'finished', budget: 4 });
+  });
+
+  it('exports the best point for LAMMPS (include and table), every evaluation as JSON and CSV, and a parameter file', async () => {
+    capture();
+    const lmp = join(dir, 'best.lmp');
+    expect(await main(['campaign', 'export', id, '--db', db, '--format', 'lammps', '--out', lmp])).toBe(0);
+    const inc = readFileSync(lmp, 'utf8');
+    expect(inc).toMatch(/^# campaign: cli test \(/m);
+    expect(inc).toMatch(/^# R_chi = \d+\.\d\d % ± \d+\.\d\d % \(2 runs\)/m);
+    expect(inc).toMatch(/^pair_style hybrid\/overlay coul\/dsf 0\.25 8 buck 8 mie\/cut 8$/m);
+
+    const tab = join(dir, 'best-table.lmp');
+    expect(await main(['campaign', 'export', id, '--db', db, '--format', 'lammps', '--variant', 'table', '--out', tab])).toBe(0);
+    const tabText = readFileSync(tab, 'utf8');
+    const tableFile = /^pair_coeff 1 1 (\S+) SiSi 8$/m.exec(tabText)![1];
+    expect(existsSync(join(dir, tableFile))).toBe(true);
+
+    const json = join(dir, 'all.json');
+    expect(await main(['campaign', 'export', id, '--db', db, '--format', 'json', '--out', json])).toBe(0);
+    const doc = JSON.parse(readFileSync(json, 'utf8'));
+    expect(doc).toMatchObject({ format: 'glassfit-campaign', campaign: { id } });
+    expect(doc.evaluations).toHaveLength(6);
+    expect(doc.best.forcefield.format).toBe('glassfit-forcefield');
+
+    const csv = join(dir, 'all.csv');
+    expect(await main(['campaign', 'export', id, '--db', db, '--format', 'csv', '--out', csv])).toBe(0);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(7);
+    expect(lines[0]).toMatch(/^id,seq,origin,phase,label,status,r_chi_pct,chi_SiSi_pct,chi_SiO_pct,chi_OO_pct,qSi_e,/);
+
+    const ffPath = join(dir, 'best.json');
+    expect(await main(['campaign', 'export', id, '--db', db, '--format', 'forcefield', '--out', ffPath])).toBe(0);
+    const ff = readForceFieldFile(readFileSync(ffPath, 'utf8'), 'best.json');
+    expect(ff.ff.charge.Si).toBe(doc.best.values.qSi);
+    expect(ff.source).toMatch(/R_chi \d+\.\d\d %/);
+  });
+
+  it('pauses on Ctrl-C with exit code 130, and a second runner gets the lock message', async () => {
+    const io = capture();
+    expect(await main(['campaign', 'new', '--db', db, ...NEW, '--budget', '12', '--json'])).toBe(0);
+    const id2 = JSON.parse(io.out.join('\n')).id;
+    const first = spawnCli(['campaign', 'run', id2, '--db', db]);
+    await until(() => /#\s+\d+ /.test(first.stdout()));
+    const second = capture();
+    expect(await main(['campaign', 'run', id2, '--db', db])).toBe(1);
+    expect(second.err).toHaveLength(1);
+    expect(second.err[0]).toMatch(new RegExp(`^glassfit: error: campaign ${id2} is already being run by process ${first.child.pid} .*pause it there first$`));
+    first.child.kill('SIGINT');
+    expect(await first.exit).toBe(130);
+    expect(first.stderr()).toMatch(/paused; resume with: glassfit campaign run/);
+    const s = openStore(db, { mustExist: true });
+    expect(s.campaignInfo(id2).status).toBe('paused');
+    expect(s.counts(id2).running).toBe(0);
+    s.close();
+  });
+});
+
+describe('bad input to every campaign command: one line, non-zero exit, nothing stored changes', () => {
+  const good = join(dir, 'good.sqlite');
+  const corrupt = join(dir, 'corrupt.sqlite');
+  const missing = join(dir, 'missing.sqlite');
+  const badRef = join(dir, 'bad-gr.csv');
+  writeFileSync(corrupt, 'not a database\n'.repeat(200));
+  writeFileSync(badRef, 'r,SiSi,SiO,OO\n0.01,0,0,0\n0.03,0,zero,0\n');
+  let id = '';
+
+  it('sets up a database with one campaign', async () => {
+    const io = capture();
+    expect(await main(['campaign', 'new', '--db', good, ...NEW, '--json'])).toBe(0);
+    id = JSON.parse(io.out.join('\n')).id;
+  });
+
+  const cases: [string, () => string[], RegExp][] = [
+    ['new: bounds with lower ≥ upper', () => ['campaign', 'new', '--db', good, ...NEW, '--bounds', 'qSi=2.6:1.8'], /qSi: lower bound 2\.6 must be below upper bound 1\.8/],
+    ['new: a reference that does not parse', () => ['campaign', 'new', '--db', good, ...NEW, '--reference', badRef], /bad-gr\.csv:3: .*zero/],
+    ['new: a reference file that is not there', () => ['campaign', 'new', '--db', good, ...NEW, '--reference', join(dir, 'nope.csv')], /cannot read reference .*ENOENT/],
+    ['new: an unknown preset', () => ['campaign', 'new', '--db', good, '--preset', 'xyz'], /unknown preset 'xyz'/],
+    ['new: an atom count SiO2 cannot have', () => ['campaign', 'new', '--db', good, ...NEW, '--atoms', '301'], /multiple of 3 atoms, got 301/],
+    ['new: a corrupt database', () => ['campaign', 'new', '--db', corrupt, ...NEW], /corrupt\.sqlite: not a SQLite database/],
+    ['run: a missing database', () => ['campaign', 'run', id, '--db', missing], /no database at .*missing\.sqlite/],
+    ['run: a corrupt database', () => ['campaign', 'run', id, '--db', corrupt], /not a SQLite database/],
+    ['run: an unknown campaign', () => ['campaign', 'run', 'deadbeef', '--db', good], /no campaign 'deadbeef'/],
+    ['status: a missing database', () => ['campaign', 'status', id, '--db', missing], /no database at/],
+    ['status: a corrupt database', () => ['campaign', 'status', id, '--db', corrupt], /not a SQLite database/],
+    ['status: an unknown campaign', () => ['campaign', 'status', '00000000-0000-4000-8000-000000000000', '--db', good], /no campaign/],
+    ['list: a missing database', () => ['campaign', 'list', '--db', missing], /no database at/],
+    ['list: a corrupt database', () => ['campaign', 'list', '--db', corrupt], /not a SQLite database/],
+    ['export: a missing database', () => ['campaign', 'export', id, '--db', missing, '--format', 'csv', '--out', join(dir, 'x.csv')], /no database at/],
+    ['export: a corrupt database', () => ['campaign', 'export', id, '--db', corrupt, '--format', 'csv', '--out', join(dir, 'x.csv')], /not a SQLite database/],
+    ['export: an unknown campaign', () => ['campaign', 'export', 'cafebabe', '--db', good, '--format', 'csv', '--out', join(dir, 'x.csv')], /no campaign 'cafebabe'/],
+    ['export: no finished evaluation', () => ['campaign', 'export', id, '--db', good, '--format', 'lammps', '--out', join(dir, 'x.lmp')], /no finished evaluation yet/],
+    ['export: an unknown format', () => ['campaign', 'export', id, '--db', good, '--format', 'xml', '--out', join(dir, 'x.xml')], /--format must be lammps, json, csv or forcefield/],
+    ['an unknown subcommand', () => ['campaign', 'frobnicate'], /unknown campaign subcommand 'frobnicate'/],
+  ];
+
+  it.each(cases)('%s', async (_name, args, message) => {
+    const before = snapshot(good);
+    const corruptBytes = readFileSync(corrupt);
+    const io = capture();
+    const code = await main(args());
+    expect(code).not.toBe(0);
+    expect(io.err).toHaveLength(1);
+    expect(io.err[0]).toMatch(/^glassfit: error: /);
+    expect(io.err[0]).toMatch(message);
+    expect(io.err[0]).not.toMatch(/\n|\sat .+:\d+:\d+/);
+    expect(snapshot(good)).toBe(before);
+    expect(readFileSync(corrupt).equals(corruptBytes)).toBe(true);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('errors in a child process show no stack trace either', async () => {
+    const r = spawnCli(['campaign', 'status', id, '--db', corrupt]);
+    expect(await r.exit).toBe(2);
+    expect(r.stderr().trim().split('\n')).toHaveLength(1);
+    expect(r.stderr()).not.toMatch(/\sat .+:\d+:\d+/);
+  });
+});
