@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunContext } from './md/protocol.ts';
 import { evaluate } from './evaluate/evaluate.ts';
+import { proposeNext, surrogateView } from './campaign/optimizer-service.ts';
 import { CONTROL_SLOTS, serializeError, type EvaluateRequest, type WorkerInit, type WorkerMessage, type WorkerRequest } from './protocol.ts';
 
 if (!parentPort) throw new Error('src-worker/entry.ts must run in a worker thread');
@@ -34,6 +35,12 @@ function handle(req: WorkerRequest): void {
   switch (req.type) {
     case 'evaluate':
       post({ seq: req.seq, type: 'result', request: 'evaluate', result: evaluate(req.ff, req.spec, contextFor(req)) });
+      return;
+    case 'propose':
+      post({ seq: req.seq, type: 'result', request: 'propose', result: proposeNext(req.args) });
+      return;
+    case 'surrogate':
+      post({ seq: req.seq, type: 'result', request: 'surrogate', result: surrogateView(req.args) });
       return;
     default: {
       const unknown: { type?: unknown } = req;

@@ -8,12 +8,15 @@
  * EvaluationResult); 'error' is for programmer errors only, sent as plain data since Error objects lose
  * their class crossing the boundary.
  *
- * Adding a request kind (the optimizer's 'propose', issues 5/6) means: a member of WorkerRequest, its
- * answer in ResultOf, a case in entry.ts. The pool is generic over the request kind.
+ * Adding a request kind means: a member of WorkerRequest, its answer in ResultOf, a case in entry.ts. The pool
+ * is generic over the request kind. 'propose' and 'surrogate' put the campaign optimizer's work (GP fits,
+ * acquisition maximisation) in a worker thread, so it never blocks the main process's event loop
+ * (src-worker/campaign/optimizer-service.ts).
  */
 import type { ForceField } from './md/forcefield.ts';
 import type { Progress } from './md/protocol.ts';
 import type { EvaluationResult, EvaluationSpec } from './evaluate/spec.ts';
+import type { ProposeAnswer, ProposeArgs, SurrogateAnswer, SurrogateArgs } from './campaign/optimizer-service.ts';
 
 export interface EvaluateRequest {
   readonly seq: number;
@@ -24,12 +27,28 @@ export interface EvaluateRequest {
   readonly reportIntervalMs: number;
 }
 
-export type WorkerRequest = EvaluateRequest;
+/** The optimizer's next points for idle workers (and whether to stop), from the campaign's stored history. */
+export interface ProposeRequest {
+  readonly seq: number;
+  readonly type: 'propose';
+  readonly args: ProposeArgs;
+}
+
+/** A slice or map of the GP surrogate of a campaign's history, for the UI. */
+export interface SurrogateRequest {
+  readonly seq: number;
+  readonly type: 'surrogate';
+  readonly args: SurrogateArgs;
+}
+
+export type WorkerRequest = EvaluateRequest | ProposeRequest | SurrogateRequest;
 export type RequestType = WorkerRequest['type'];
 
 /** The answer to each request kind. */
 export interface ResultMap {
   readonly evaluate: EvaluationResult;
+  readonly propose: ProposeAnswer;
+  readonly surrogate: SurrogateAnswer;
 }
 export type ResultOf<T extends RequestType> = ResultMap[T];
 

@@ -391,7 +391,8 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     async 'export.lammps'({ evaluationId, variant }) {
       const e = store.evaluation(evaluationId);
       const c = store.campaignInfo(e.campaignId);
-      const files = exportLammps(c, e, store.evaluations(c.id), variant, new Date().toISOString());
+      // The header's R_χ spread needs only the final replicas of the point.
+      const files = exportLammps(c, e, store.evaluations(c.id, { origin: ['final'] }), variant, new Date().toISOString());
       return { fileName: files[0].fileName, text: files[0].text, files };
     },
 

@@ -1,14 +1,22 @@
-// TEMPORARY in-process client until EVALUATOR_DONE allows the worker protocol change (not for commit).
-import { proposeNext, surrogateView, type ProposeAnswer, type ProposeArgs, type SurrogateAnswer, type SurrogateArgs } from '../../src-worker/campaign/optimizer-service.ts';
+/**
+ * The optimizer off the main thread: a pool of exactly one worker thread that answers 'propose' and
+ * 'surrogate' requests (src-worker/campaign/optimizer-service.ts). One thread, so the optimizer's memos (GP
+ * fits, kernel factors) stay warm from one question to the next; requests queue behind each other.
+ */
+import { createPool, type WorkerPool } from './pool.ts';
+import type { ProposeAnswer, ProposeArgs, SurrogateAnswer, SurrogateArgs } from '../../src-worker/campaign/optimizer-service.ts';
+
 export interface OptimizerClient {
   propose(args: ProposeArgs): Promise<ProposeAnswer>;
   surrogate(args: SurrogateArgs): Promise<SurrogateAnswer>;
   close(): Promise<void>;
 }
-export function createOptimizerClient(_entry: string | URL): OptimizerClient {
+
+export function createOptimizerClient(entry: string | URL): OptimizerClient {
+  const pool: WorkerPool = createPool({ entry, size: 1 });
   return {
-    propose: async (a) => { await new Promise((r) => setTimeout(r, 1)); return proposeNext(a); },
-    surrogate: async (a) => surrogateView(a),
-    close: async () => {},
+    propose: (args) => pool.propose(args),
+    surrogate: (args) => pool.surrogate(args),
+    close: () => pool.close(),
   };
 }

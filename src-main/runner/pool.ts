@@ -1,5 +1,5 @@
 /**
- * A pool of worker threads that run evaluations (and later the optimizer's proposals) off the main thread:
+ * A pool of worker threads that run evaluations and the campaign optimizer's requests off the main thread:
  * requests queue, go to an idle worker (started on demand, at most `size`), stream progress back, and
  * settle with the worker's result. Plain Node, no Electron: the caller names the worker script (the Node
  * bootstrap from worker-path.ts, or Electron's bundled out/main/worker.js).
@@ -18,6 +18,7 @@ import type { ForceField } from '../../src-worker/md/forcefield.ts';
 import type { Progress } from '../../src-worker/md/protocol.ts';
 import type { EvaluateOptions, EvaluationResult, EvaluationSpec, Evaluator } from '../../src-worker/evaluate/spec.ts';
 import { cancelledResult } from '../../src-worker/evaluate/evaluate.ts';
+import type { ProposeAnswer, ProposeArgs, SurrogateAnswer, SurrogateArgs } from '../../src-worker/campaign/optimizer-service.ts';
 import {
   CONTROL_BYTES,
   CONTROL_SLOTS,
@@ -47,8 +48,17 @@ export interface PoolStatus {
   readonly crashes: number; // workers lost since the pool was created
 }
 
+/** Options of an optimizer request: it cannot be interrupted once a worker runs it (the GP work is short), only dropped while queued. */
+export interface RequestOptions {
+  readonly signal?: EvaluateOptions['signal'];
+}
+
 export interface WorkerPool extends Evaluator {
   readonly size: number;
+  /** The optimizer's next points (src-worker/campaign/optimizer-service.ts); a request aborted while queued answers "no points". */
+  propose(args: ProposeArgs, options?: RequestOptions): Promise<ProposeAnswer>;
+  /** A GP slice or map of a campaign's history; null when aborted while queued or with too few points. */
+  surrogate(args: SurrogateArgs, options?: RequestOptions): Promise<SurrogateAnswer>;
   status(): PoolStatus;
   /** Terminate every worker; pending and queued requests reject. Idempotent. */
   close(): Promise<void>;
@@ -218,6 +228,12 @@ export function createPool(opts: PoolOptions): WorkerPool {
     size,
     evaluate(ff: ForceField, spec: EvaluationSpec, options: EvaluateOptions = {}): Promise<EvaluationResult> {
       return submit<'evaluate'>((seq) => ({ seq, type: 'evaluate', ff, spec, reportIntervalMs }), () => cancelledResult(spec), options);
+    },
+    propose(args: ProposeArgs, options: RequestOptions = {}): Promise<ProposeAnswer> {
+      return submit<'propose'>((seq) => ({ seq, type: 'propose', args }), () => ({ stop: null, proposals: [] }), options);
+    },
+    surrogate(args: SurrogateArgs, options: RequestOptions = {}): Promise<SurrogateAnswer> {
+      return submit<'surrogate'>((seq) => ({ seq, type: 'surrogate', args }), () => null, options);
     },
     status(): PoolStatus {
       return { size, workers: slots.length, busy: slots.filter((s) => s.job !== null).length, queued: queue.length, crashes };

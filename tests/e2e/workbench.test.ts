@@ -153,10 +153,13 @@ describe('workbench', () => {
       .toBeGreaterThanOrEqual(start + 3);
     expect(seen.size, `done counts seen: ${[...seen].join(', ')}`).toBeGreaterThanOrEqual(2);
     // Per-worker status streams in too: wait for a worker that reports MD steps (unless the run ended first).
-    await page
-      .waitForFunction(() => document.querySelector('table[aria-label="Workers"] progress') !== null || document.querySelector('header.ch [data-status="finished"]') !== null, null, { timeout: 120_000 })
-      .catch(() => undefined);
-    await shot('05-run-live', 50);
+    const streamed = await page
+      .waitForFunction(() => document.querySelector('table[aria-label="Workers"] progress') !== null, null, { timeout: 120_000 })
+      .then(() => true)
+      .catch(() => false);
+    // Worker progress lasts seconds: capture the workers card at once, the whole view after.
+    if (streamed) await page.locator('section.card:has(table[aria-label="Workers"])').screenshot({ path: join(artifacts, '05a-run-workers.png') });
+    await shot('05-run-live');
   });
 
   it('runs the campaign to its end', async () => {
@@ -229,7 +232,7 @@ describe('workbench', () => {
     await shot('10-compare');
   });
 
-  it('exports a LAMMPS file and a plot as PNG', async () => {
+  it('exports a LAMMPS file, the evaluations as CSV and JSON, and a plot as PNG', async () => {
     await go('export');
     await page.waitForSelector('pre.preview');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="save-lammps"]')]);
@@ -239,6 +242,15 @@ describe('workbench', () => {
     expect(text).toMatch(/^set type 1 charge \d/m);
     expect(text).toMatch(/^pair_coeff 1 2 buck [\d.e+]+ [\d.]+ /m);
     await shot('11-export');
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Save CSV")')]);
+    expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(1 + 8); // header + at least the optimizer's evaluations
+    expect(lines[0]).toMatch(/qSi/);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Save JSON")')]);
+    expect(json.suggestedFilename()).toMatch(/\.json$/);
+    expect(JSON.parse(readFileSync((await json.path())!, 'utf8'))).toBeTypeOf('object');
 
     await go('run');
     const [png] = await Promise.all([page.waitForEvent('download'), page.locator('section.plot:has(canvas[data-plot^="Convergence"]) button:has-text("PNG")').click()]);

@@ -314,7 +314,11 @@ export async function runWithProgress(store: Store, id: string, opts: { workers?
   }
   opts.onStart?.();
   const onSigint = () => {
-    if (interrupted) return;
+    if (interrupted) {
+      // A second Ctrl-C quits at once; the rows still running are re-queued by the next run, as after a crash.
+      process.stderr.write('glassfit: quitting without waiting; running evaluations are re-run on resume\n');
+      process.exit(130);
+    }
     interrupted = true;
     printer.finish();
     process.stderr.write('glassfit: pausing (running evaluations go back to the queue)…\n');
@@ -391,7 +395,8 @@ async function status(argv: string[]): Promise<number> {
     }
     const { campaign: c, progress: p } = await call(api.handlers['campaigns.get']({ id }));
     const best = p.bestEvaluationId !== null ? (await api.handlers['evaluations.detail']({ id: p.bestEvaluationId })).record : null;
-    const all = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc' })).rows;
+    // Baselines and final replicas are few whatever the budget; the best point's spread needs only those.
+    const all = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc', origin: ['baseline', 'final'] })).rows;
     const spread = best ? rChiWithReplicas(best, all) : null;
     const baselines = all.filter((e) => e.origin === 'baseline').map((e) => ({ label: e.label, status: e.status, rchi: e.rChi, evaluationId: e.id }));
     if (v.json) {
@@ -511,9 +516,9 @@ async function exportCampaign(argv: string[]): Promise<number> {
     }
     if (format === 'forcefield') {
       const { campaign } = await api.handlers['campaigns.get']({ id });
-      const all = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc' })).rows;
-      const e = all.find((x) => x.id === evaluationId)!;
-      writeFileSync(out, exportForceField({ ...campaign }, e, all).text);
+      const e = (await api.handlers['evaluations.detail']({ id: evaluationId })).record;
+      const finals = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc', origin: ['final'] })).rows;
+      writeFileSync(out, exportForceField(campaign, e, finals).text);
       console.error(`wrote the parameters of evaluation ${evaluationId} to ${out} (use it with --potential ${out})`);
       return 0;
     }
