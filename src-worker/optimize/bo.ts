@@ -41,8 +41,8 @@ import {
   type GpModel,
   type GpNoise,
 } from './gp.ts';
-import { cholesky, dot, logDetChol, solveChol, type CholFactor } from './linalg.ts';
-import { kernelMatrix, matern52 } from './kernel.ts';
+import { classifierModel, fitClassifierHyper, type ClassifierData, type ClassifierHyper } from './classifier.ts';
+import { matern52 } from './kernel.ts';
 import { maximizeAcquisition, type Acquisition } from './maximize.ts';
 import {
   checkPoints,
@@ -92,6 +92,8 @@ export interface BoData {
   readonly failed: Float64Array; // [nf·d]
   readonly nFailed: number;
   readonly bestRaw: number; // lowest observed y (untransformed), +∞ if none
+  /** The classifier's data in history order: each failure, and each feasible point at its first occurrence. */
+  readonly labelled: ClassifierData;
 }
 
 export function transformY(s: BoOptimizerSettings, y: number, index: number): number {
@@ -111,10 +113,16 @@ export function boData(history: readonly Observation[], s: BoOptimizerSettings):
   const d = s.dim;
   const groups = new Map<string, { u: readonly number[] | Float64Array; vals: number[]; vars: (number | undefined)[] }>();
   const failed: number[] = [];
+  const lX: number[] = [];
+  const lY: number[] = [];
   let bestRaw = Infinity;
   history.forEach((o, i) => {
     if (o.y === null) {
-      for (let k = 0; k < d; k++) failed.push(o.u[k]);
+      for (let k = 0; k < d; k++) {
+        failed.push(o.u[k]);
+        lX.push(o.u[k]);
+      }
+      lY.push(-1);
       return;
     }
     if (!Number.isFinite(o.y)) throw new Error(`observation ${i} has non-finite y = ${o.y}; report a failed run as y = null`);
@@ -126,7 +134,11 @@ export function boData(history: readonly Observation[], s: BoOptimizerSettings):
     if (g) {
       g.vals.push(t);
       g.vars.push(v);
-    } else groups.set(key, { u: o.u, vals: [t], vars: [v] });
+    } else {
+      groups.set(key, { u: o.u, vals: [t], vars: [v] });
+      for (let k = 0; k < d; k++) lX.push(o.u[k]);
+      lY.push(1);
+    }
   });
   const n = groups.size;
   const X = new Float64Array(n * d);
@@ -159,7 +171,7 @@ export function boData(history: readonly Observation[], s: BoOptimizerSettings):
     }
     i++;
   }
-  return { d, n, X, y, count, knownVar, unknownScale, pooledVar: df > 0 ? ss / df : NaN, pooledDf: df, failed: Float64Array.from(failed), nFailed: failed.length / d, bestRaw };
+  return { d, n, X, y, count, knownVar, unknownScale, pooledVar: df > 0 ? ss / df : NaN, pooledDf: df, failed: Float64Array.from(failed), nFailed: failed.length / d, bestRaw, labelled: { X: Float64Array.from(lX), label: Float64Array.from(lY), n: lY.length, d } };
 }
 
 /** Data size at which hyper-parameters were last refitted: every size up to refitAlways, then geometric steps. */
@@ -218,6 +230,7 @@ const HYPER_MEMO_SIZE = 32;
 /** Forget memoised hyper-parameter fits and kernel factors (frees memory; results never depend on the memos). */
 export function clearBoMemos(): void {
   hyperMemo.clear();
+  classMemo.clear();
   clearFactorMemo();
 }
 
@@ -278,64 +291,75 @@ export interface Surrogate {
   readonly meanAtData: Float64Array;
 }
 
-/** Latent prior mean and label of the feasibility classifier (see the module comment). */
-const CLASS_MEAN = 2;
-const CLASS_VAR = 4;
-const CLASS_NOISE = 0.25;
-const CLASS_MAX_POINTS = 400;
-const CLASS_SHRINK = [1, 0.5, 0.25, 0.125, 0.0625];
+/**
+ * Points of the feasibility classifier: its hyper-parameters are fitted on at most CLASS_FIT_POINTS (O(n³) per
+ * likelihood evaluation), the model uses at most CLASS_MAX_POINTS (one Laplace solve, O(n³) per Newton step).
+ */
+const CLASS_FIT_POINTS = 100;
+const CLASS_MAX_POINTS = 300;
 
-function buildClassifier(data: BoData, gp: GpModel): GpModel {
-  const d = data.d;
-  // Every failure and the feasible points most correlated with some failure, at most CLASS_MAX_POINTS in all
-  // (far feasible points barely move p near failures; far from failures p is near its prior anyway).
-  const nF = data.n;
-  const nX = Math.min(data.nFailed, CLASS_MAX_POINTS);
-  const firstFail = data.nFailed - nX; // the most recent failures when over the cap
-  let keep: number[] = Array.from({ length: nF }, (_, i) => i);
-  const cap = CLASS_MAX_POINTS - nX;
-  if (nF > cap) {
-    const score = new Float64Array(nF).fill(-Infinity);
-    for (let i = 0; i < nF; i++) {
-      for (let j = firstFail; j < data.nFailed; j++) {
-        let r2 = 0;
-        for (let k = 0; k < d; k++) {
-          const t = data.X[i * d + k] - data.failed[j * d + k];
-          r2 += t * t * gp.w[k];
-        }
-        if (-r2 > score[i]) score[i] = -r2;
+/**
+ * At most `cap` of the first n labelled points, in index order: all when they fit; else half of them those
+ * nearest to a point of the other class (the boundary, where p(feasible) decides between candidates) and
+ * the other half an even spread of the rest (so that p stays low deep inside a failed region and m is not
+ * fitted on the boundary alone).
+ */
+function classifierSubset(l: ClassifierData, n: number, cap: number): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (n <= cap) return all;
+  const d = l.d;
+  const score = new Float64Array(n).fill(Infinity);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) {
+      if (l.label[i] === l.label[j]) continue;
+      let r2 = 0;
+      for (let k = 0; k < d; k++) {
+        const t = l.X[i * d + k] - l.X[j * d + k];
+        r2 += t * t;
       }
+      if (r2 < score[i]) score[i] = r2;
+      if (r2 < score[j]) score[j] = r2;
     }
-    keep = keep.sort((a, b) => score[b] - score[a] || a - b).slice(0, cap).sort((a, b) => a - b);
+  const near = [...all].sort((a, b) => score[a] - score[b] || a - b).slice(0, cap >> 1);
+  const chosen = new Set(near);
+  const rest = all.filter((i) => !chosen.has(i));
+  const need = cap - chosen.size;
+  for (let j = 0; j < need; j++) chosen.add(rest[Math.floor((j * rest.length) / need)]);
+  return Array.from(chosen).sort((a, b) => a - b);
+}
+
+function pick(l: ClassifierData, idx: readonly number[]): ClassifierData {
+  const d = l.d;
+  const X = new Float64Array(idx.length * d);
+  const label = new Float64Array(idx.length);
+  idx.forEach((i, j) => {
+    X.set(l.X.subarray(i * d, i * d + d), j * d);
+    label[j] = l.label[i];
+  });
+  return { X, label, n: idx.length, d };
+}
+
+/** Memo of classifier hyper-parameter fits, keyed by the complete fit input (as hyperMemo). */
+const classMemo = new Map<string, ClassifierHyper>();
+
+/**
+ * The feasibility classifier (classifier.ts) of the labelled history: hyper-parameters refitted on the same
+ * schedule as the regression GP's (every point up to refitAlways labelled points, then at refitGrowth), each
+ * fit on a prefix of the history so it is reproducible; the model itself uses all points up to the cap.
+ */
+function buildClassifier(data: BoData, s: BoOptimizerSettings, seed: number): GpModel {
+  const l = data.labelled;
+  const nFit = refitSize(l.n, s);
+  const fitData = pick(l, classifierSubset(l, nFit, CLASS_FIT_POINTS));
+  const fitSeed = deriveSeed(seed, 5, nFit);
+  const key = hashKey([fitData.X, fitData.label, fitSeed]);
+  let h = classMemo.get(key);
+  if (!h) {
+    h = fitClassifierHyper(fitData, createRng(fitSeed));
+    if (classMemo.size >= HYPER_MEMO_SIZE) classMemo.delete(classMemo.keys().next().value as string);
+    classMemo.set(key, h);
   }
-  const n = keep.length + nX;
-  const X = new Float64Array(n * d);
-  const z = new Float64Array(n).fill(CLASS_MEAN);
-  keep.forEach((i, j) => X.set(data.X.subarray(i * d, i * d + d), j * d));
-  for (let j = 0; j < nX; j++) {
-    X.set(data.failed.subarray((firstFail + j) * d, (firstFail + j + 1) * d), (keep.length + j) * d);
-    z[keep.length + j] = -CLASS_MEAN;
-  }
-  const noise = new Float64Array(n).fill(CLASS_NOISE);
-  const r = new Float64Array(n);
-  for (let i = 0; i < n; i++) r[i] = z[i] - CLASS_MEAN;
-  // Length-scales: the regression GP's, shrunk by the factor (1, ½, …, 1/16) that maximises the label model's
-  // marginal likelihood — a failure boundary can be much sharper than the R_χ trends around it.
-  const K = new Float64Array(n * n);
-  const alpha = new Float64Array(n);
-  let best: { nll: number; w: Float64Array; chol: CholFactor } | null = null;
-  for (const c of CLASS_SHRINK) {
-    const w = Float64Array.from(gp.w, (v) => v / (c * c));
-    kernelMatrix(X, n, d, w, CLASS_VAR, noise, K);
-    const chol = cholesky(K, n);
-    solveChol(chol, r, alpha);
-    const nll = 0.5 * dot(r, 0, alpha, 0, n) + 0.5 * logDetChol(chol);
-    if (!best || nll < best.nll) best = { nll, w, chol };
-  }
-  const { w, chol } = best as { nll: number; w: Float64Array; chol: CholFactor };
-  solveChol(chol, r, alpha);
-  const hyper: GpHyper = { logLengthScales: Array.from(w, (v) => -0.5 * Math.log(v)), logOutputScale: Math.log(CLASS_VAR), logNoise: Math.log(CLASS_NOISE) };
-  return { d, n, X, y: z, yMean: CLASS_MEAN, hyper, w, outputScale: CLASS_VAR, noiseVar: CLASS_NOISE, fantasyNoise: CLASS_NOISE, noise, chol, alpha };
+  return classifierModel(pick(l, classifierSubset(l, l.n, CLASS_MAX_POINTS)), h);
 }
 
 /** Posterior mean only (output units), O(n·d): no triangular solve. */
@@ -384,7 +408,7 @@ export function fitSurrogate(history: readonly Observation[], s: BoOptimizerSett
   const noise = new Float64Array(data.n);
   for (let i = 0; i < data.n; i++) noise[i] = Math.max(data.unknownScale[i] * sn2 + data.knownVar[i], floor / data.count[i]);
   const gp = buildGp(data.X, data.y, data.n, data.d, noise, { ...hyper, logNoise: Math.log(sn2) }, extraCapacity, floor);
-  const classifier = data.nFailed > 0 ? buildClassifier(data, gp) : null;
+  const classifier = data.nFailed > 0 ? buildClassifier(data, s, seed) : null;
   // Posterior mean at the data without kernel evaluations: K·α = y − ȳ, so μ(x_i) = ȳ + (Kα − Nα)_i = y_i − noise_i·α_i.
   const meanAtData = new Float64Array(data.n);
   for (let i = 0; i < data.n; i++) meanAtData[i] = gp.y[i] - gp.noise[i] * gp.alpha[i];
@@ -511,7 +535,7 @@ export function acquisitionOf(sur: Surrogate): Acquisition {
         const mc = posteriorMean(cl, x);
         logProbitWithGrad(mc, 0, pr);
         const a = pr.value;
-        logProbitWithGrad(mc, CLASS_VAR, pr);
+        logProbitWithGrad(mc, cl.outputScale, pr);
         v += Math.max(a, pr.value);
       }
       return v;

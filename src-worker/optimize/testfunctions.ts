@@ -136,6 +136,83 @@ export const TWO_BASIN_2D: TestFunction = {
   description: "two basins like the paper's Fig. 3 (global 0.09 near ML, local 0.14), ripples, a failure corner",
 };
 
+/**
+ * Buckingham-catastrophe landscapes: most of a wide box makes the MD run blow up, and the good forcefields sit
+ * in a narrow valley just above the collapse — what the demo campaign met with the preset's wide bounds (21 of
+ * 30 runs failed). Coordinates are natural ones with A on a log10 scale, so the unit cube is the campaign's.
+ *
+ * 2-D (qSi in e, log10 A_SiO in log10 eV over [1.2, 2.6] × [3, 5], the rest at BKS): below a curved collapse
+ * boundary — A_SiO too weak for the Si–O wall to hold against −C/r⁶ and the Coulomb attraction, at ≈ 16 000 eV
+ * for BKS's charge and C_SiO — the run fails (y = null); about 36 % of the box is feasible. Just above the
+ * boundary (≈ +0.03 in log10 A, ≈ 1000 eV) runs the narrow diagonal valley measured with the demo protocol
+ * against the CHIK liquid: 9.6 % at 2.0 e, 4.7 % at 2.3 e, 6.7 % at 2.6 e, climbing to 15–25 % within
+ * 0.025–0.035 in log10 A of its floor (±1000–1500 eV); farther up R_χ grows towards ~1. The measured points fix
+ * the valley near BKS's charge; the boundary's curvature away from it is made up for the test (it keeps the
+ * feasible region from being a half-space that a linear classifier would capture trivially).
+ */
+function valleyCentre(q: number): number {
+  return 4.255 + 0.08 * (q - 2.3) + 0.25 * (q - 2.3) ** 2;
+}
+/** Offset of the valley's centre line above the collapse boundary, log10 A units (≈ 1000 eV). */
+const VALLEY_OFFSET = 0.03;
+/** Valley floor along the charge: 4.7 % at 2.3 e, 9.6 % at 2.0 e, 6.7 % at 2.6 e. */
+function valleyFloor(q: number): number {
+  return 0.047 + (q < 2.3 ? 0.54 : 0.22) * (q - 2.3) ** 2;
+}
+/** Rise across the valley, δ = distance above its centre line (log10 units; negative towards the collapse). */
+function valleyWall(delta: number): number {
+  return 0.4 * -Math.expm1(-((delta / 0.035) ** 2)) + 0.25 * Math.max(delta, 0);
+}
+const ripple = (a: number, b: number): number => 0.0015 * Math.sin(23 * a) * Math.sin(31 * b) + 0.0015;
+
+export const COLLAPSE_2D: TestFunction = {
+  name: 'collapse-2d',
+  dim: 2,
+  lower: [1.2, 3],
+  upper: [2.6, 5],
+  noiseRel: 0.02,
+  f: (x) => valleyFloor(x[0]) + valleyWall(x[1] - valleyCentre(x[0])) + ripple(x[0], x[1]),
+  fails: (x) => x[1] < valleyCentre(x[0]) - VALLEY_OFFSET,
+  optimum: { x: [2.3, valleyCentre(2.3)], value: 0.047 },
+  target: 0,
+  description: 'Buckingham catastrophe in (qSi, log10 A_SiO): 64 % of the box fails, a narrow curved valley just above the collapse',
+};
+
+/**
+ * 7-D: the ML preset's coordinates (qSi, log10 A_SiO, ρ_SiO, C_SiO, log10 A_OO, ρ_OO, C_OO) with its default
+ * bounds. The collapse threshold in log10 A_SiO moves with the wall's other parameters: a softer wall (larger
+ * ρ_SiO) holds with a smaller prefactor — A·e^{−r/ρ} at an effective r_w = 1 Å, the A–ρ correlation — and
+ * more dispersion (C_SiO) needs a larger one; the boundary is curved in (ρ_SiO, log10 A_SiO). The valley
+ * follows it at the same offset, its floor rises in a bowl around ML-like values of the other five parameters
+ * (at most +0.2 at the box's corners). About 34 % of the box is feasible.
+ */
+const RHO_BKS = 0.20521;
+function wallShift(x: readonly number[]): number {
+  return (1 / Math.LN10) * (1 / x[2] - 1 / RHO_BKS) + 0.6 * ((x[3] - 133.5) / 300);
+}
+function bowl7(x: readonly number[]): number {
+  const t = [(x[2] - 0.195) / 0.18, (x[3] - 100) / 300, (x[4] - 3) / 2, (x[5] - 0.357) / 0.3, (x[6] - 81.5) / 300];
+  const w = [0.15, 0.1, 0.2, 0.2, 0.1];
+  let s = 0;
+  for (let k = 0; k < 5; k++) s += w[k] * t[k] * t[k];
+  return s;
+}
+const OPT7 = [2.3, 0, 0.195, 100, 3, 0.357, 81.5];
+OPT7[1] = valleyCentre(2.3) + wallShift(OPT7);
+
+export const COLLAPSE_7D: TestFunction = {
+  name: 'collapse-7d',
+  dim: 7,
+  lower: [1.2, 3, 0.12, 0, 2, 0.15, 0],
+  upper: [2.6, 5, 0.3, 300, 4, 0.45, 300],
+  noiseRel: 0.02,
+  f: (x) => valleyFloor(x[0]) + bowl7(x) + valleyWall(x[1] - valleyCentre(x[0]) - wallShift(x)) + ripple(x[0], x[4]),
+  fails: (x) => x[1] < valleyCentre(x[0]) + wallShift(x) - VALLEY_OFFSET,
+  optimum: { x: OPT7, value: 0.047 },
+  target: 0,
+  description: 'Buckingham catastrophe in the ML space: 66 % of the box fails, a narrow curved valley just above the collapse',
+};
+
 export const TEST_FUNCTIONS: readonly TestFunction[] = [ACKLEY_2D, TWO_BASIN_2D, ACKLEY_7D, RASTRIGIN_7D];
 
 /** The p-quantile of the noise-free value under uniform sampling (n samples), for calibrating targets. */
