@@ -1,4 +1,4 @@
-/** Paths and readers for the LAMMPS/VASP fixtures under tests/fixtures (copied from ../shared). */
+/** Paths and readers for the LAMMPS/VASP fixtures under tests/fixtures (copies of the shared LAMMPS and VASP fixtures, see each PROVENANCE.md). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
