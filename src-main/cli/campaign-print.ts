@@ -6,14 +6,9 @@
 import type { CampaignInfo, CampaignProgress, EvaluationRecord } from '../../src-worker/campaign/records.ts';
 import type { EventSink } from '../api/contract.ts';
 
-export const pct = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined ? '—' : `${(100 * x).toFixed(digits)} %`);
+import { formatDuration, pct, statusLine } from './terminal.ts';
 
-export function formatDuration(s: number | null): string {
-  if (s === null || !Number.isFinite(s)) return '—';
-  if (s < 60) return `${Math.round(s)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
-}
+export { formatDuration, pct };
 
 /** Parameter values in the paper's names with 4 significant digits. */
 export function formatValues(values: Readonly<Record<string, number>>, names?: readonly string[]): string {
@@ -58,24 +53,18 @@ export interface ProgressPrinter {
  * TTY, otherwise at most every 30 s). `quiet` prints nothing.
  */
 export function progressPrinter(campaign: CampaignInfo, quiet: boolean): ProgressPrinter {
-  const tty = process.stderr.isTTY === true;
+  const line = statusLine();
   let lastLine = -Infinity;
-  let drawn = false;
   let latest: CampaignProgress | null = null;
   /** A finished evaluation was printed: show the progress line once the progress that follows it arrives. */
   let owed = false;
   const free = campaign.space.free.map((d) => d.name);
-  const clear = () => {
-    if (tty && drawn) process.stderr.write('\r\x1b[K');
-  };
   const draw = (force: boolean) => {
     if (quiet || !latest) return;
     const now = performance.now();
-    if (tty) {
-      process.stderr.write(`\r${progressText(latest)}\x1b[K`);
-      drawn = true;
-    } else if (force || now - lastLine > 30_000) {
-      process.stderr.write(progressText(latest) + '\n');
+    // On a terminal every progress event redraws the line; in a log, one line at most every 30 s.
+    if (line.tty || force || now - lastLine > 30_000) {
+      line.draw(progressText(latest));
       lastLine = now;
     }
   };
@@ -90,8 +79,7 @@ export function progressPrinter(campaign: CampaignInfo, quiet: boolean): Progres
     if (event === 'evaluation.changed') {
       const e = payload as EvaluationRecord;
       if (e.status === 'done' || e.status === 'failed') {
-        clear();
-        drawn = false;
+        line.clear();
         process.stdout.write(evaluationLine(e) + '\n');
         owed = true;
       }
@@ -105,8 +93,7 @@ export function progressPrinter(campaign: CampaignInfo, quiet: boolean): Progres
     sink,
     finish() {
       if (quiet) return;
-      clear();
-      drawn = false;
+      line.clear();
     },
   };
 }

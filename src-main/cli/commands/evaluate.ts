@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { parse, num, int } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { resolvePotential, splitOptions } from '../potential-arg.ts';
+import { formatDuration, statusLine } from '../terminal.ts';
 import { PROTOCOL_OPTIONS, protocolFromOptions, protocolHelp } from '../protocol-args.ts';
 import { loadDefaultReference, loadReferenceFile } from '../../reference/load.ts';
 import { createPool } from '../../runner/pool.ts';
@@ -213,11 +214,10 @@ function textReport(
 
 /** One progress line for all replicas: fraction of all steps done and the longest ETA among running ones. */
 function progressLine(quiet: boolean, replicas: number): { update: (replica: number, p: Progress) => void; finish: () => void } {
-  const tty = process.stderr.isTTY === true;
-  const intervalMs = tty ? 500 : 10_000;
+  const line = statusLine();
+  const intervalMs = line.tty ? 500 : 10_000;
   const latest = new Map<number, Progress>();
   let lastDraw = -Infinity;
-  let drawn = false;
   return {
     update(replica, p) {
       latest.set(replica, p);
@@ -240,18 +240,8 @@ function progressLine(quiet: boolean, replicas: number): { update: (replica: num
       const text =
         `evaluating ${replicas} replica${replicas > 1 ? 's' : ''}: ${phases} ${((100 * step) / total).toFixed(1)} %  ` +
         `ETA ${formatDuration(eta)}${queued > 0 ? ` (+ ${queued} queued)` : ''}`;
-      if (tty) process.stderr.write(`\r${text}\x1b[K`);
-      else process.stderr.write(text + '\n');
-      drawn = true;
+      line.draw(text);
     },
-    finish() {
-      if (tty && drawn) process.stderr.write('\n');
-    },
+    finish: () => line.finish(),
   };
-}
-
-function formatDuration(s: number): string {
-  if (s < 60) return `${s.toFixed(0)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }

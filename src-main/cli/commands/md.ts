@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parse, num, int } from '../args.ts';
 import { CliError } from '../errors.ts';
+import { formatDuration, statusLine } from '../terminal.ts';
 import { resolvePotential, splitOptions } from '../potential-arg.ts';
 import { PAPER_PROTOCOL, type Progress, type Protocol, type RunContext } from '../../../src-worker/md/protocol.ts';
 import { KERNEL_NAMES, DEFAULT_KERNEL, runLiquid, type KernelName } from '../../../src-worker/md/engine.ts';
@@ -154,13 +155,12 @@ export async function run(argv: string[]): Promise<number> {
 
 /** A RunContext that draws a progress line on stderr: rewritten in place on a terminal, every 10 s otherwise. */
 function progressContext(quiet: boolean, atoms: number): RunContext & { finish(): void } {
-  const tty = process.stderr.isTTY === true;
+  const line = statusLine();
   let last: { t: number; step: number } | null = null;
-  let drawn = false;
   let stepsPerS = NaN;
   return {
     now: () => performance.now(),
-    reportIntervalMs: quiet ? Infinity : tty ? 500 : 10_000,
+    reportIntervalMs: quiet ? Infinity : line.tty ? 500 : 10_000,
     isCancelled: () => false,
     report(p: Progress) {
       if (quiet) return;
@@ -168,21 +168,11 @@ function progressContext(quiet: boolean, atoms: number): RunContext & { finish()
       if (last && t > last.t && p.step > last.step) stepsPerS = ((p.step - last.step) * 1000) / (t - last.t);
       last = { t, step: p.step };
       const eta = Number.isFinite(p.etaS) ? formatDuration(p.etaS) : '?';
-      const line =
+      line.draw(
         `${p.phase.padEnd(10)} step ${p.step}/${p.totalSteps}  T ${p.temperature.toFixed(0)} K  PE ${(p.potentialEnergy / atoms).toFixed(4)} eV/atom` +
-        `  ${Number.isFinite(stepsPerS) ? stepsPerS.toFixed(1) : '–'} steps/s  ETA ${eta}`;
-      if (tty) process.stderr.write(`\r${line}\x1b[K`);
-      else process.stderr.write(line + '\n');
-      drawn = true;
+          `  ${Number.isFinite(stepsPerS) ? stepsPerS.toFixed(1) : '–'} steps/s  ETA ${eta}`,
+      );
     },
-    finish() {
-      if (tty && drawn) process.stderr.write('\n');
-    },
+    finish: () => line.finish(),
   };
-}
-
-function formatDuration(s: number): string {
-  if (s < 60) return `${s.toFixed(0)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
