@@ -8,11 +8,19 @@
  *   fantasies observed at their posterior mean: the mean is unchanged, the variance around them collapses, so
  *   EI moves elsewhere and q idle workers get q distinct points. One O(n²) factor row per fantasy. Asking for
  *   q points at once gives the same points as asking q times with the earlier ones pending.
- * - Failed evaluations (y = null, an MD blow-up) never enter the regression GP: no penalty values. A separate
- *   latent GP classifier (labels ±2 around a prior mean of +2, i.e. "feasible unless shown otherwise", probit
- *   link; Rasmussen & Williams §6.5 least-squares classification; the regression GP's length-scales shrunk by
- *   the factor that maximises the labels' marginal likelihood) gives p(feasible); the acquisition is
- *   log EI + log p. Far from data p ≈ 0.81, next to feasible points ≈ 0.98, at a lone failure ≈ 0.06.
+ * - Failed evaluations (y = null, an MD blow-up) are modelled twice, never with a penalty value:
+ *   1. a latent GP classifier (classifier.ts: probit, EP, its own length-scales, output scale and prior mean,
+ *      so an unexplored region of a mostly failing box is believed to fail as often as the box does) gives
+ *      p(feasible), and the acquisition is log EI + log p (Gelbart, Snoek & Adams 2014);
+ *   2. each failure also enters the regression GP as an observation of max(μ(x), worst): the feasible points'
+ *      posterior mean there, raised to the highest value observed so far — bounded, so no spike distorts the
+ *      surrogate — believed with a small noise (1 % of s²). Without it the regression GP knows nothing where
+ *      runs failed: its variance stays high and its mean extrapolates the good values just above a collapse
+ *      boundary into the collapse, and log p (a probit saturates near 0.01) cannot outweigh that EI. Measured on
+ *      collapse-2d (64 % of the box fails, the valley hugs the boundary), 6 seeds, 60 evaluations: the
+ *      classifier alone proposed 51–56 failures and never reached R_χ 0.07; with imputation 6–32 failures,
+ *      median 19 evaluations to 0.07 (random search: never, 34–39 failures).
+ *   Hyper-parameters are fitted on the feasible points only; failures enter at fixed hyper-parameters.
  * - Noise: known yVar per point, replica-pooled variance, or learned (GpSettings.noise), floored.
  * - Incumbent of EI: the paper's lowest observation by default, or the lowest posterior mean over evaluated
  *   points (AcquisitionSettings.incumbent, which says why). The answer BO reports and hands to CG is always the
@@ -407,7 +415,32 @@ export function fitSurrogate(history: readonly Observation[], s: BoOptimizerSett
   const sn2 = Math.max(Math.exp(hyper.logNoise), floor);
   const noise = new Float64Array(data.n);
   for (let i = 0; i < data.n; i++) noise[i] = Math.max(data.unknownScale[i] * sn2 + data.knownVar[i], floor / data.count[i]);
-  const gp = buildGp(data.X, data.y, data.n, data.d, noise, { ...hyper, logNoise: Math.log(sn2) }, extraCapacity, floor);
+  const gpHyper = { ...hyper, logNoise: Math.log(sn2) };
+  const failRows = failureRows(data);
+  let gp: GpModel;
+  if (failRows.length === 0) gp = buildGp(data.X, data.y, data.n, data.d, noise, gpHyper, extraCapacity, floor);
+  else {
+    // Failures join as observations of a bounded value (see the module comment): max(μ(x), worst) with μ the
+    // feasible points' posterior mean and `worst` the highest observed value, believed with noise 1 % of s².
+    const gp0 = buildGp(data.X, data.y, data.n, data.d, noise, gpHyper, 0, floor);
+    const { d } = data;
+    const nf = failRows.length;
+    const sorted = Array.from(data.y).sort((a, b) => a - b);
+    const worst = sorted[sorted.length - 1];
+    const Xa = new Float64Array((data.n + nf) * d);
+    Xa.set(data.X.subarray(0, data.n * d));
+    const ya = new Float64Array(data.n + nf);
+    ya.set(data.y.subarray(0, data.n));
+    const na = new Float64Array(data.n + nf);
+    na.set(noise);
+    failRows.forEach((i, j) => {
+      const u = data.failed.subarray(i * d, i * d + d);
+      Xa.set(u, (data.n + j) * d);
+      ya[data.n + j] = Math.max(posteriorMean(gp0, u), worst);
+      na[data.n + j] = FAILURE_NOISE_REL * gp0.outputScale;
+    });
+    gp = buildGp(Xa, ya, data.n + nf, d, na, gpHyper, extraCapacity, floor);
+  }
   const classifier = data.nFailed > 0 ? buildClassifier(data, s, seed) : null;
   // Posterior mean at the data without kernel evaluations: K·α = y − ȳ, so μ(x_i) = ȳ + (Kα − Nα)_i = y_i − noise_i·α_i.
   const meanAtData = new Float64Array(data.n);
@@ -418,6 +451,28 @@ export function fitSurrogate(history: readonly Observation[], s: BoOptimizerSett
   let answerIndex = 0;
   for (let i = 1; i < data.n; i++) if (meanAtData[i] < meanAtData[answerIndex]) answerIndex = i;
   return { settings: s, data, gp, classifier, best: ref[bestIndex], bestIndex, answerIndex, meanAtData };
+}
+
+/** At most this many failed points enter the regression GP (the most recent distinct ones). */
+const FAILURE_ROWS = 200;
+/**
+ * Noise variance of an imputed failure, relative to the kernel's output scale: tight enough that EI at and
+ * around a failure collapses (10 % let BO return to the failed region in 3 of 6 seeds of collapse-2d), loose
+ * enough that a good point next to the collapse boundary keeps its low value.
+ */
+const FAILURE_NOISE_REL = 0.01;
+
+/** Indices into data.failed of the failures believed in the regression GP: distinct points, latest first kept. */
+function failureRows(data: BoData): number[] {
+  const seen = new Set<string>();
+  const out: number[] = [];
+  for (let i = data.nFailed - 1; i >= 0 && out.length < FAILURE_ROWS; i--) {
+    const key = Array.from(data.failed.subarray(i * data.d, i * data.d + data.d)).join(',');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(i);
+  }
+  return out.reverse();
 }
 
 /** Neighbours used by the screening bound. */

@@ -43,13 +43,12 @@ export interface ClassifierData {
  * log s² ~ N(log 4, 1.5²) — s = 2 lets p run from 0.02 to 0.98 across one length-scale, and the data may ask
  * for a sharper boundary (the upper bound s² = 400). Mean: m ~ N(0, 2²), weak; the data place it.
  */
-const EXP = (((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.CLS) ?? '').split(',').map(Number);
 const PRIOR_LOG_LS_SD = Math.sqrt(3);
-const PRIOR_LOG_S2_MEAN = Math.log(EXP[0] || 4);
-const PRIOR_LOG_S2_SD = EXP[1] || 1.5;
+const PRIOR_LOG_S2_MEAN = Math.log(4);
+const PRIOR_LOG_S2_SD = 1.5;
 const PRIOR_MEAN_SD = 2;
-const priorLogLsMean = (d: number): number => (EXP[2] ? Math.log(EXP[2]) : Math.SQRT2 + 0.5 * Math.log(d));
-const BOUNDS = { logLs: [Math.log(0.01), Math.log(20)], logS2: [Math.log(0.05), Math.log(EXP[3] || 400)], mean: [-8, 8] } as const;
+const priorLogLsMean = (d: number): number => Math.SQRT2 + 0.5 * Math.log(d);
+const BOUNDS = { logLs: [Math.log(0.01), Math.log(20)], logS2: [Math.log(0.05), Math.log(400)], mean: [-8, 8] } as const;
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 

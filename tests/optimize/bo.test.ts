@@ -4,7 +4,7 @@ import { cgReplay } from '../../src-worker/optimize/cg.ts';
 import { clearOptimizerMemos, propose, stop } from '../../src-worker/optimize/optimizer.ts';
 import { simulate } from '../../src-worker/optimize/simulate.ts';
 import { parseOptimizerSettings, type BoOptimizerSettings, type CgOptimizerSettings, type Observation } from '../../src-worker/optimize/strategy.ts';
-import { ACKLEY_2D, evaluateNoisy, trueValue, TWO_BASIN_2D } from '../../src-worker/optimize/testfunctions.ts';
+import { ACKLEY_2D, COLLAPSE_2D, evaluateNoisy, trueValue, TWO_BASIN_2D } from '../../src-worker/optimize/testfunctions.ts';
 import { createRng, uniform } from '../../src-worker/rng.ts';
 
 const bo = (dim: number, budget: number, bo: object = {}, cg: object = {}): BoOptimizerSettings =>
@@ -105,8 +105,9 @@ describe('proposals are a pure function of (history, pending, settings, seed)', 
 });
 
 describe('failed evaluations', () => {
-  it('stay out of the regression GP and steer EI away through the feasibility classifier', () => {
-    // A corner of failures next to good values: the GP sees only successes, the classifier the failures.
+  it('enter the regression GP at a bounded value, never a penalty, and steer EI away through the classifier', () => {
+    // A corner of failures next to good values: the classifier sees the labels, the GP the failures as the
+    // worst observed value (or its own mean there, if higher).
     const r = createRng(7);
     const h: Observation[] = [];
     for (let i = 0; i < 60; i++) {
@@ -119,9 +120,14 @@ describe('failed evaluations', () => {
     if (!sur) throw new Error('no surrogate');
     const data = boData(h, s);
     expect(data.nFailed).toBeGreaterThan(3);
-    expect(sur.gp.n).toBe(60 - data.nFailed);
-    const worstFeasible = Math.max(...h.filter((o) => o.y !== null).map((o) => o.y as number));
-    expect(Math.max(...sur.gp.y)).toBeCloseTo(Math.log(worstFeasible), 12); // no penalty values in the GP
+    expect(data.n).toBe(60 - data.nFailed);
+    expect(sur.gp.n).toBe(60);
+    const worstFeasible = Math.log(Math.max(...h.filter((o) => o.y !== null).map((o) => o.y as number)));
+    // The feasible rows are the observations; the failures sit at the worst one, nothing beyond it.
+    for (let i = 0; i < data.n; i++) expect(sur.gp.y[i]).toBe(data.y[i]);
+    for (let i = data.n; i < 60; i++) expect(sur.gp.y[i]).toBeCloseTo(worstFeasible, 12);
+    // The surrogate no longer believes the failed corner could beat the incumbent.
+    expect(acquisitionOf({ ...sur, classifier: null }).value(Float64Array.from([0.1, 0.1]))).toBeLessThan(acquisitionOf({ ...sur, classifier: null }).value(Float64Array.from([0.4, 0.4])) - 5);
     expect(feasibility(sur, [0.1, 0.1])).toBeLessThan(0.1);
     expect(feasibility(sur, [0.7, 0.7])).toBeGreaterThan(0.9);
     // log p(feasible) enters the acquisition: in the failed corner it costs more than a factor 10.
@@ -131,6 +137,18 @@ describe('failed evaluations', () => {
     expect(next.every((p) => p.phase === 'bo')).toBe(true);
     for (const p of next) expect(p.u[0] < 0.25 && p.u[1] < 0.25).toBe(false);
   });
+
+  it('collapse-2d (64 % of the box blows up, the valley hugs the boundary): BO stays out of the collapse and finds the valley', () => {
+    // The classifier alone (before the failures were imputed) proposed ~90 % failures here and stalled near 0.2.
+    for (const seed of [1, 3]) {
+      const s = bo(2, 40);
+      const r = simulate(s, COLLAPSE_2D, seed);
+      const boPhase = r.history.filter((o) => o.phase === 'bo');
+      const failed = boPhase.filter((o) => o.y === null).length;
+      expect(failed / boPhase.length, `seed ${seed}`).toBeLessThan(0.5);
+      expect(Math.min(...r.trueValues.filter(Number.isFinite)), `seed ${seed}`).toBeLessThan(0.1);
+    }
+  }, 60_000);
 
   it('a design that fails entirely is extended instead of fitting a GP', () => {
     const s = bo(2, 50, { initial: { size: 4 } });
