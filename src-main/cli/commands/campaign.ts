@@ -344,6 +344,16 @@ function openStoreForCli(path: string): Store {
   }
 }
 
+/** The full campaign id for a (possibly short) id argument, looked up in the database at path. */
+function resolveIdIn(path: string, arg: string | undefined): string {
+  const store = openStoreForCli(path);
+  try {
+    return resolveId(store, arg);
+  } finally {
+    store.close();
+  }
+}
+
 async function runCampaign(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...DB_OPTION, workers: { type: 'string' }, quiet: { type: 'boolean' } }, true);
   const v = values as { db?: string; workers?: string; quiet?: boolean };
@@ -386,13 +396,7 @@ async function status(argv: string[]): Promise<number> {
   const path = dbPath(v);
   const api = await openApi(path, true);
   try {
-    const store = openStoreForCli(path);
-    let id: string;
-    try {
-      id = resolveId(store, positionals[0]);
-    } finally {
-      store.close();
-    }
+    const id = resolveIdIn(path, positionals[0]);
     const { campaign: c, progress: p } = await call(api.handlers['campaigns.get']({ id }));
     const best = p.bestEvaluationId !== null ? (await api.handlers['evaluations.detail']({ id: p.bestEvaluationId })).record : null;
     // Baselines and final replicas are few whatever the budget; the best point's spread needs only those.
@@ -491,13 +495,7 @@ async function exportCampaign(argv: string[]): Promise<number> {
   const path = dbPath(v);
   const api = await openApi(path, true);
   try {
-    const store = openStoreForCli(path);
-    let id: string;
-    try {
-      id = resolveId(store, positionals[0]);
-    } finally {
-      store.close();
-    }
+    const id = resolveIdIn(path, positionals[0]);
     if (format === 'json' || format === 'csv') {
       const f = await call(api.handlers['export.table']({ campaignId: id, format }));
       writeFileSync(out, f.text);
