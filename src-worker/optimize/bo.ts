@@ -44,6 +44,7 @@ import {
   predictScratch,
   standardize,
   type PredictScratch,
+  type Prediction,
   unstandardizeHyper,
   type GpHyper,
   type GpModel,
@@ -501,6 +502,20 @@ export function acquisitionOf(sur: Surrogate): Acquisition {
   const nbR2 = new Float64Array(m);
   const Ks = new Float64Array(m * m);
   const ks = new Float64Array(m);
+  /** log EI (+ log p) and its gradient at x, given the regression GP's prediction there (with gradients). */
+  const valueGradFrom = (pm: Prediction, x: Float64Array, g: Float64Array): number => {
+    logEiWithGrad(pm.mean, pm.variance, sur.best, ei);
+    let v = ei.value;
+    for (let k = 0; k < d; k++) g[k] = ei.dMean * pm.dMean[k] + ei.dVar * pm.dVar[k];
+    if (cl && csc) {
+      predict(cl, x, cp, csc, true);
+      logProbitWithGrad(cp.mean, cp.variance, pr);
+      v += pr.value;
+      for (let k = 0; k < d; k++) g[k] += pr.dMean * cp.dMean[k] + pr.dVar * cp.dVar[k];
+    }
+    if (!Number.isFinite(v)) g.fill(0);
+    return v;
+  };
   const acq: { -readonly [K in keyof Acquisition]: Acquisition[K] } = {
     d,
     value(x) {
@@ -516,17 +531,7 @@ export function acquisitionOf(sur: Surrogate): Acquisition {
     },
     valueGrad(x, g) {
       predict(gp, x, p, sc, true);
-      logEiWithGrad(p.mean, p.variance, sur.best, ei);
-      let v = ei.value;
-      for (let k = 0; k < d; k++) g[k] = ei.dMean * p.dMean[k] + ei.dVar * p.dVar[k];
-      if (cl && csc) {
-        predict(cl, x, cp, csc, true);
-        logProbitWithGrad(cp.mean, cp.variance, pr);
-        v += pr.value;
-        for (let k = 0; k < d; k++) g[k] += pr.dMean * cp.dMean[k] + pr.dVar * cp.dVar[k];
-      }
-      if (!Number.isFinite(v)) g.fill(0);
-      return v;
+      return valueGradFrom(p, x, g);
     },
   };
   // Lock-step refinement for large factors, where each solve streams the whole factor from memory.
@@ -538,19 +543,7 @@ export function acquisitionOf(sur: Surrogate): Acquisition {
         const part = xs.slice(s0, s0 + 4);
         predictBatch(gp, part, preds, bsc);
         part.forEach((x, b) => {
-          const pb = preds[b];
-          const g = gs[s0 + b];
-          logEiWithGrad(pb.mean, pb.variance, sur.best, ei);
-          let v = ei.value;
-          for (let k = 0; k < d; k++) g[k] = ei.dMean * pb.dMean[k] + ei.dVar * pb.dVar[k];
-          if (cl && csc) {
-            predict(cl, x, cp, csc, true);
-            logProbitWithGrad(cp.mean, cp.variance, pr);
-            v += pr.value;
-            for (let k = 0; k < d; k++) g[k] += pr.dMean * cp.dMean[k] + pr.dVar * cp.dVar[k];
-          }
-          if (!Number.isFinite(v)) g.fill(0);
-          out[s0 + b] = v;
+          out[s0 + b] = valueGradFrom(preds[b], x, gs[s0 + b]);
         });
       }
     };
