@@ -9,7 +9,20 @@
  */
 import { propose, stop } from '../optimize/optimizer.ts';
 import { gpMap, gpSlice, surrogateFor, type MapView, type SliceView } from '../optimize/surrogate.ts';
-import { parseOptimizerSettings, type BoOptimizerSettings, type Observation, type OptimizerSettings, type Proposal, type StopReason } from '../optimize/strategy.ts';
+import { parseOptimizerSettings, type BoOptimizerSettings, type Feasible, type Observation, type OptimizerSettings, type Proposal, type StopReason } from '../optimize/strategy.ts';
+import { fromUnit, type ParameterSpaceSpec } from '../params/space.ts';
+import { screenForceField, type ScreenContext } from '../physics/screen.ts';
+
+/** What the optimizer may propose: the campaign's physics screen over its parameter space (null: anything). */
+export interface ProposeConstraint {
+  readonly space: ParameterSpaceSpec;
+  readonly screen: ScreenContext;
+}
+
+/** The screen as a predicate on the unit cube. */
+export function feasibleOf(c: ProposeConstraint): Feasible {
+  return (u) => screenForceField(fromUnit(c.space, u), c.screen).ok;
+}
 
 export interface ProposeArgs {
   readonly settings: OptimizerSettings;
@@ -20,6 +33,8 @@ export interface ProposeArgs {
   /** Idle workers to fill. */
   readonly q: number;
   readonly seed: number;
+  /** The campaign's physics screen, when it is on. */
+  readonly constraint?: ProposeConstraint | null;
 }
 
 export interface ProposeAnswer {
@@ -33,7 +48,7 @@ export interface ProposeAnswer {
 export function proposeNext(a: ProposeArgs): ProposeAnswer {
   const s = stop(a.settings, a.history);
   if (s) return { stop: s, proposals: [] };
-  return { stop: null, proposals: propose(a.settings, a.history, a.pending, a.q, a.seed) };
+  return { stop: null, proposals: propose(a.settings, a.history, a.pending, a.q, a.seed, a.constraint ? feasibleOf(a.constraint) : undefined) };
 }
 
 export type SurrogateViewRequest =

@@ -14,7 +14,7 @@ import { referenceFromJson, referenceToJson, type Reference } from '../evaluate/
 import { DEFAULT_COST_RANGE, type CostRange } from '../evaluate/cost.ts';
 import { parameterProblems, specProblems } from '../evaluate/evaluate.ts';
 import type { EvaluationSpec, SoftStartOverrides } from '../evaluate/spec.ts';
-import { allParamNames, fixedFromForceField, fromUnit, parseSpace, toUnit, type ParameterSpaceSpec } from '../params/space.ts';
+import { allParamNames, fixedFromForceField, fromUnit, parseSpace, toUnit, wallValues, type ParameterSpaceSpec } from '../params/space.ts';
 import { BUILTIN_NAMES, builtinForceField, type BuiltinName } from '../params/sets.ts';
 import { parseOptimizerSettings, type Phase, type Proposal } from '../optimize/strategy.ts';
 import { SCHEMA_VERSION, type CampaignProtocol, type CampaignRecord, type EvaluationRecord, type Origin } from './records.ts';
@@ -65,15 +65,28 @@ export interface CampaignChoice {
   readonly seed: number;
   readonly baselines?: readonly string[];
   readonly finalReplicas?: number;
+  /** Add the built-in sets that are points of the space to the baselines (default: for strategy 'bo'). */
+  readonly seedBuiltins?: boolean;
 }
 
 export const DEFAULT_BASELINES: readonly BuiltinName[] = ['BKS', 'CHIK'];
+
+/**
+ * What a new 'bo' campaign gets beyond the schema's defaults (which stay the paper's, so that stored campaigns keep
+ * their meaning): the trust region, and a share of the budget kept for the CG refinement. Measured choices: see
+ * src-worker/optimize/README.md (bench:science).
+ */
+export const NEW_CAMPAIGN_BO = { trustRegion: { enabled: true } } as const;
+export const NEW_CAMPAIGN_CG = { reserve: 0.2 } as const;
 export const DEFAULT_FINAL_REPLICAS = 3;
 export const DEFAULT_BUDGET = 300;
 
 /** Paper-named values of every parameter of a forcefield (charges but the balancing one, then A, ρ, C per pair). */
 export function valuesOf(space: ParameterSpaceSpec, ff: ForceField): Record<string, number> {
-  return fixedFromForceField(space.species, ff, allParamNames(space.species, space.chargeBalance));
+  const v = fixedFromForceField(space.species, ff, allParamNames(space.species, space.chargeBalance));
+  // Free wall coordinates (rmin_SiO, rwall_OO) next to the A they derive; a set without such a wall has none.
+  for (const [name, r] of Object.entries(wallValues(space, ff))) if (Number.isFinite(r)) v[name] = r;
+  return v;
 }
 
 function evaluationSpecOf(protocol: CampaignProtocol, species: CampaignRecord['species'], reference: Reference, seed: number): EvaluationSpec {
@@ -113,7 +126,14 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
   const o = choice.optimizer;
   const dim = space.free.length;
   const raw: Record<string, unknown> = { strategy: o.strategy, dim, budget: o.budget };
-  if (o.strategy === 'bo') Object.assign(raw, { bo: o.bo ?? {}, cg: o.cg ?? {} });
+  if (o.strategy === 'bo') {
+    const bo = o.bo ?? {};
+    const cg = o.cg ?? {};
+    Object.assign(raw, {
+      bo: { ...bo, trustRegion: { ...NEW_CAMPAIGN_BO.trustRegion, ...((bo as { trustRegion?: object }).trustRegion ?? {}) } },
+      cg: { reserve: NEW_CAMPAIGN_CG.reserve, ...cg },
+    });
+  }
   if (o.strategy === 'cg') Object.assign(raw, { start: o.start ?? new Array<number>(dim).fill(0.5), cg: o.cg ?? {} });
   if (o.strategy === 'cmaes') Object.assign(raw, { cmaes: o.cmaes ?? {} });
   let optimizer: CampaignRecord['optimizer'];
@@ -130,6 +150,9 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
   });
   if (new Set(baselines).size !== baselines.length) throw new CampaignSetupError(`baselines repeat: ${baselines.join(', ')}`);
   if (baselines.length && names.join(',') !== 'Si,O') throw new CampaignSetupError(`built-in baselines are silica sets; the space's species are ${names.join(', ')}`);
+  // The built-ins inside the space seed the design (issue 11): they run first, as baselines, and the optimizer
+  // takes their results as observations. Only for the model-based strategies, and unless the user asked otherwise.
+  if (choice.seedBuiltins ?? o.strategy === 'bo') for (const b of builtinsInSpace(space)) if (!baselines.includes(b)) baselines.push(b);
   const finalReplicas = choice.finalReplicas ?? DEFAULT_FINAL_REPLICAS;
   if (!Number.isInteger(finalReplicas) || finalReplicas < 0) throw new CampaignSetupError(`final replicas must be a non-negative integer, got ${finalReplicas}`);
   const name = choice.name.trim();
@@ -159,10 +182,38 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
   return { record, initial };
 }
 
-/** A built-in set under the campaign's protocol (origin and phase 'baseline'); its u may lie outside [0, 1]. */
+/**
+ * Whether a forcefield is a point of the space: its unit coordinates lie in [0, 1]^d and the space maps them back
+ * to the same forcefield (fixed parameters, switched-off pairs and derived A included, to 1e-9 relative).
+ */
+export function inSpace(space: ParameterSpaceSpec, ff: ForceField): boolean {
+  const u = toUnit(space, ff);
+  for (const x of u) if (!(x >= 0 && x <= 1)) return false;
+  const back = fromUnit(space, u);
+  const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  for (const [sp, q] of Object.entries(ff.charge)) if (!close(back.charge[sp] ?? NaN, q)) return false;
+  for (const [pair, p] of Object.entries(ff.pair)) {
+    const b = back.pair[pair];
+    if (!b || !close(b.A, p.A) || !close(b.rho, p.rho) || !close(b.C, p.C) || !close(b.D, p.D)) return false;
+  }
+  return true;
+}
+
+/**
+ * A built-in set under the campaign's protocol (origin and phase 'baseline'); its u may lie outside [0, 1].
+ * meta.inSpace = 1 marks a set that is a point of the space: the optimizer takes its result as an observation
+ * (the campaign's baselines seed the model instead of running twice).
+ */
 export function baselineEvaluation(c: CampaignRecord, name: BuiltinName): NewEvaluation {
   const ff = builtinForceField(name);
-  return { origin: 'baseline', phase: 'baseline', label: name, params: ff, values: valuesOf(c.space, ff), u: Array.from(toUnit(c.space, ff)), meta: null, kernel: c.protocol.kernel };
+  const u = Array.from(toUnit(c.space, ff));
+  return { origin: 'baseline', phase: 'baseline', label: name, params: ff, values: valuesOf(c.space, ff), u, meta: { role: 'baseline', inSpace: inSpace(c.space, ff) ? 1 : 0 }, kernel: c.protocol.kernel };
+}
+
+/** The built-in sets that are points of a space, in BUILTIN_NAMES order: the seeds of its initial design. */
+export function builtinsInSpace(space: ParameterSpaceSpec): BuiltinName[] {
+  if (space.species.species.map((x) => x.name).join(',') !== 'Si,O') return [];
+  return BUILTIN_NAMES.filter((n) => inSpace(space, builtinForceField(n)));
 }
 
 /** An optimizer proposal as a new evaluation: u, phase and meta exactly as proposed. */

@@ -29,7 +29,7 @@
  *   `refitGrowth`; each fit uses a prefix of the data, so it is reproducible from the history, and a
  *   content-keyed memo makes repeated calls cheap without changing any result.
  */
-import { createRng, deriveSeed } from '../rng.ts';
+import { createRng, deriveSeed, type Rng } from '../rng.ts';
 import { logEiWithGrad, logProbitWithGrad } from './acquisition.ts';
 import { latinHypercube, sobolEngine, sobolPoint, type SobolEngine } from './design.ts';
 import {
@@ -56,7 +56,10 @@ import { maximizeAcquisition, type Acquisition } from './maximize.ts';
 import {
   checkPoints,
   remainingBudget,
+  budgetStop,
+  statusOf,
   type BoOptimizerSettings,
+  type Feasible,
   type Observation,
   type Proposal,
   type StopReason,
@@ -117,7 +120,14 @@ export function untransformY(s: BoOptimizerSettings, t: number): number {
   return s.bo.gp.outputTransform === 'log' ? Math.exp(t) : t;
 }
 
-/** Reduce the history for the surrogate. Exact duplicates of u (replicas) merge into one point. */
+/**
+ * Relative sd given to the partial R_χ of a run stopped early (when it has no yVar of its own): a shorter,
+ * earlier window of the liquid, so noisier and biased high — a low-fidelity observation. It only needs to say
+ * "much worse than the incumbent here", which a 30 % error still says (runs are stopped only far above it).
+ */
+const STOPPED_REL_SD = 0.3;
+
+/** Reduce the history for the surrogate. Exact duplicates of u (replicas) merge into one point; screened points are left out. */
 export function boData(history: readonly Observation[], s: BoOptimizerSettings): BoData {
   const d = s.dim;
   const groups = new Map<string, { u: readonly number[] | Float64Array; vals: number[]; vars: (number | undefined)[] }>();
@@ -126,6 +136,9 @@ export function boData(history: readonly Observation[], s: BoOptimizerSettings):
   const lY: number[] = [];
   let bestRaw = Infinity;
   history.forEach((o, i) => {
+    const st = statusOf(o);
+    // A screened point ran no MD: the screen itself (the `feasible` constraint) keeps proposals out of its region.
+    if (st === 'screened') return;
     if (o.y === null) {
       for (let k = 0; k < d; k++) {
         failed.push(o.u[k]);
@@ -137,7 +150,8 @@ export function boData(history: readonly Observation[], s: BoOptimizerSettings):
     if (!Number.isFinite(o.y)) throw new Error(`observation ${i} has non-finite y = ${o.y}; report a failed run as y = null`);
     bestRaw = Math.min(bestRaw, o.y);
     const t = transformY(s, o.y, i);
-    const v = o.yVar === undefined ? undefined : s.bo.gp.outputTransform === 'log' ? o.yVar / (o.y * o.y) : o.yVar;
+    const yVar = o.yVar ?? (st === 'stopped' ? (STOPPED_REL_SD * o.y) ** 2 : undefined);
+    const v = yVar === undefined ? undefined : s.bo.gp.outputTransform === 'log' ? yVar / (o.y * o.y) : yVar;
     const key = Array.prototype.join.call(o.u, ',');
     const g = groups.get(key);
     if (g) {
@@ -659,27 +673,45 @@ export function feasibility(sur: Surrogate, x: ArrayLike<number>): number {
   return Math.exp(out.value);
 }
 
-/** Number of initial-design proposals already made (history + pending). */
-function initialCount(history: readonly Proposal[], pending: readonly Proposal[]): number {
-  let c = 0;
-  for (const p of history) if (p.phase === 'initial') c++;
-  for (const p of pending) if (p.phase === 'initial') c++;
-  return c;
+/**
+ * Where the initial design stands. `next`: the index of the next design point (every design proposal so far,
+ * screened ones too, so a screened point is never proposed again). `count`: the design's MD runs made or running
+ * (screened points do not count; campaign baselines given as observations do: they are the design's seeds).
+ */
+export function designProgress(history: readonly Observation[], pending: readonly Proposal[]): { next: number; count: number } {
+  let next = 0;
+  let count = 0;
+  for (const o of history) {
+    if (o.phase !== 'initial') continue;
+    if (o.meta?.role !== 'baseline') next++;
+    if (statusOf(o) !== 'screened') count++;
+  }
+  for (const p of pending) {
+    if (p.phase !== 'initial') continue;
+    if (p.meta?.role !== 'baseline') next++;
+    count++;
+  }
+  return { next, count };
 }
 
 /** Propose up to q points: design points while the design is incomplete, then EI points (Kriging believer). */
-export function boPropose(history: readonly Observation[], pending: readonly Proposal[], q: number, s: BoOptimizerSettings, seed: number): Proposal[] {
+export function boPropose(history: readonly Observation[], pending: readonly Proposal[], q: number, s: BoOptimizerSettings, seed: number, feasible?: Feasible): Proposal[] {
   checkPoints(history, s.dim, 'history');
   checkPoints(pending, s.dim, 'pending');
   let want = Math.min(q, remainingBudget(history, pending, s.budget));
   if (want <= 0) return [];
   const out: Proposal[] = [];
   const n0 = initialDesignSize(s);
-  let nInit = initialCount(history, pending);
+  const progress = designProgress(history, pending);
+  let next = progress.next;
+  let count = progress.count;
   const engine = sobolEngine(s.dim, createRng(deriveSeed(seed, 1)));
-  while (want > 0 && nInit < n0) {
-    out.push({ u: designPoint(s, seed, nInit, engine), phase: 'initial', meta: { role: 'design', index: nInit } });
-    nInit++;
+  // Design points are proposed whatever the screen says: the runner stores the screened ones (the user sees how
+  // much of the box is physical) and the design goes on until n0 of them run MD.
+  while (want > 0 && count < n0) {
+    out.push({ u: designPoint(s, seed, next, engine), phase: 'initial', meta: { role: 'design', index: next } });
+    next++;
+    count++;
     want--;
   }
   if (want <= 0) return out;
@@ -688,8 +720,8 @@ export function boPropose(history: readonly Observation[], pending: readonly Pro
   if (!sur) {
     // Too few successful evaluations for a GP (e.g. the design failed): keep extending the design.
     while (want-- > 0) {
-      out.push({ u: designPoint(s, seed, nInit, engine), phase: 'initial', meta: { role: 'design', index: nInit } });
-      nInit++;
+      out.push({ u: designPoint(s, seed, next, engine), phase: 'initial', meta: { role: 'design', index: next } });
+      next++;
     }
     return out;
   }
@@ -697,8 +729,10 @@ export function boPropose(history: readonly Observation[], pending: readonly Pro
   const sc = predictScratch(gp);
   for (const p of allPending) addBelievedPoint(sur, p.u, sc);
   const acq = acquisitionOf(sur);
-  const centers = bestPoints(sur, 5);
   const a = s.bo.acquisition;
+  const tr = s.bo.trustRegion.enabled ? trustRegionBox(sur, trustRegionState(history, s).length) : null;
+  const centers = bestPoints(sur, 5).filter((c) => !tr || inBox(c, tr.lower, tr.upper));
+  const feas = feasible ? (x: Float64Array): boolean => feasible(x) : undefined;
   for (let j = 0; j < want; j++) {
     const rng = createRng(deriveSeed(seed, 3, history.length, allPending.length + j));
     // Work caps beyond 1000 points, where each screened candidate costs O(n) and each refinement step two
@@ -711,9 +745,13 @@ export function boPropose(history: readonly Observation[], pending: readonly Pro
       perCenter: Math.ceil(((big ? 0.5 : 1) * a.localSamplesPerDim * s.dim)),
       restarts: big ? Math.min(2, a.restarts) : a.restarts,
       maxIter: big ? Math.min(15, a.maxIter) : a.maxIter,
+      ...(tr ? { lower: tr.lower, upper: tr.upper } : {}),
+      ...(feas ? { feasible: feas } : {}),
     });
-    const u = Array.from(r.x, (v) => (v < 0 ? 0 : v > 1 ? 1 : v));
-    out.push({ u, phase: 'bo' });
+    let u = Array.from(r.x, (v) => (v < 0 ? 0 : v > 1 ? 1 : v));
+    // Nothing feasible found inside the region: the nearest feasible point of a Sobol sweep of the whole box.
+    if (feasible && !feasible(u)) u = nearestFeasible(u, feasible, s.dim, rng) ?? u;
+    out.push({ u, phase: 'bo', ...(tr ? { meta: { role: 'tr', length: tr.length } } : {}) });
     addBelievedPoint(sur, u, sc);
   }
   return out;
@@ -736,7 +774,9 @@ export interface BoStatus {
   readonly designDone: boolean;
   readonly bestIndex: number; // index in history of the observation that set the current best, −1 if none
   readonly best: number; // its y, +∞ if none
-  readonly sinceImprovement: number; // BO-phase observations after it
+  readonly sinceImprovement: number; // BO-phase MD runs after it
+  /** The trust region, replayed from the history (length 1 and never collapsed when it is off). */
+  readonly trustRegion: TrustRegionState;
 }
 
 export function boStatus(history: readonly Observation[], s: BoOptimizerSettings): BoStatus {
@@ -746,19 +786,22 @@ export function boStatus(history: readonly Observation[], s: BoOptimizerSettings
   let bestIndex = -1;
   let since = 0;
   history.forEach((o, i) => {
+    const st = statusOf(o);
+    if (st === 'screened') return;
     if (o.phase === 'initial') nInit++;
-    if (o.y !== null && Number.isFinite(o.y) && (bestIndex < 0 || o.y < best - s.bo.plateauRelTol * Math.abs(best))) {
+    if (st === 'done' && o.y !== null && Number.isFinite(o.y) && (bestIndex < 0 || o.y < best - s.bo.plateauRelTol * Math.abs(best))) {
       best = o.y;
       bestIndex = i;
       since = 0;
     } else if (o.phase === 'bo') since++;
   });
-  return { designDone: nInit >= n0, bestIndex, best, sinceImprovement: since };
+  return { designDone: nInit >= n0, bestIndex, best, sinceImprovement: since, trustRegion: trustRegionState(history, s) };
 }
 
 /** Budget spent, or a plateau of `plateau` BO iterations without improvement. */
 export function boStop(history: readonly Observation[], s: BoOptimizerSettings): StopReason | null {
-  if (history.length >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
+  const b = budgetStop(history, s.budget);
+  if (b) return b;
   const st = boStatus(history, s);
   if (st.designDone && st.sinceImprovement >= s.bo.plateau) {
     return { kind: 'plateau', detail: `best ${st.best.toPrecision(4)} (evaluation ${st.bestIndex}) not improved for ${st.sinceImprovement} BO iterations` };
@@ -777,7 +820,7 @@ export const boStrategy: Strategy<BoOptimizerSettings> = {
  * that mean back in y's units. Null when nothing succeeded.
  */
 export function boIncumbent(history: readonly Observation[], s: BoOptimizerSettings, seed: number): { u: number[]; y: number } | null {
-  const feasible = history.filter((o) => o.y !== null);
+  const feasible = history.filter((o) => o.y !== null && statusOf(o) !== 'screened');
   if (feasible.length === 0) return null;
   const sur = fitSurrogate(history, s, seed);
   if (!sur) {
@@ -787,4 +830,106 @@ export function boIncumbent(history: readonly Observation[], s: BoOptimizerSetti
   const d = s.dim;
   const u = Array.from(sur.data.X.subarray(sur.answerIndex * d, sur.answerIndex * d + d));
   return { u, y: untransformY(s, sur.meanAtData[sur.answerIndex]) };
+}
+
+// ------------------------------------------------------------------------------------ trust region
+
+export interface TrustRegionState {
+  /** Side of the box, unit-cube units (scaled per dimension by the GP's relative length-scales). */
+  readonly length: number;
+  readonly successes: number;
+  readonly failures: number;
+  /** The box shrank below its minimum at least once. */
+  readonly collapsed: boolean;
+  /** BO-phase MD runs replayed. */
+  readonly steps: number;
+}
+
+/**
+ * The trust region after the history, replayed in order (TuRBO's rules): every BO-phase MD run (failed, stopped
+ * and done alike; screened points are no run) counts as a success when it beats the best MD value so far by more
+ * than improveRel, else as a failure. A collapse below the minimum restarts the region at its first size; the
+ * hand-over (optimizer.ts) watches `collapsed`.
+ */
+export function trustRegionState(history: readonly Observation[], s: BoOptimizerSettings): TrustRegionState {
+  const t = s.bo.trustRegion;
+  const failTol = t.failureTol ?? Math.max(4, Math.ceil(s.dim / 2));
+  let length = t.initial;
+  let succ = 0;
+  let fail = 0;
+  let collapsed = false;
+  let steps = 0;
+  let best = Infinity;
+  for (const o of history) {
+    const st = statusOf(o);
+    if (st === 'screened') continue;
+    const y = st === 'done' && o.y !== null ? o.y : Infinity;
+    if (o.phase === 'bo') {
+      steps++;
+      if (y < best - t.improveRel * Math.abs(best)) {
+        succ++;
+        fail = 0;
+      } else {
+        fail++;
+        succ = 0;
+      }
+      if (succ >= t.successTol) {
+        length = Math.min(t.max, 2 * length);
+        succ = 0;
+      }
+      if (fail >= failTol) {
+        length /= 2;
+        fail = 0;
+        if (length < t.min) {
+          collapsed = true;
+          length = t.initial;
+        }
+      }
+    }
+    if (y < best) best = y;
+  }
+  return { length, successes: succ, failures: fail, collapsed, steps };
+}
+
+/**
+ * The box of the trust region: centred on BO's answer (the evaluated point with the lowest posterior mean), each
+ * side length × ℓ_k / (Πℓ)^{1/d} with the GP's ARD length-scales ℓ_k (TuRBO), clipped to the unit cube.
+ */
+export function trustRegionBox(sur: Surrogate, length: number): { lower: Float64Array; upper: Float64Array; length: number } {
+  const d = sur.data.d;
+  const c = sur.data.X.subarray(sur.answerIndex * d, sur.answerIndex * d + d);
+  const ell = Array.from(sur.gp.w, (w) => 1 / Math.sqrt(w));
+  let logMean = 0;
+  for (const l of ell) logMean += Math.log(l) / d;
+  const lower = new Float64Array(d);
+  const upper = new Float64Array(d);
+  for (let k = 0; k < d; k++) {
+    // Relative length-scales clipped to [1/8, 8]: one irrelevant dimension must not stretch the box over the whole cube.
+    const w = Math.min(8, Math.max(1 / 8, ell[k] / Math.exp(logMean)));
+    const h = (length * w) / 2;
+    lower[k] = Math.max(0, c[k] - h);
+    upper[k] = Math.min(1, c[k] + h);
+  }
+  return { lower, upper, length };
+}
+
+function inBox(x: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayLike<number>): boolean {
+  for (let k = 0; k < x.length; k++) if (x[k] < lo[k] || x[k] > hi[k]) return false;
+  return true;
+}
+
+/** The feasible point nearest to u among 4096 Sobol points of the unit cube; null if none is feasible. */
+function nearestFeasible(u: readonly number[], feasible: Feasible, d: number, rng: Rng): number[] | null {
+  const eng = sobolEngine(d, rng);
+  const x = new Array<number>(d);
+  let best: number[] | null = null;
+  let bestD = Infinity;
+  for (let i = 0; i < 4096; i++) {
+    sobolPoint(eng, i, x);
+    if (!feasible(x)) continue;
+    let r2 = 0;
+    for (let k = 0; k < d; k++) r2 += (x[k] - u[k]) ** 2;
+    if (r2 < bestD) ((bestD = r2), (best = [...x]));
+  }
+  return best;
 }

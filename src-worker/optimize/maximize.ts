@@ -28,6 +28,11 @@ export interface MaximizeOptions {
   readonly centerSd?: number; // default 0.05
   readonly restarts: number;
   readonly maxIter: number;
+  /** The box searched (default the unit cube): a trust region's. Candidates and refinement stay inside it. */
+  readonly lower?: ArrayLike<number>;
+  readonly upper?: ArrayLike<number>;
+  /** Points that may be proposed at all (the physics screen); others are never returned. */
+  readonly feasible?: (x: Float64Array) => boolean;
 }
 
 export interface MaximizeResult {
@@ -46,15 +51,36 @@ export function maximizeAcquisition(acq: Acquisition, rng: Rng, o: MaximizeOptio
   const eng = sobolEngine(d, rng);
   // A random starting index decorrelates successive calls that share a scrambling by chance.
   const offset = nextUint32(rng) & 0xffff;
-  for (let i = 0; i < o.rawSamples; i++) sobolPoint(eng, offset + i, cand, i * d);
-  const sd = o.centerSd ?? 0.05;
+  const lo = new Float64Array(d);
+  const hi = new Float64Array(d).fill(1);
+  for (let k = 0; k < d; k++) {
+    if (o.lower) lo[k] = Math.max(0, o.lower[k]);
+    if (o.upper) hi[k] = Math.min(1, o.upper[k]);
+  }
+  for (let i = 0; i < o.rawSamples; i++) {
+    sobolPoint(eng, offset + i, cand, i * d);
+    for (let k = 0; k < d; k++) cand[i * d + k] = lo[k] + (hi[k] - lo[k]) * cand[i * d + k];
+  }
+  // Local clouds scale with the box (a trust region's is small), never wider than the default spread.
+  let width = 0;
+  for (let k = 0; k < d; k++) width = Math.max(width, hi[k] - lo[k]);
+  const sd = (o.centerSd ?? 0.05) * Math.min(1, width);
   let row = o.rawSamples;
   for (const c of centers) {
     for (let j = 0; j < perCenter; j++, row++) {
       for (let k = 0; k < d; k++) {
         const v = c[k] + sd * normal(rng);
-        cand[row * d + k] = v < 0 ? 0 : v > 1 ? 1 : v;
+        cand[row * d + k] = v < lo[k] ? lo[k] : v > hi[k] ? hi[k] : v;
       }
+    }
+  }
+  // Infeasible candidates are never evaluated (value −∞); with a bound they are skipped too.
+  const ok = new Uint8Array(nCand).fill(1);
+  if (o.feasible) {
+    const z = new Float64Array(d);
+    for (let i = 0; i < nCand; i++) {
+      for (let k = 0; k < d; k++) z[k] = cand[i * d + k];
+      ok[i] = o.feasible(z) ? 1 : 0;
     }
   }
   // Exact values of the candidates. With a bound, candidates are visited in decreasing bound order and the
@@ -64,6 +90,7 @@ export function maximizeAcquisition(acq: Acquisition, rng: Rng, o: MaximizeOptio
   const x = new Float64Array(d);
   let evals = 0;
   const exactAt = (i: number): void => {
+    if (!ok[i]) return;
     for (let k = 0; k < d; k++) x[k] = cand[i * d + k];
     const v = acq.value(x);
     vals[i] = Number.isNaN(v) ? -Infinity : v;
@@ -73,7 +100,7 @@ export function maximizeAcquisition(acq: Acquisition, rng: Rng, o: MaximizeOptio
     const ub = new Float64Array(nCand);
     for (let i = 0; i < nCand; i++) {
       for (let k = 0; k < d; k++) x[k] = cand[i * d + k];
-      const b = acq.bound(x);
+      const b = ok[i] ? acq.bound(x) : -Infinity;
       ub[i] = Number.isNaN(b) ? Infinity : b;
     }
     const byBound = Array.from({ length: nCand }, (_, i) => i).sort((a, b) => ub[b] - ub[a] || a - b);
@@ -107,8 +134,6 @@ export function maximizeAcquisition(acq: Acquisition, rng: Rng, o: MaximizeOptio
   }
   let best: Float64Array = cand.slice(order[0] * d, order[0] * d + d);
   let bestV = vals[order[0]];
-  const lo = new Float64Array(d);
-  const hi = new Float64Array(d).fill(1);
   const neg = (z: Float64Array, g: Float64Array): number => {
     evals++;
     const v = acq.valueGrad(z, g);
@@ -131,7 +156,7 @@ export function maximizeAcquisition(acq: Acquisition, rng: Rng, o: MaximizeOptio
     refined = minimizeBoxBatch(negBatch, live.map((i) => cand.subarray(i * d, i * d + d)), lo, hi, opts);
   } else refined = live.map((i) => minimizeBox(neg, cand.subarray(i * d, i * d + d), lo, hi, opts));
   for (const r of refined) {
-    if (-r.f > bestV) {
+    if (-r.f > bestV && (!o.feasible || o.feasible(r.x))) {
       bestV = -r.f;
       best = r.x;
     }

@@ -5,8 +5,9 @@
  *
  * Hand-over, a pure function of the history:
  * - CG has begun once any observation or pending proposal has phase 'cg' or 'replica'.
- * - Before that, CG begins when the BO part of the history (phases 'initial', 'bo') is on a plateau and no BO
- *   proposal is still running (until they report, propose returns [] — their results could end the plateau).
+ * - Before that, CG begins when the BO part of the history (phases 'initial', 'bo') is on a plateau, or its trust
+ *   region has collapsed (bo.trustRegion), or no more than cg.reserve of the budget is left — and no BO proposal
+ *   is still running (until they report, propose returns [] — their results could change the answer).
  * - The CG start is the BO incumbent of the BO part of the history, which no longer changes once CG has begun;
  *   its BO observations count as the start's values, and `cg.replicas` repeats measure the noise there.
  * - The incumbent at hand-over comes from a GP fitted with a fixed seed, because stop() (which must agree with
@@ -16,9 +17,12 @@ import { cgStrategy, clearCmaesMemo, cmaesStrategy, randomStrategy } from './bas
 import { boIncumbent, boPropose, boStatus, boStop, clearBoMemos, type BoStatus } from './bo.ts';
 import { cgProposals, cgReplay, type CgReplay, type CgStart } from './cg.ts';
 import {
+  budgetUsed,
   parseOptimizerSettings,
   remainingBudget,
+  budgetStop,
   type BoOptimizerSettings,
+  type Feasible,
   type Observation,
   type OptimizerSettings,
   type Proposal,
@@ -67,7 +71,9 @@ export function boCgState(history: readonly Observation[], pending: readonly Pro
   const started = history.some(isCgPhase) || pending.some(isCgPhase);
   if (!started) {
     const plateau = bo.designDone && bo.sinceImprovement >= s.bo.plateau;
-    if (!plateau) return { phase: 'bo', bo, waiting: false };
+    const collapsed = bo.designDone && s.bo.trustRegion.enabled && bo.trustRegion.collapsed;
+    const reserve = bo.designDone && s.cg.reserve > 0 && budgetUsed(history) + pending.length >= Math.floor((1 - s.cg.reserve) * s.budget);
+    if (!plateau && !collapsed && !reserve) return { phase: 'bo', bo, waiting: false };
     if (pending.some(isBoPhase)) return { phase: 'bo', bo, waiting: true };
   }
   const start = handOverStart(boHist, s);
@@ -78,14 +84,15 @@ export function boCgState(history: readonly Observation[], pending: readonly Pro
 /** Strategy 'bo' with the CG hand-over: what `propose`/`stop` run for settings.strategy === 'bo'. */
 export const boCgStrategy: Strategy<BoOptimizerSettings> = {
   name: 'bo',
-  propose(history, pending, q, s, seed) {
+  propose(history, pending, q, s, seed, feasible) {
     const st = boCgState(history, pending, s);
-    if (st.phase === 'bo') return st.waiting ? [] : boPropose(history.filter(isBoPhase), pending.filter(isBoPhase), q, s, seed);
+    if (st.phase === 'bo') return st.waiting ? [] : boPropose(history.filter(isBoPhase), pending.filter(isBoPhase), q, s, seed, feasible);
     if (st.cg.status !== 'running') return [];
     return cgProposals(st.cg, pending, Math.min(q, remainingBudget(history, pending, s.budget)));
   },
   stop(history, s) {
-    if (history.length >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
+    const b = budgetStop(history, s.budget);
+    if (b) return b;
     if (!s.cg.enabled) return boStop(history, s);
     const st = boCgState(history, [], s);
     if (st.phase === 'bo') return null;
@@ -96,12 +103,12 @@ export const boCgStrategy: Strategy<BoOptimizerSettings> = {
 };
 
 /** Propose up to q points for idle workers. Fewer (even none) means: wait for running evaluations. */
-export function propose(settings: OptimizerSettings, history: readonly Observation[], pending: readonly Proposal[], q: number, seed: number): Proposal[] {
+export function propose(settings: OptimizerSettings, history: readonly Observation[], pending: readonly Proposal[], q: number, seed: number, feasible?: Feasible): Proposal[] {
   if (!Number.isInteger(q) || q < 0) throw new Error(`q must be a non-negative integer, got ${q}`);
   if (!Number.isSafeInteger(seed)) throw new Error(`seed must be a safe integer, got ${seed}`);
   switch (settings.strategy) {
     case 'bo':
-      return boCgStrategy.propose(history, pending, q, settings, seed);
+      return boCgStrategy.propose(history, pending, q, settings, seed, feasible);
     case 'cg':
       return cgStrategy.propose(history, pending, q, settings, seed);
     case 'random':

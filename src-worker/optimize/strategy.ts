@@ -23,11 +23,42 @@ export interface Proposal {
   readonly meta?: ProposalMeta;
 }
 
+/**
+ * How an evaluation ended. done: a full run, y = R_χ. failed: the MD blew up (or the parameters were unusable),
+ * y = null. screened: the physics screen rejected the point before MD (physics/screen.ts), y = null, no MD time.
+ * stopped: the run was stopped early as hopeless, y = the R_χ of the structure gathered so far (noisier and
+ * biased high: a lower-fidelity observation of a point already known to be far worse than the incumbent).
+ */
+export const OBSERVATION_STATUSES = ['done', 'failed', 'screened', 'stopped'] as const;
+export type ObservationStatus = (typeof OBSERVATION_STATUSES)[number];
+
 export interface Observation extends Proposal {
-  /** The objective (R_χ as a fraction), or null for a failed evaluation (an MD blow-up). */
+  /** The objective (R_χ as a fraction); null for a failed or screened evaluation; the partial R_χ of a stopped one. */
   readonly y: number | null;
   /** Known variance of y when the evaluator measured it (e.g. from replicas), in y's units squared. */
   readonly yVar?: number;
+  /** Absent: 'done' when y is a number, 'failed' when it is null (histories written before screening existed). */
+  readonly status?: ObservationStatus;
+}
+
+export function statusOf(o: Observation): ObservationStatus {
+  return o.status ?? (o.y === null ? 'failed' : 'done');
+}
+
+/**
+ * Whether an entry of the history used the optimizer's budget: the budget counts MD runs the optimizer asked
+ * for. A screened point ran no MD; a campaign baseline given to the model as an observation (meta.role
+ * 'baseline') is the campaign's, not the optimizer's.
+ */
+export function usesBudget(o: Observation): boolean {
+  return statusOf(o) !== 'screened' && o.meta?.role !== 'baseline';
+}
+
+/** MD runs of the budget used by the history. */
+export function budgetUsed(history: readonly Observation[]): number {
+  let n = 0;
+  for (const o of history) if (usesBudget(o)) n++;
+  return n;
 }
 
 export const ProposalSchema = z.object({
@@ -38,7 +69,16 @@ export const ProposalSchema = z.object({
 export const ObservationSchema = ProposalSchema.extend({
   y: z.number().nullable(),
   yVar: z.number().nonnegative().optional(),
+  status: z.enum(OBSERVATION_STATUSES).optional(),
 });
+
+/**
+ * Which points may be evaluated at all: the campaign's physics screen over the unit cube (built by the optimizer
+ * service from the parameter space and the screen context). A strategy that knows it never proposes a point it
+ * rejects, except where a point is proposed to be stored as screened (design points; the runner screens every
+ * proposal anyway). A pure function of u, so proposals stay a pure function of their arguments.
+ */
+export type Feasible = (u: ArrayLike<number>) => boolean;
 
 export type StopReason = {
   readonly kind: 'budget' | 'plateau' | 'converged' | 'failed';
@@ -48,7 +88,7 @@ export type StopReason = {
 /** Same (history, pending, q, settings, seed) ⇒ same proposals. Fewer than q (even none) means "wait for results". */
 export interface Strategy<S> {
   readonly name: OptimizerSettings['strategy'];
-  propose(history: readonly Observation[], pending: readonly Proposal[], q: number, settings: S, seed: number): Proposal[];
+  propose(history: readonly Observation[], pending: readonly Proposal[], q: number, settings: S, seed: number, feasible?: Feasible): Proposal[];
   stop(history: readonly Observation[], settings: S): StopReason | null;
 }
 
@@ -124,6 +164,12 @@ export const CgSettingsSchema = z.object({
   initialStep: z.number().positive().default(0.05),
   /** Trial points per direction (paper: 3). */
   maxLineSteps: z.number().int().min(1).default(3),
+  /**
+   * Fraction of the budget kept for the refinement: BO hands over to CG once no more than this is left, even
+   * before its plateau (the paper's 100-iteration plateau is never reached within a few hundred evaluations).
+   * 0 = the paper's rule alone.
+   */
+  reserve: z.number().min(0).max(1).default(0),
   /** Consecutive calm iterations that end the refinement (paper: 10). */
   patience: z.number().int().min(1).default(10),
   /** Calm: the accepted point moved less than this (unit-cube max-norm)… */
@@ -136,8 +182,31 @@ export const CgSettingsSchema = z.object({
 });
 export type CgSettings = z.infer<typeof CgSettingsSchema>;
 
+/**
+ * A TuRBO-like trust region (Eriksson et al. 2019) for the BO phase: EI is maximised inside a box around the
+ * incumbent (the evaluated point with the lowest posterior mean) whose side is `length` × the GP's relative
+ * length-scales; the box doubles after `successTol` improvements in a row and halves after `failureTol`
+ * non-improvements. A pure function of the history (replayed). Off in the schema's default so that campaigns
+ * stored before it existed keep their meaning; new campaigns switch it on (campaign/setup.ts).
+ */
+export const TrustRegionSettingsSchema = z.object({
+  enabled: z.boolean().default(false),
+  /** Side of the first box, unit-cube units (TuRBO: 0.8 of a unit cube; the reference-shaped box is already tight). */
+  initial: z.number().positive().max(2).default(0.4),
+  /** Below this side the region has collapsed: BO hands over to CG (or restarts the region without CG). */
+  min: z.number().positive().default(1 / 64),
+  max: z.number().positive().max(2).default(1),
+  successTol: z.number().int().min(1).default(3),
+  /** null: max(4, ⌈d/2⌉). */
+  failureTol: z.number().int().min(1).nullable().default(null),
+  /** An observation improves on the best if it is lower by more than this fraction (about the noise of one run). */
+  improveRel: z.number().min(0).default(0.02),
+});
+export type TrustRegionSettings = z.infer<typeof TrustRegionSettingsSchema>;
+
 export const BoSettingsSchema = z.object({
   initial: InitialDesignSchema.prefault({}),
+  trustRegion: TrustRegionSettingsSchema.prefault({}),
   /** Stop (or hand over to CG) when the best value has not improved for this many BO iterations (paper: 100). */
   plateau: z.number().int().min(1).default(100),
   /** An observation improves on the best only if it is lower by more than this fraction of |best|. */
@@ -198,7 +267,15 @@ export function checkPoints(list: readonly Proposal[], d: number, what: string):
   });
 }
 
-/** Remaining evaluations: the budget minus everything evaluated or running. */
+/** Remaining MD runs: the budget minus the runs made (budgetUsed) and those running (every pending proposal counts). */
 export function remainingBudget(history: readonly Observation[], pending: readonly Proposal[], budget: number): number {
-  return Math.max(0, budget - history.length - pending.length);
+  let p = 0;
+  for (const x of pending) if (x.meta?.role !== 'baseline') p++;
+  return Math.max(0, budget - budgetUsed(history) - p);
+}
+
+/** The budget stop every strategy shares. */
+export function budgetStop(history: readonly Observation[], budget: number): StopReason | null {
+  const used = budgetUsed(history);
+  return used >= budget ? { kind: 'budget', detail: `all ${budget} MD evaluations used` } : null;
 }

@@ -8,6 +8,8 @@ import { BUILTIN_SETS, silicaForceField, type BuiltinName } from './sets.ts';
 import { SILICA, SILICA_COMPOSITION, pairList, type PairName, type SpeciesName, type SpeciesTable } from '../species.ts';
 import { allParamNames, fixedFromForceField, kindOf, PARAM_UNITS, parseParamName, type Dimension, type ParameterSpaceSpec, type ParamName, type Scale } from './space.ts';
 import { DEFAULT_CUTOFF, DEFAULT_DSF } from '../md/forcefield.ts';
+import type { ReferenceLandmarks } from '../physics/reference-features.ts';
+import { attractive } from './walls.ts';
 
 export interface BoundSpec {
   readonly lower: number;
@@ -44,9 +46,56 @@ export const GENERIC_BOUNDS: Readonly<Record<'q' | 'A' | 'rho' | 'C', BoundSpec>
 
 /** The default dimension for a parameter: silica's table where it has an entry, the generic bounds otherwise. */
 export function defaultDimension(name: ParamName): Dimension {
-  const b = SILICA_BOUNDS[name] ?? GENERIC_BOUNDS[kindOf(name)];
-  return { name, lower: b.lower, upper: b.upper, scale: b.scale, unit: PARAM_UNITS[kindOf(name)] };
+  const k = kindOf(name);
+  if (k === 'rmin' || k === 'rwall') throw new Error(`${name}: a wall coordinate's bounds come from a reference (shapedBounds)`);
+  const b = SILICA_BOUNDS[name] ?? GENERIC_BOUNDS[k];
+  return { name, lower: b.lower, upper: b.upper, scale: b.scale, unit: PARAM_UNITS[k] };
 }
+
+/**
+ * Bounds of the wall coordinates (params/walls.ts) from the reference's first peaks: the reference says where
+ * each pair's wall must stand. Offsets are those of the published sets against liquids of known potentials
+ * (resources/reference and the LAMMPS fixtures: CHIK, BKS, ML liquids), widened by a margin:
+ * - rmin of an attractive pair (the bond): BKS 1.385, Teter 1.40, CHIK 1.46, ML 1.47, ML-SiO 1.505 Å against a
+ *   Si–O peak at 1.61–1.63 Å — the minimum sits 0.1–0.23 Å inside the peak (the neighbours stretch the bond).
+ * - rwall of two anions (O–O: the tetrahedron's edge): ML 2.47, CHIK 2.51, Teter 2.62, BKS 2.62 Å against a peak
+ *   at 2.63–2.65 Å.
+ * - rwall of two cations (Si–Si, screened by the anions between them, so their own wall sits well inside their
+ *   peak): ML-ALL 2.39, CHIK 2.83 Å against 3.11 Å.
+ */
+export const WALL_OFFSETS = {
+  bond: { below: 0.35, above: 0.05 },
+  anions: { below: 0.45, above: 0.2 },
+  cations: { below: 1.0, above: 0.1 },
+} as const;
+
+/**
+ * The wall coordinate of a pair and its bounds with the reason, from the reference's landmarks; null if the
+ * reference has no peak for the pair. `kind`: rmin for an attractive pair (opposite charges), rwall for like ions;
+ * `anions`: both ions are the charge-balancing (negative) species.
+ */
+export function shapedWallBound(species: SpeciesTable, pair: PairName, kind: 'rmin' | 'rwall', anions: boolean, landmarks: ReferenceLandmarks): { name: ParamName; bound: BoundSpec } | null {
+  const lm = landmarks[pair];
+  const label = pairList(species).find((p) => p.name === pair);
+  if (!lm || !label) return null;
+  const a = species.species[label.ti].name;
+  const b = species.species[label.tj].name;
+  const peak = `the reference's first ${a}–${b} peak at ${lm.peak.toFixed(2)} Å`;
+  const o = kind === 'rmin' ? WALL_OFFSETS.bond : anions ? WALL_OFFSETS.anions : WALL_OFFSETS.cations;
+  const what = kind === 'rmin' ? `position of the ${a}–${b} potential minimum (A follows from it)` : `where the ${a}–${b} Born–Mayer repulsion reaches 1 eV (A = e^{r/ρ} eV)`;
+  return {
+    name: `${kind}_${pair}`,
+    bound: { lower: round3(lm.peak - o.below), upper: round3(lm.peak + o.above), scale: 'linear', why: `${what}: ${o.below} Å below to ${o.above} Å above ${peak}, where published sets put it` },
+  };
+}
+
+/** Whether both ions of a pair are the space's charge-balancing (anion) species. */
+function anionPair(space: { species: SpeciesTable; chargeBalance: SpeciesName }, pair: PairName): boolean {
+  const p = pairList(space.species).find((x) => x.name === pair);
+  return !!p && space.species.species[p.ti].name === space.chargeBalance && space.species.species[p.tj].name === space.chargeBalance;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /** "No interaction" in the paper's convention (Sec. 3.1): A = C = 0, ρ = 1 Å. */
 export const OFF_PAIR = { A: 0, rho: 1, C: 0 } as const;
@@ -137,14 +186,54 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   },
 };
 
+/**
+ * How a preset lays out its free parameters: 'paper' searches A, ρ, C as the paper does; 'wall' replaces each free
+ * A by its pair's wall coordinate (rmin for attractive pairs, rwall for like ions; params/walls.ts) with bounds
+ * from the reference (shapedWallBound) — the default for campaigns, which always have a reference.
+ */
+export const COORDINATES = ['wall', 'paper'] as const;
+export type Coordinates = (typeof COORDINATES)[number];
+
+export interface PresetOptions {
+  readonly base?: BuiltinName;
+  readonly bounds?: CustomSpaceOptions['bounds'];
+  /** 'wall' needs `landmarks`. Default 'paper'. */
+  readonly coordinates?: Coordinates;
+  readonly landmarks?: ReferenceLandmarks;
+}
+
 /** The space of a preset; `base` overrides which built-in set supplies the fixed values. */
-export function presetSpace(name: PresetName, opts: { base?: BuiltinName; bounds?: CustomSpaceOptions['bounds'] } = {}): ParameterSpaceSpec {
+export function presetSpace(name: PresetName, opts: PresetOptions = {}): ParameterSpaceSpec {
   const p = PRESETS[name];
   if (!p) throw new Error(`unknown preset '${name}' (known: ${PRESET_NAMES.join(', ')})`);
-  return customSpace({
-    free: p.free,
-    off: p.off,
-    base: silicaForceField(BUILTIN_SETS[opts.base ?? p.base]),
-    bounds: { ...(p.bounds ?? {}), ...(opts.bounds ?? {}) },
-  });
+  const base = silicaForceField(BUILTIN_SETS[opts.base ?? p.base]);
+  if ((opts.coordinates ?? 'paper') === 'paper') return customSpace({ free: p.free, off: p.off, base, bounds: { ...(p.bounds ?? {}), ...(opts.bounds ?? {}) } });
+  if (!opts.landmarks) throw new Error(`preset ${name} in wall coordinates needs the reference's landmarks`);
+  const landmarks = opts.landmarks;
+  // Build in the paper's coordinates, then swap each free A for its wall coordinate where the reference allows.
+  const paper = customSpace({ free: p.free, off: p.off, base, bounds: p.bounds ?? {} });
+  const free: Dimension[] = [];
+  for (const d of paper.free) {
+    const k = kindOf(d.name);
+    const pair = d.name.slice(2);
+    const w = k === 'A' ? shapedWallBound(paper.species, pair, attractive(paper.species, base.charge, pair) ? 'rmin' : 'rwall', anionPair(paper, pair), landmarks) : null;
+    free.push(w ? { name: w.name, lower: w.bound.lower, upper: w.bound.upper, scale: w.bound.scale, unit: 'Å' } : d);
+  }
+  const over = opts.bounds ?? {};
+  for (const n of Object.keys(over)) if (!free.some((d) => d.name === n)) throw new Error(`bounds for ${n}: not a free parameter of preset ${name} in ${opts.coordinates} coordinates (free: ${free.map((d) => d.name).join(', ')})`);
+  return { ...paper, free: free.map((d) => ({ ...d, ...(over[d.name] ?? {}) })) };
+}
+
+/** The reason for each free dimension's bounds: the defaults' table, or the reference's landmarks for wall coordinates. */
+export function boundReasons(space: ParameterSpaceSpec, landmarks?: ReferenceLandmarks): Record<ParamName, string> {
+  const out: Record<ParamName, string> = {};
+  for (const d of space.free) {
+    const k = kindOf(d.name);
+    if ((k === 'rmin' || k === 'rwall') && landmarks) {
+      const pair = d.name.slice(d.name.indexOf('_') + 1);
+      const w = shapedWallBound(space.species, pair, k, anionPair(space, pair), landmarks);
+      if (w) out[d.name] = w.bound.why;
+    } else if (k !== 'rmin' && k !== 'rwall') out[d.name] = (SILICA_BOUNDS[d.name] ?? GENERIC_BOUNDS[k]).why;
+  }
+  return out;
 }

@@ -6,21 +6,24 @@
  * campaign and sent over IPC.
  *
  * Names follow the paper: `q<Species>` for a charge, `<A|rho|C>_<Pair>` for a Buckingham term, e.g. qSi,
- * A_SiO, rho_OO, C_SiSi. Values are metal units: e, eV, Å, eV·Å⁶.
+ * A_SiO, rho_OO, C_SiSi. Values are metal units: e, eV, Å, eV·Å⁶. A free dimension may instead be a wall
+ * coordinate, `rmin_<Pair>` or `rwall_<Pair>` (Å, params/walls.ts): the pair's A is then derived from it and the
+ * pair's other parameters, and is neither free nor fixed.
  */
 import { z } from 'zod';
 import type { ForceField, PairParams } from '../md/forcefield.ts';
 import { DEFAULT_CUTOFF, DEFAULT_DSF } from '../md/forcefield.ts';
 import type { PairName, SpeciesName, SpeciesTable } from '../species.ts';
 import { pairList } from '../species.ts';
+import { derivedA, parseWallName, wallCoordinate, type WallKind } from './walls.ts';
 
 export type ParamName = string;
-export type ParamKind = 'q' | 'A' | 'rho' | 'C';
+export type ParamKind = 'q' | 'A' | 'rho' | 'C' | WallKind;
 export type ParamUnit = 'e' | 'eV' | 'Å' | 'eV·Å⁶';
 export type Scale = 'linear' | 'log';
 
 /** The unit of each kind of parameter (labels and exports; values are always metal). */
-export const PARAM_UNITS: Readonly<Record<ParamKind, ParamUnit>> = { q: 'e', A: 'eV', rho: 'Å', C: 'eV·Å⁶' };
+export const PARAM_UNITS: Readonly<Record<ParamKind, ParamUnit>> = { q: 'e', A: 'eV', rho: 'Å', C: 'eV·Å⁶', rmin: 'Å', rwall: 'Å' };
 
 export const DimensionSchema = z.object({
   name: z.string().min(1),
@@ -55,7 +58,7 @@ export interface SpaceProblem {
   readonly problem: string;
 }
 
-export type ParsedParam = { readonly kind: 'q'; readonly species: SpeciesName } | { readonly kind: 'A' | 'rho' | 'C'; readonly pair: PairName };
+export type ParsedParam = { readonly kind: 'q'; readonly species: SpeciesName } | { readonly kind: 'A' | 'rho' | 'C' | WallKind; readonly pair: PairName };
 
 /** Parse a parameter name against a species table; null if it names nothing in it. */
 export function parseParamName(species: SpeciesTable, name: string): ParsedParam | null {
@@ -67,7 +70,7 @@ export function parseParamName(species: SpeciesTable, name: string): ParsedParam
   if (us < 0) return null;
   const kind = name.slice(0, us);
   const pair = name.slice(us + 1);
-  if (kind !== 'A' && kind !== 'rho' && kind !== 'C') return null;
+  if (kind !== 'A' && kind !== 'rho' && kind !== 'C' && kind !== 'rmin' && kind !== 'rwall') return null;
   return pairList(species).some((p) => p.name === pair) ? { kind, pair } : null;
 }
 
@@ -82,8 +85,8 @@ export function allParamNames(species: SpeciesTable, chargeBalance: SpeciesName)
 export function kindOf(name: ParamName): ParamKind {
   if (name.startsWith('q') && !name.includes('_')) return 'q';
   const k = name.slice(0, name.indexOf('_'));
-  if (k === 'A' || k === 'rho' || k === 'C') return k;
-  throw new Error(`'${name}' is not a parameter name (expected qX, A_XY, rho_XY or C_XY)`);
+  if (k === 'A' || k === 'rho' || k === 'C' || k === 'rmin' || k === 'rwall') return k;
+  throw new Error(`'${name}' is not a parameter name (expected qX, A_XY, rho_XY, C_XY, rmin_XY or rwall_XY)`);
 }
 
 /**
@@ -119,6 +122,18 @@ export function validateSpace(s: ParameterSpaceSpec): SpaceProblem[] {
     seen.set(name, where);
     return p;
   };
+  // Wall coordinates: the pair's A is derived, so it must be neither free nor fixed, and one coordinate per pair.
+  const wallPairs = new Map<PairName, string>();
+  for (const d of s.free) {
+    const w = parseWallName(d.name);
+    if (!w) continue;
+    const prev = wallPairs.get(w.pair);
+    if (prev) out.push({ name: d.name, problem: `pair ${w.pair} already has the wall coordinate ${prev}` });
+    wallPairs.set(w.pair, d.name);
+    if (`A_${w.pair}` in s.fixed || s.free.some((x) => x.name === `A_${w.pair}`)) out.push({ name: d.name, problem: `A_${w.pair} is derived from ${d.name}: it cannot also be free or fixed` });
+    if (d.lower <= 0) out.push({ name: d.name, problem: `a wall position must be positive, lower bound is ${d.lower} Å` });
+  }
+  for (const name of Object.keys(s.fixed)) if (parseWallName(name)) out.push({ name, problem: 'a wall coordinate can only be free (fix A instead)' });
   for (const d of s.free) {
     const p = checkName(d.name, 'free');
     if (!Number.isFinite(d.lower) || !Number.isFinite(d.upper)) {
@@ -139,7 +154,10 @@ export function validateSpace(s: ParameterSpaceSpec): SpaceProblem[] {
     else if (p && p.kind === 'rho' && !(v > 0)) out.push({ name, problem: `ρ must be > 0, fixed at ${v}` });
   }
   if (sp.includes(s.chargeBalance)) {
-    for (const name of allParamNames(s.species, s.chargeBalance)) if (!seen.has(name)) out.push({ name, problem: 'has no value: make it free or fixed' });
+    for (const name of allParamNames(s.species, s.chargeBalance)) {
+      const derived = name.startsWith('A_') && wallPairs.has(name.slice(2));
+      if (!seen.has(name) && !derived) out.push({ name, problem: 'has no value: make it free or fixed' });
+    }
   }
   for (const p of pairList(s.species)) {
     const v = s.D[p.name];
@@ -181,8 +199,21 @@ function readParam(ff: ForceField, p: ParsedParam): number {
   if (p.kind === 'q') return ff.charge[p.species];
   const pp = ff.pair[p.pair];
   if (!pp) throw new Error(`forcefield has no parameters for pair ${p.pair}`);
+  if (p.kind === 'rmin' || p.kind === 'rwall') throw new Error(`${p.kind}_${p.pair} is a wall coordinate: read it with wallValue`);
   return pp[p.kind];
 }
+
+/** Å: a free wall coordinate of a forcefield (rmin searched around the dimension's bounds); NaN where it has none. */
+function wallValue(s: ParameterSpaceSpec, ff: ForceField, d: Dimension, p: { kind: WallKind; pair: PairName }): number {
+  const span = d.upper - d.lower;
+  return wallCoordinate(s.species, ff, p.kind, p.pair, [Math.max(0.5, d.lower - span), d.upper + span]);
+}
+
+/**
+ * Unit coordinate given to a forcefield that has no such wall (an A of 0, no minimum near the bounds): far
+ * outside the box on the low side, finite so that it can be stored and plotted.
+ */
+export const NO_WALL_U = -1;
 
 /** The free parameters of a forcefield as a point of the unit cube, [d]; outside [0,1] where ff is out of bounds. */
 export function toUnit(s: ParameterSpaceSpec, ff: ForceField): Float64Array {
@@ -190,12 +221,25 @@ export function toUnit(s: ParameterSpaceSpec, ff: ForceField): Float64Array {
   s.free.forEach((d, i) => {
     const p = parseParamName(s.species, d.name);
     if (!p) throw new Error(`'${d.name}' is not a parameter of this species table`);
-    u[i] = valueToUnit(d, readParam(ff, p));
+    if (p.kind === 'rmin' || p.kind === 'rwall') {
+      const r = wallValue(s, ff, d, { kind: p.kind, pair: p.pair });
+      u[i] = Number.isFinite(r) ? valueToUnit(d, r) : NO_WALL_U;
+    } else u[i] = valueToUnit(d, readParam(ff, p));
   });
   return u;
 }
 
-/** All parameter values at a unit-cube point: free ones mapped from u (clamped into the box), fixed ones as given. */
+/** The free wall coordinates of a forcefield (Å), by name: what a record shows next to the derived A. */
+export function wallValues(s: ParameterSpaceSpec, ff: ForceField): Record<ParamName, number> {
+  const out: Record<ParamName, number> = {};
+  for (const d of s.free) {
+    const w = parseWallName(d.name);
+    if (w) out[d.name] = wallValue(s, ff, d, w);
+  }
+  return out;
+}
+
+/** All parameter values at a unit-cube point: free ones mapped from u (clamped into the box), fixed ones as given; a pair's A is absent where a wall coordinate derives it (fromUnit computes it). */
 export function paramValues(s: ParameterSpaceSpec, u: ArrayLike<number>): Record<ParamName, number> {
   if (u.length !== s.free.length) throw new Error(`point has ${u.length} coordinates, the space has ${s.free.length} free parameters`);
   const v: Record<ParamName, number> = { ...s.fixed };
@@ -223,6 +267,12 @@ export function fromUnit(s: ParameterSpaceSpec, u: ArrayLike<number>): ForceFiel
   }
   const bal = -q / s.composition[s.chargeBalance];
   charge[s.chargeBalance] = bal === 0 ? 0 : bal; // no −0 in exports
+  const walls: { kind: WallKind; pair: PairName; r: number }[] = [];
+  for (const d of s.free) {
+    const w = parseWallName(d.name);
+    if (w) walls.push({ ...w, r: v[d.name] });
+  }
+  const wallOf = new Set(walls.map((w) => w.pair));
   const pair: Record<PairName, PairParams> = {};
   for (const p of pairList(s.species)) {
     const get = (k: 'A' | 'rho' | 'C'): number => {
@@ -230,9 +280,13 @@ export function fromUnit(s: ParameterSpaceSpec, u: ArrayLike<number>): ForceFiel
       if (x === undefined) throw new Error(`${k}_${p.name} has no value: make it free or fixed`);
       return x;
     };
-    pair[p.name] = { A: get('A'), rho: get('rho'), C: get('C'), D: s.D[p.name] };
+    pair[p.name] = { A: wallOf.has(p.name) ? 0 : get('A'), rho: get('rho'), C: get('C'), D: s.D[p.name] };
   }
-  return { charge, pair, cutoff: s.cutoff, dsf: { ...s.dsf } };
+  const ff: ForceField = { charge, pair, cutoff: s.cutoff, dsf: { ...s.dsf } };
+  if (walls.length === 0) return ff;
+  const A = derivedA(s.species, ff, walls);
+  for (const w of walls) pair[w.pair] = { ...pair[w.pair], A: A[w.pair] };
+  return ff;
 }
 
 /** Fixed values for the named parameters, read from a forcefield (a base set such as BKS). */

@@ -71,12 +71,14 @@ describe('glassfit campaign', () => {
     const c = s.campaign(id);
     s.close();
     expect(c).toMatchObject({ name: 'cli test', status: 'draft', preset: 'BKS-2D', workers: 2, seed: 11, baselines: ['BKS'], finalReplicas: 1 });
+    // A preset is searched in wall coordinates shaped by the reference: A_SiO becomes the Si–O minimum's position,
+    // bounded around the built-in reference's first Si–O peak (1.61 Å).
     expect(c.space.free.map((d) => [d.name, d.lower, d.upper])).toEqual([
       ['qSi', 1.8, 2.6],
-      ['A_SiO', 1000, 100000],
+      ['rmin_SiO', 1.26, 1.66],
     ]);
     expect(c.protocol).toMatchObject({ atoms: 648, relax: 0.1, production: 0.1, softStart: { steps: 200 }, kernel: 'table' });
-    expect(c.optimizer).toMatchObject({ strategy: 'bo', dim: 2, budget: 4, bo: { plateau: 100 } });
+    expect(c.optimizer).toMatchObject({ strategy: 'bo', dim: 2, budget: 4, bo: { plateau: 100, trustRegion: { enabled: true } }, cg: { reserve: 0.2 } });
   });
 
   it('run shows progress, finishes, and status --json reports counts and the best point', async () => {
@@ -110,6 +112,16 @@ describe('glassfit campaign', () => {
     const j = capture();
     expect(await main(['campaign', 'list', '--db', db, '--json'])).toBe(0);
     expect(JSON.parse(j.out.join('\n'))[0]).toMatchObject({ id, status: 'finished', budget: 4 });
+  });
+
+  it('new --coordinates paper keeps the paper\'s A, --no-tr and --cg-reserve change the BO defaults', async () => {
+    const io = capture();
+    expect(await main(['campaign', 'new', '--db', db, '--name', 'paper coordinates', '--coordinates', 'paper', '--no-tr', '--cg-reserve', '0', ...NEW, '--json'])).toBe(0);
+    const s = openStore(db, { mustExist: true });
+    const c = s.campaign(JSON.parse(io.out.join('\n')).id);
+    s.close();
+    expect(c.space.free.map((d) => d.name)).toEqual(['qSi', 'A_SiO']);
+    expect(c.optimizer).toMatchObject({ bo: { trustRegion: { enabled: false } }, cg: { reserve: 0 } });
   });
 
   it('exports the best point for LAMMPS (include and table), every evaluation as JSON and CSV, and a parameter file', async () => {

@@ -23,7 +23,10 @@ import { PAPER_PROTOCOL } from '../../../src-worker/md/protocol.ts';
 import { DEFAULT_KERNEL, KERNEL_NAMES, type KernelName } from '../../../src-worker/md/engine.ts';
 import { defaultSoftStart } from '../../../src-worker/md/start.ts';
 import { DEFAULT_COST_RANGE } from '../../../src-worker/evaluate/cost.ts';
-import { PRESET_NAMES, PRESETS, customSpace, presetSpace, type PresetName } from '../../../src-worker/params/presets.ts';
+import { COORDINATES, PRESET_NAMES, PRESETS, customSpace, presetSpace, type Coordinates, type PresetName } from '../../../src-worker/params/presets.ts';
+import { referenceLandmarks, type ReferenceLandmarks } from '../../../src-worker/physics/reference-features.ts';
+import { importReference, type Reference } from '../../../src-worker/evaluate/reference.ts';
+import { loadDefaultReference } from '../../reference/load.ts';
 import { BUILTIN_NAMES, BUILTIN_SETS, silicaForceField } from '../../../src-worker/params/sets.ts';
 import { parseTypeMap } from '../../../src-worker/io/lammps-dump.ts';
 import type { ParameterSpaceSpec } from '../../../src-worker/params/space.ts';
@@ -56,6 +59,12 @@ campaign new options:
 ${PRESET_NAMES.map((n) => `                           ${n.toLowerCase().padEnd(8)} ${PRESETS[n].description}`).join('\n')}
   --free a,b,…           custom free parameters instead of a preset (others fixed at BKS), e.g. qSi,A_SiO,rho_SiO
   --bounds NAME=LO:HI    change a free parameter's bounds (repeatable), e.g. --bounds qSi=1.6:2.4
+  --coordinates wall|paper
+                         wall (default): each free A is searched as its pair's wall position (rmin_SiO: the
+                         Si–O potential minimum; rwall_OO: where the O–O repulsion is 1 eV), bounded by the
+                         reference's first peaks; paper: A, ρ, C in the paper's default bounds
+  --no-tr                no trust region in the BO phase (the paper's global EI)
+  --cg-reserve F         fraction of the budget kept for the CG refinement (default 0.2; 0 = paper's plateau rule)
   --strategy S           bo (BO then CG, the paper), cg, random, cmaes (default bo)
   --budget N             optimizer evaluations, failed ones included (default ${DEFAULT_BUDGET})
   --plateau N            BO: stop or hand over to CG after N iterations without improvement (default 100)
@@ -153,8 +162,16 @@ function parseBounds(list: readonly string[]): Record<string, { lower: number; u
   return out;
 }
 
-/** The space from --preset or --free, with --bounds applied (a bound for a fixed parameter is an error). */
-export function spaceFromOptions(preset: string | undefined, free: string | undefined, bounds: readonly string[]): { space: ParameterSpaceSpec; preset: string | null } {
+/**
+ * The space from --preset or --free, with --bounds applied (a bound for a fixed parameter is an error). A preset
+ * is laid out in wall coordinates shaped by the reference's landmarks unless --coordinates paper (params/presets.ts).
+ */
+export function spaceFromOptions(
+  preset: string | undefined,
+  free: string | undefined,
+  bounds: readonly string[],
+  shape: { coordinates: Coordinates; landmarks?: ReferenceLandmarks } = { coordinates: 'paper' },
+): { space: ParameterSpaceSpec; preset: string | null } {
   const b = parseBounds(bounds);
   let space: ParameterSpaceSpec;
   let label: string | null;
@@ -170,7 +187,11 @@ export function spaceFromOptions(preset: string | undefined, free: string | unde
     label = null;
   } else {
     const p = presetName(preset ?? 'ml');
-    space = presetSpace(p, { bounds: b });
+    try {
+      space = presetSpace(p, { bounds: b, coordinates: shape.coordinates, ...(shape.landmarks ? { landmarks: shape.landmarks } : {}) });
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
     label = p;
   }
   for (const name of Object.keys(b)) {
@@ -197,6 +218,9 @@ export const NEW_OPTIONS = {
   preset: { type: 'string' },
   free: { type: 'string' },
   bounds: { type: 'string', multiple: true },
+  coordinates: { type: 'string' },
+  'no-tr': { type: 'boolean' },
+  'cg-reserve': { type: 'string' },
   strategy: { type: 'string' },
   budget: { type: 'string' },
   plateau: { type: 'string' },
@@ -213,11 +237,21 @@ export const NEW_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+/** The reference a `campaign new` input names, read here only to shape the preset's bounds (the API reads it again to store it). */
+function referenceForShape(r: NewCampaignInput['reference']): Reference {
+  try {
+    if (r.kind === 'builtin') return loadDefaultReference();
+    const typeMap = r.typeMap ? Object.fromEntries(Object.entries(r.typeMap).map(([k, v]) => [Number(k), v])) : undefined;
+    return importReference(r.text, r.fileName, typeMap ? { typeMap } : {});
+  } catch (e) {
+    throw new CliError(`reference: ${(e as Error).message}`);
+  }
+}
+
 /** The API input of `campaign new` from its options (the demo builds on it). */
 export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput {
   const { bounds, ...scalar } = raw;
   const { str: values, flag } = splitOptions(scalar);
-  const { space, preset } = spaceFromOptions(values.preset, values.free, (bounds as string[] | undefined) ?? []);
   const strategy = values.strategy ?? 'bo';
   if (!['bo', 'cg', 'random', 'cmaes'].includes(strategy)) throw new CliError(`--strategy must be bo, cg, random or cmaes, got '${strategy}'`);
   const kernel = (values.kernel ?? DEFAULT_KERNEL) as KernelName;
@@ -245,9 +279,16 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
     }
     reference = { kind: 'file', fileName: basename(values.reference), text, ...(typeMap ? { typeMap } : {}) };
   }
+  const coordinates = (values.coordinates ?? 'wall') as Coordinates;
+  if (!COORDINATES.includes(coordinates)) throw new CliError(`--coordinates must be ${COORDINATES.join(' or ')}, got '${values.coordinates}'`);
+  const { space, preset } = spaceFromOptions(values.preset, values.free, (bounds as string[] | undefined) ?? [], {
+    coordinates: values.free !== undefined ? 'paper' : coordinates,
+    ...(coordinates === 'wall' && values.free === undefined ? { landmarks: referenceLandmarks(referenceForShape(reference)) } : {}),
+  });
   const plateau = values.plateau === undefined ? undefined : int(values.plateau, 'plateau', 100, 1);
-  const bo = strategy === 'bo' && plateau !== undefined ? { plateau } : undefined;
-  const cg = strategy === 'bo' && flag['no-cg'] ? { enabled: false } : undefined;
+  const bo = strategy === 'bo' ? { ...(plateau !== undefined ? { plateau } : {}), ...(flag['no-tr'] ? { trustRegion: { enabled: false } } : {}) } : undefined;
+  const reserve = values['cg-reserve'] === undefined ? undefined : num(values['cg-reserve'], 'cg-reserve', 0, (x) => x >= 0 && x <= 1);
+  const cg = strategy === 'bo' && (flag['no-cg'] || reserve !== undefined) ? { ...(flag['no-cg'] ? { enabled: false } : {}), ...(reserve !== undefined ? { reserve } : {}) } : undefined;
   const refLabel = values.reference !== undefined ? basename(values.reference) : 'built-in CHIK liquid';
   return {
     name: values.name ?? `${preset ?? 'custom'} vs ${refLabel} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})`,
@@ -255,7 +296,7 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
     space,
     preset,
     protocol: { ...protocol, kernel, costRange, ...(softStart ? { softStart } : {}) },
-    optimizer: { strategy: strategy as 'bo', budget: int(values.budget, 'budget', DEFAULT_BUDGET, 1), ...(bo ? { bo } : {}), ...(cg ? { cg } : {}) },
+    optimizer: { strategy: strategy as 'bo', budget: int(values.budget, 'budget', DEFAULT_BUDGET, 1), ...(bo && Object.keys(bo).length ? { bo } : {}), ...(cg ? { cg } : {}) },
     workers: int(values.workers, 'workers', availableParallelism(), 1),
     ...(values.seed !== undefined ? { seed: int(values.seed, 'seed', 0, 0) } : {}),
     baselines: baselineList(values.baselines) as NewCampaignInput['baselines'],
