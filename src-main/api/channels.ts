@@ -20,6 +20,8 @@ export const channels = [
   'compare.get',
   'export.lammps',
   'export.table',
+  'presets.space',
+  'screen.preview',
 ] as const;
 
 export const eventNames = ['campaigns.changed', 'campaign.progress', 'evaluation.changed', 'worker.status'] as const;

@@ -31,6 +31,9 @@ import { ParameterSpaceSchema, DimensionSchema } from '../../src-worker/params/s
 import { ReferenceProvenanceSchema } from '../../src-worker/evaluate/reference.ts';
 import { BoSettingsSchema, CgSettingsSchema, CmaesSettingsSchema } from '../../src-worker/optimize/strategy.ts';
 import { CostRangeSchema, EvaluationSpecJsonSchema, KernelSchema, ProtocolSchema } from '../../src-worker/evaluate/spec.ts';
+import { PAPER_PROTOCOL } from '../../src-worker/md/protocol.ts';
+
+const PAPER_TEMPERATURE = PAPER_PROTOCOL.temperature;
 
 // ------------------------------------------------------------------------------------------ errors
 
@@ -274,6 +277,38 @@ export const ExportFileSchema = z.object({ fileName: z.string(), text: z.string(
 /** `fileName`/`text` is the main file (the include file); `files` lists every file to write (the table variant adds its table). */
 export const ExportLammpsSchema = ExportFileSchema.extend({ files: z.array(ExportFileSchema) });
 
+/** A preset's space for a reference: wall coordinates bounded by the reference's peaks (or the paper's), with each bound's reason. */
+export const PresetSpaceRequestSchema = z.object({
+  preset: z.string().min(1),
+  coordinates: z.enum(['wall', 'paper']).default('wall'),
+  reference: ReferenceInputSchema,
+});
+const LandmarkSchema = z.object({ contact: z.number(), empty: z.number(), peak: z.number(), peakHeight: z.number() }); // Å, Å, Å, g
+export const PresetSpaceResultSchema = z.object({
+  space: ParameterSpaceSchema,
+  /** Why each free parameter's bounds are what they are. */
+  reasons: z.record(z.string(), z.string()),
+  /** The reference's landmarks per pair the bounds and the screen are built on. */
+  landmarks: z.record(z.string(), LandmarkSchema),
+});
+
+/** The physics screen's verdict on a box before a campaign starts: the physical fraction, reasons, the built-ins. */
+export const ScreenPreviewRequestSchema = z.object({
+  space: ParameterSpaceSchema,
+  reference: ReferenceInputSchema,
+  temperature: z.number().positive().default(PAPER_TEMPERATURE),
+  samples: z.number().int().min(10).max(20000).default(1000),
+});
+export const ScreenPreviewResultSchema = z.object({
+  samples: z.number().int(),
+  screened: z.number().int(),
+  physicalFraction: z.number(),
+  byRule: z.record(z.string(), z.number().int()),
+  examples: z.array(z.object({ rule: z.string(), reason: z.string() })),
+  /** Each built-in set: whether it is a point of the space, and whether the screen passes it. */
+  builtins: z.array(z.object({ name: BuiltinNameSchema, inSpace: z.boolean(), ok: z.boolean(), reason: z.string().nullable() })),
+});
+
 // ---------------------------------------------------------------------------------------- channels
 
 const none = z.undefined();
@@ -296,6 +331,8 @@ export const requests = {
   'compare.get': { input: z.object({ campaignIds: z.array(id).min(1).max(20) }), output: CompareResultSchema },
   'export.lammps': { input: z.object({ evaluationId, variant: z.enum(['include', 'table']).default('include') }), output: ExportLammpsSchema },
   'export.table': { input: z.object({ campaignId: id, format: z.enum(['json', 'csv']) }), output: ExportFileSchema },
+  'presets.space': { input: PresetSpaceRequestSchema, output: PresetSpaceResultSchema },
+  'screen.preview': { input: ScreenPreviewRequestSchema, output: ScreenPreviewResultSchema },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {

@@ -25,12 +25,15 @@ import { DEFAULT_KERNEL } from '../../src-worker/md/engine.ts';
 import { PAPER_PROTOCOL } from '../../src-worker/md/protocol.ts';
 import { DEFAULT_COST_RANGE } from '../../src-worker/evaluate/cost.ts';
 import { BUILTIN_NAMES, BUILTIN_SETS, builtinForceField } from '../../src-worker/params/sets.ts';
-import { PRESETS, PRESET_NAMES, SILICA_BOUNDS, presetSpace } from '../../src-worker/params/presets.ts';
-import { PARAM_UNITS, kindOf, unitToValue, type ParameterSpaceSpec } from '../../src-worker/params/space.ts';
+import { PRESETS, PRESET_NAMES, SILICA_BOUNDS, boundReasons, presetSpace } from '../../src-worker/params/presets.ts';
+import { PARAM_UNITS, kindOf, parseSpace, unitToValue, type ParameterSpaceSpec } from '../../src-worker/params/space.ts';
+import { referenceLandmarks } from '../../src-worker/physics/reference-features.ts';
+import { screenContextFor, screenForceField } from '../../src-worker/physics/screen.ts';
+import { screenBox } from '../../src-worker/physics/box-verdict.ts';
 import { SILICA } from '../../src-worker/species.ts';
 import { BoSettingsSchema, CgSettingsSchema, CmaesSettingsSchema } from '../../src-worker/optimize/strategy.ts';
 import { SCHEMA_VERSION, type CampaignInfo, type CampaignRecord, type EvaluationRecord } from '../../src-worker/campaign/records.ts';
-import { CampaignSetupError, DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS, baselineEvaluation, buildCampaign, campaignReference, valuesOf } from '../../src-worker/campaign/setup.ts';
+import { CampaignSetupError, DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS, baselineEvaluation, buildCampaign, campaignReference, inSpace, valuesOf } from '../../src-worker/campaign/setup.ts';
 import { exportCsv, exportJson, exportLammps, rChiWithReplicas } from '../../src-worker/campaign/export.ts';
 import type { MapView, SliceView } from '../../src-worker/optimize/surrogate.ts';
 
@@ -105,6 +108,12 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
   let closed = false;
 
   const defaultReference = () => (builtinRef ??= loadDefaultReference(opts.referenceDir ?? defaultReferenceDir()));
+  /** The reference a request names: the built-in one, or a user file's contents parsed. */
+  const referenceOf = (r: ParsedInput<'campaigns.create'>['reference']): Reference => {
+    if (r.kind === 'builtin') return defaultReference();
+    const typeMap = r.typeMap ? Object.fromEntries(Object.entries(r.typeMap).map(([k, v]) => [Number(k), v])) : undefined;
+    return importReference(r.text, r.fileName, typeMap ? { typeMap } : {});
+  };
   const optimizer = () => (surrogateClient ??= createOptimizerClient(opts.workerEntry));
 
   function resume(id: string): CampaignRun {
@@ -202,13 +211,33 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       return { campaign: store.campaignInfo(id), progress: progressOf(id) };
     },
 
-    async 'campaigns.create'(input) {
-      let reference: Reference;
-      if (input.reference.kind === 'builtin') reference = defaultReference();
-      else {
-        const typeMap = input.reference.typeMap ? Object.fromEntries(Object.entries(input.reference.typeMap).map(([k, v]) => [Number(k), v])) : undefined;
-        reference = importReference(input.reference.text, input.reference.fileName, typeMap ? { typeMap } : {});
+    async 'presets.space'({ preset, coordinates, reference }) {
+      const name = PRESET_NAMES.find((n) => n.toLowerCase() === preset.toLowerCase());
+      if (!name) throw new ApiError('bad-input', `unknown preset '${preset}' (${PRESET_NAMES.join(', ')})`);
+      const landmarks = referenceLandmarks(referenceOf(reference));
+      const space = presetSpace(name, { coordinates, landmarks });
+      return { space, reasons: boundReasons(space, landmarks), landmarks };
+    },
+
+    async 'screen.preview'({ space: raw, reference, temperature, samples }) {
+      let space: ParameterSpaceSpec;
+      try {
+        space = parseSpace(raw);
+      } catch (e) {
+        throw new ApiError('bad-input', (e as Error).message);
       }
+      const ctx = screenContextFor({ species: space.species, reference: referenceOf(reference), temperature });
+      const box = screenBox(space, ctx, samples);
+      const builtins = BUILTIN_NAMES.map((n) => {
+        const ff = builtinForceField(n);
+        const v = screenForceField(ff, ctx);
+        return { name: n, inSpace: inSpace(space, ff), ok: v.ok, reason: v.ok ? null : v.reason };
+      });
+      return { ...box, byRule: { ...box.byRule }, examples: [...box.examples], builtins };
+    },
+
+    async 'campaigns.create'(input) {
+      const reference = referenceOf(input.reference);
       const { record, initial } = buildCampaign(
         {
           name: input.name,

@@ -97,6 +97,20 @@ describe('workbench API handlers', () => {
     if (!bad.ok) expect(bad.error).toMatch(/^bad\.csv:2: /);
   });
 
+  it('presets.space shapes a preset by the reference; screen.preview judges the box and the built-ins', async () => {
+    const shaped = await call('presets.space', { preset: 'ml', coordinates: 'wall', reference: { kind: 'builtin' } });
+    expect(shaped.space.free.map((d) => d.name)).toEqual(['qSi', 'rmin_SiO', 'rho_SiO', 'C_SiO', 'rwall_OO', 'rho_OO', 'C_OO']);
+    expect(shaped.landmarks.SiO.peak).toBeCloseTo(1.61, 2);
+    expect(shaped.reasons.rmin_SiO).toMatch(/first Si–O peak at 1\.61 Å/);
+    const wall = await call('screen.preview', { space: shaped.space, reference: { kind: 'builtin' }, samples: 200 });
+    const paper = await call('screen.preview', { space: presetSpace('ML'), reference: { kind: 'builtin' }, samples: 200 });
+    expect(paper.physicalFraction).toBeLessThan(0.1); // the paper's box is mostly no liquid at all
+    expect(wall.physicalFraction).toBeGreaterThan(paper.physicalFraction);
+    expect(wall.builtins.filter((b) => b.inSpace).map((b) => b.name)).toEqual(['BKS', 'ML']);
+    expect(wall.builtins.every((b) => b.ok)).toBe(true);
+    await rejects(call('presets.space', { preset: 'nope', reference: { kind: 'builtin' } }), 'bad-input', /unknown preset 'nope'/);
+  });
+
   it('campaigns.create refuses bad input with one line and stores nothing', async () => {
     const space = presetSpace('BKS-2D', { bounds: { qSi: { lower: 2.6, upper: 1.2 } } });
     await rejects(call('campaigns.create', newCampaign({ space })), 'bad-input', /qSi: lower bound 2\.6 must be below upper bound 1\.2/);
