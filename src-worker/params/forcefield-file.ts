@@ -26,7 +26,7 @@ export const ForceFieldFileSchema = z.strictObject({
   format: z.literal('glassfit-forcefield'),
   version: z.literal(1),
   name: z.string().optional(),
-  species: z.array(z.strictObject({ name: z.string().min(1), mass: finite.refine((x) => x > 0, 'must be > 0') })).min(1),
+  species: z.array(z.strictObject({ name: z.string().regex(/^[A-Z][a-z]?$/, 'must be an element symbol such as Si'), mass: finite.refine((x) => x > 0, 'must be > 0') })).min(1),
   charges: z.record(z.string(), finite),
   pairs: z.record(z.string(), FullPair),
   cutoff: finite.refine((x) => x > 0, 'must be > 0'),

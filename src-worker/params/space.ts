@@ -32,7 +32,7 @@ export const DimensionSchema = z.object({
 export type Dimension = z.infer<typeof DimensionSchema>;
 
 const SpeciesTableSchema = z.object({
-  species: z.array(z.object({ name: z.string().min(1), mass: z.number().positive() })).min(1),
+  species: z.array(z.object({ name: z.string().regex(/^[A-Z][a-z]?$/, 'must be an element symbol such as Si'), mass: z.number().positive() })).min(1),
 });
 
 /** The stored form of a parameter space; `validateSpace` adds the checks a schema cannot express. */
