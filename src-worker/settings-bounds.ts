@@ -79,7 +79,7 @@ function rangeText(b: SettingBound): string {
 export function settingProblem(b: SettingBound, x: unknown): string | null {
   if (typeof x !== 'number' || !Number.isFinite(x)) return `must be a finite number in ${rangeText(b)}`;
   if (b.integer && !Number.isInteger(x)) return `must be a whole number in ${rangeText(b)}`;
-  if (x < b.min || x > b.max) return `${x} is outside ${rangeText(b)}: ${b.why}`;
+  if (x < b.min || x > b.max) return `must lie in ${rangeText(b)}: ${b.why}`;
   return null;
 }
 
@@ -101,3 +101,18 @@ export function workersProblem(workers: number, cores: number): string | null {
   const max = maxWorkers(cores);
   return workers > max ? `${workers} workers on ${cores} core${cores === 1 ? '' : 's'}: at most ${max} (${WORKERS_PER_CORE} per core); more threads than cores only slow every evaluation` : null;
 }
+
+/**
+ * Outer limits of the forcefield parameters a search space may span or fix (metal units): far beyond every
+ * published silicate potential (BKS, CHIK, Pedone: |q| ≤ 2.4 e, A ≤ 3·10⁴ eV, ρ ≤ 0.4 Å, C ≤ 700 eV·Å⁶), yet
+ * finite enough that no candidate overflows a force. params/space.ts validateSpace applies them.
+ */
+export const PARAMETER_LIMITS = {
+  q: { min: -8, max: 8, unit: 'e', why: 'ionic charges in silicates are at most 4 e in magnitude' },
+  A: { min: 0, max: 1e8, unit: 'eV', why: 'published Buckingham prefactors stay below 10⁵ eV' },
+  rho: { min: 1e-3, max: 2, unit: 'Å', why: 'Buckingham softness lengths are a few tenths of an Å (1 Å marks a pair switched off)' },
+  C: { min: 0, max: 1e5, unit: 'eV·Å⁶', why: 'dispersion coefficients of oxides are at most a few hundred eV·Å⁶' },
+  D: { min: 0, max: 1e12, unit: 'eV·Å²⁴', why: 'the r⁻²⁴ wall of the paper is at most a few 10⁶ eV·Å²⁴' },
+  cutoff: { min: 1, max: 50, unit: 'Å', why: 'the paper uses 8 Å; beyond a few nm the box would need millions of atoms' },
+  dsfAlpha: { min: 0, max: 5, unit: 'Å⁻¹', why: 'the paper damps Coulomb with α = 0.25 Å⁻¹' },
+} as const satisfies Readonly<Record<string, SettingBound>>;

@@ -13,6 +13,7 @@
  * Units are LAMMPS metal (eV, Å, e; C in eV·Å⁶, D in eV·Å²⁴). Every problem is reported with its JSON path.
  */
 import { z } from 'zod';
+import { oneLine } from '../io/limits.ts';
 import { SILICA, SILICA_COMPOSITION, pairList, type SpeciesTable } from '../species.ts';
 import { DEFAULT_CUTOFF, DEFAULT_DSF, SILICA_D, checkForceField, netCharge, silicaCharges, type ForceField } from '../md/forcefield.ts';
 
@@ -66,7 +67,9 @@ export class ForceFieldFileError extends Error {
     readonly file: string,
     readonly problems: readonly string[],
   ) {
-    super(`${file}: ${problems.join('; ')}`);
+    // One bounded line whatever the file held (JSON.parse quotes the text around an error, newlines included).
+    const text = oneLine(`${file}: ${problems.join('; ')}`);
+    super(text.length > 600 ? `${text.slice(0, 599)}…` : text);
     this.name = 'ForceFieldFileError';
   }
 }
