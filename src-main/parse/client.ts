@@ -52,31 +52,33 @@ export interface ParseOptions {
  * about a second under tsx): unref'd, so it never keeps a process alive. A worker that ran over its limit or
  * failed is terminated and never returns here.
  */
-const spares = new Map<string, Worker>();
+const spares = new Map<string, { readonly worker: Worker; readonly onExit: () => void }>();
 
 function takeWorker(entry: string | URL, memoryMb: number): Worker {
   const key = `${String(entry)}#${memoryMb}`;
   const spare = spares.get(key);
   if (spare) {
     spares.delete(key);
-    spare.ref();
-    return spare;
+    spare.worker.off('exit', spare.onExit);
+    spare.worker.ref();
+    return spare.worker;
   }
   return new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
 }
 
-function giveBack(entry: string | URL, memoryMb: number, w: Worker): void {
+function giveBack(entry: string | URL, memoryMb: number, worker: Worker): void {
   const key = `${String(entry)}#${memoryMb}`;
   if (spares.has(key)) {
-    void w.terminate();
+    void worker.terminate();
     return;
   }
-  w.unref();
-  spares.set(key, w);
+  worker.unref();
   // A spare that dies while idle (it should not) is simply forgotten.
-  w.once('exit', () => {
-    if (spares.get(key) === w) spares.delete(key);
-  });
+  const onExit = () => {
+    if (spares.get(key)?.worker === worker) spares.delete(key);
+  };
+  worker.once('exit', onExit);
+  spares.set(key, { worker, onExit });
 }
 
 /** Run one parse job in a worker thread; rejects with ParseError, ForceFieldFileError or FileRejectedError for a bad file. */
