@@ -149,23 +149,26 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     return b.length === tokenBytes.length && timingSafeEqual(b, tokenBytes);
   }
 
-  /** The bearer token of an API call, or the `?token=` of the WebSocket handshake (browsers cannot set its headers). */
-  function presentedToken(req: IncomingMessage, url: URL): string | null {
+  /**
+   * The bearer token of an API call, or the `?token=` of the WebSocket handshake only (browsers cannot set its
+   * headers): a token in an API URL would end up in logs and histories, so it is not accepted there.
+   */
+  function presentedToken(req: IncomingMessage, url: URL, queryAllowed: boolean): string | null {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-    return url.searchParams.get('token');
+    return queryAllowed ? url.searchParams.get('token') : null;
   }
 
   /** A header value for a message: one line, cut short (it is the client's text). */
   const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 
   /** Why a request is refused, or null: host (DNS rebinding), origin (cross-site), and, when asked, the token. */
-  function refusal(req: IncomingMessage, url: URL, needToken: boolean): string | null {
+  function refusal(req: IncomingMessage, url: URL, needToken: 'api' | 'events' | false): string | null {
     const host = req.headers.host ?? '';
     if (host !== `${BRIDGE_HOST}:${port}` && host !== `localhost:${port}`) return `unexpected Host ${shown(host)}`;
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${BRIDGE_HOST}:${port}` && origin !== `http://localhost:${port}`) return `cross-origin request from ${shown(origin)}`;
-    if (needToken && !tokenOk(presentedToken(req, url))) return 'missing or wrong token: open the address glassfit serve printed';
+    if (needToken && !tokenOk(presentedToken(req, url, needToken === 'events'))) return 'missing or wrong token: open the address glassfit serve printed';
     return null;
   }
 
@@ -246,7 +249,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req.url);
     const m = /^\/api\/([A-Za-z.]{1,64})$/.exec(url.pathname);
-    const why = refusal(req, url, m !== null || url.pathname.startsWith('/api/'));
+    const why = refusal(req, url, m !== null || url.pathname.startsWith('/api/') ? 'api' : false);
     if (why) return send(res, 403, JSON.stringify({ error: { code: 'forbidden', message: why } }), 'application/json');
     if (m) return handleApi(req, res, m[1]);
     if (url.pathname.startsWith('/api/')) return sendError(res, { code: 'not-found', message: 'no such API channel' });
@@ -280,7 +283,7 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     let why: string | null;
     try {
       const url = requestUrl(req.url);
-      why = url.pathname === '/events' ? refusal(req, url, true) : 'no WebSocket here';
+      why = url.pathname === '/events' ? refusal(req, url, 'events') : 'no WebSocket here';
     } catch (e) {
       why = e instanceof RequestError ? e.message : 'malformed request';
     }
