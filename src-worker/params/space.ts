@@ -129,10 +129,12 @@ export function validateSpace(s: ParameterSpaceSpec): SpaceProblem[] {
     if (!(d.lower < d.upper)) out.push({ name: d.name, problem: `lower bound ${d.lower} must be below upper bound ${d.upper}` });
     if (d.scale === 'log' && !(d.lower > 0)) out.push({ name: d.name, problem: `log scale needs a positive lower bound, got ${d.lower}` });
     if (!p) continue;
+    const before = out.length;
     if (d.unit !== PARAM_UNITS[p.kind]) out.push({ name: d.name, problem: `unit must be ${PARAM_UNITS[p.kind]}, got ${d.unit}` });
     if ((p.kind === 'A' || p.kind === 'C') && d.lower < 0) out.push({ name: d.name, problem: `${p.kind} must be ≥ 0 (paper sign convention), lower bound is ${d.lower}` });
     if (p.kind === 'rho' && !(d.lower > 0)) out.push({ name: d.name, problem: `ρ must be > 0, lower bound is ${d.lower}` });
-    const outer = settingProblem(PARAMETER_LIMITS[p.kind], d.lower) ?? settingProblem(PARAMETER_LIMITS[p.kind], d.upper);
+    // The outer physical limits, once the bounds are otherwise sound (one message per mistake).
+    const outer = out.length > before ? null : (settingProblem(PARAMETER_LIMITS[p.kind], d.lower) ?? settingProblem(PARAMETER_LIMITS[p.kind], d.upper));
     if (outer) out.push({ name: d.name, problem: `bounds [${d.lower}, ${d.upper}]: ${outer}` });
   }
   for (const [name, v] of Object.entries(s.fixed)) {
