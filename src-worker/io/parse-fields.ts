@@ -23,7 +23,7 @@ export function checkText(text: string, file: string): void {
     throw new ParseError(file, 1, `the file has ${(text.length / 2 ** 20).toFixed(0)} MB; at most ${MAX_FILE_BYTES / 2 ** 20} MB are read (subsample the frames of a long trajectory)`);
   }
   const nul = text.indexOf('\0');
-  if (nul >= 0) throw new ParseError(file, lineAt(text, nul), 'the file contains a NUL byte: a binary file, not text');
+  if (nul >= 0) throw new ParseError(file, lineAt(text, nul), 'the file contains a NUL byte: a binary or UTF-16 file; save it as plain (UTF-8) text');
   let start = 0;
   let line = 1;
   while (start <= text.length) {
