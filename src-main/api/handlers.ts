@@ -19,7 +19,9 @@ import { startCampaign, restingProgress, optimizerLists, type CampaignRun } from
 import { createOptimizerClient, type OptimizerClient } from '../runner/optimizer-client.ts';
 import { loadDefaultReference, defaultReferenceDir } from '../reference/load.ts';
 import { ENGINE_VERSION } from '../../src-worker/evaluate/spec.ts';
-import { importReference, previewReference, type Reference } from '../../src-worker/evaluate/reference.ts';
+import { previewReference, type Reference } from '../../src-worker/evaluate/reference.ts';
+import { parseInWorker, FileRejectedError } from '../parse/client.ts';
+import { SETTING_BOUNDS, workersProblem } from '../../src-worker/settings-bounds.ts';
 import { ParseError } from '../../src-worker/io/frame.ts';
 import { DEFAULT_KERNEL } from '../../src-worker/md/engine.ts';
 import { PAPER_PROTOCOL } from '../../src-worker/md/protocol.ts';
@@ -58,7 +60,7 @@ function asApiError(e: unknown): unknown {
   const line = (m: string) => m.split('\n')[0];
   if (e instanceof NotFoundError) return new ApiError('not-found', line(e.message));
   if (e instanceof LockError) return new ApiError('conflict', line(e.message));
-  if (e instanceof CampaignSetupError || e instanceof ParseError) return new ApiError('bad-input', line(e.message));
+  if (e instanceof CampaignSetupError || e instanceof ParseError || e instanceof FileRejectedError) return new ApiError('bad-input', line(e.message));
   if (e instanceof StoreError) return new ApiError('internal', line(e.message));
   if (e instanceof z.ZodError) return new ApiError('bad-input', line(e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
   return e;
@@ -108,12 +110,15 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
   let closed = false;
 
   const defaultReference = () => (builtinRef ??= loadDefaultReference(opts.referenceDir ?? defaultReferenceDir()));
-  /** The reference a request names: the built-in one, or a user file's contents parsed. */
-  const referenceOf = (r: ParsedInput<'campaigns.create'>['reference']): Reference => {
-    if (r.kind === 'builtin') return defaultReference();
-    const typeMap = r.typeMap ? Object.fromEntries(Object.entries(r.typeMap).map(([k, v]) => [Number(k), v])) : undefined;
-    return importReference(r.text, r.fileName, typeMap ? { typeMap } : {});
-  };
+  /** A user's reference file, read in the parse worker (never on this event loop), usability checked there. */
+  const importFile = (fileName: string, text: string, typeMap: Readonly<Record<string, string>> | undefined) =>
+    parseInWorker(
+      { kind: 'reference', fileName, source: { text }, options: typeMap ? { typeMap: Object.fromEntries(Object.entries(typeMap).map(([k, v]) => [Number(k), v])) } : {} },
+      opts.parseWorkerEntry ? { entry: opts.parseWorkerEntry } : {},
+    );
+  /** The reference a request names: the built-in one, or a user file's contents (parsed in the worker). */
+  const referenceOf = async (r: ParsedInput<'campaigns.create'>['reference']): Promise<Reference> =>
+    r.kind === 'builtin' ? defaultReference() : await importFile(r.fileName, r.text, r.typeMap);
   const optimizer = () => (surrogateClient ??= createOptimizerClient(opts.workerEntry));
 
   function resume(id: string): CampaignRun {
@@ -214,7 +219,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     async 'presets.space'({ preset, coordinates, reference }) {
       const name = PRESET_NAMES.find((n) => n.toLowerCase() === preset.toLowerCase());
       if (!name) throw new ApiError('bad-input', `unknown preset '${preset}' (${PRESET_NAMES.join(', ')})`);
-      const landmarks = referenceLandmarks(referenceOf(reference));
+      const landmarks = referenceLandmarks(await referenceOf(reference));
       const space = presetSpace(name, { coordinates, landmarks });
       return { space, reasons: boundReasons(space, landmarks), landmarks };
     },
@@ -226,7 +231,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       } catch (e) {
         throw new ApiError('bad-input', (e as Error).message);
       }
-      const ctx = screenContextFor({ species: space.species, reference: referenceOf(reference), temperature });
+      const ctx = screenContextFor({ species: space.species, reference: await referenceOf(reference), temperature });
       const box = screenBox(space, ctx, samples);
       const builtins = BUILTIN_NAMES.map((n) => {
         const ff = builtinForceField(n);
@@ -237,16 +242,29 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     },
 
     async 'campaigns.create'(input) {
-      const reference = referenceOf(input.reference);
+      const cores = availableParallelism();
+      const tooMany = input.workers !== undefined ? workersProblem(input.workers, cores) : null;
+      if (tooMany) throw new ApiError('bad-input', `workers: ${tooMany}`);
+      const reference = await referenceOf(input.reference);
+      let space: unknown = input.space;
+      if (input.shape) {
+        const name = PRESET_NAMES.find((n) => n.toLowerCase() === input.shape!.preset.toLowerCase());
+        if (!name) throw new ApiError('bad-input', `unknown preset '${input.shape.preset}' (${PRESET_NAMES.map((n) => n.toLowerCase()).join(', ')})`);
+        try {
+          space = presetSpace(name, { coordinates: input.shape.coordinates, landmarks: referenceLandmarks(reference), ...(input.shape.bounds ? { bounds: input.shape.bounds } : {}) });
+        } catch (e) {
+          throw new ApiError('bad-input', (e as Error).message);
+        }
+      }
       const { record, initial } = buildCampaign(
         {
           name: input.name,
           reference,
-          space: input.space,
+          space,
           preset: input.preset ?? null,
           protocol: input.protocol ?? {},
           optimizer: input.optimizer,
-          workers: input.workers ?? availableParallelism(),
+          workers: input.workers ?? Math.min(cores, SETTING_BOUNDS.workers.max),
           seed: input.seed ?? randomInt(0, 0x7fffffff),
           baselines: input.baselines ?? DEFAULT_BASELINES,
           finalReplicas: input.finalReplicas ?? DEFAULT_FINAL_REPLICAS,
@@ -369,8 +387,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
 
     async 'reference.preview'({ fileName, text, typeMap }) {
       try {
-        const tm = typeMap ? Object.fromEntries(Object.entries(typeMap).map(([k, v]) => [Number(k), v])) : undefined;
-        return { ok: true as const, ...preview(importReference(text, fileName, tm ? { typeMap: tm } : {})) };
+        return { ok: true as const, ...preview(await importFile(fileName, text, typeMap)) };
       } catch (e) {
         return { ok: false as const, error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
       }
