@@ -1,0 +1,163 @@
+/**
+ * Early stopping of hopeless MD runs: while a candidate's liquid runs, the R_χ of the g(r) of its last
+ * picosecond is looked at a few times from the late relaxation on, and a run clearly worse than the campaign's
+ * incumbent ends there as 'stopped' with that partial R_χ — MD time a campaign would otherwise spend on
+ * liquids that are nothing like the reference. The data and the choice of checkpoints, window and margin are
+ * in README.md (section "Early stopping"), measured by scripts/early-stop-data.ts.
+ *
+ * Two halves: the watcher the evaluator hands to the MD run (it samples g(r) into a moving window and decides
+ * at the checkpoints: a pure function of the run and the spec, so (ff, spec) still fixes the result), and the
+ * threshold the campaign runner puts into each spec at dispatch from its incumbent and the measured noise.
+ */
+import type { Watcher } from '../md/protocol.ts';
+import type { SpeciesTable } from '../species.ts';
+import { stepsOf } from '../md/run.ts';
+import type { RdfSpec, PartialRdf } from '../analysis/rdf.ts';
+import { addWindowFrame, closeWindowBlock, createRdfWindow, windowFull, windowRdf } from '../analysis/rdf-window.ts';
+import { rChi, type CostRange, type CostResult } from './cost.ts';
+import type { Reference } from './reference.ts';
+import type { EarlyStopDetail, EarlyStopSpec, EvaluationSpec } from './spec.ts';
+
+/** Blocks per window: the window moves in quarter-window steps, so checkpoints fall on block ends. */
+const BLOCKS = 4;
+
+/** Where the watcher looks, in protocol steps (relax + production, 1-based). */
+export interface EarlyStopPlan {
+  readonly blockSteps: number;
+  /** Checkpoint steps, ascending, each a multiple of blockSteps, at least a full window into the run and before its end. */
+  readonly checkpoints: readonly number[];
+  readonly totalSteps: number;
+  readonly relaxSteps: number;
+  readonly windowPs: number; // the window as run: BLOCKS × blockSteps × timestep
+}
+
+/**
+ * The plan of a spec's early stop: blocks are a whole number of structure samples (protocol.sampleEvery),
+ * checkpoints are rounded to block ends, and a checkpoint earlier than one full window is dropped.
+ */
+export function earlyStopPlan(es: EarlyStopSpec, protocol: EvaluationSpec['protocol']): EarlyStopPlan {
+  const dt = protocol.timestep;
+  const relaxSteps = stepsOf(protocol.relax, dt);
+  const totalSteps = relaxSteps + stepsOf(protocol.production, dt);
+  const every = protocol.sampleEvery;
+  const blockSteps = every * Math.max(1, Math.round(stepsOf(es.windowPs, dt) / BLOCKS / every));
+  const windowSteps = BLOCKS * blockSteps;
+  const checkpoints = [...new Set(es.checkpoints.map((f) => blockSteps * Math.round((f * totalSteps) / blockSteps)))].filter(
+    // A checkpoint at the very end would only replace the full run's R_χ by a window's.
+    (s) => s >= windowSteps && s < totalSteps,
+  );
+  return { blockSteps, checkpoints, totalSteps, relaxSteps, windowPs: windowSteps * dt };
+}
+
+/** What the watcher found when it stopped a run. */
+export interface EarlyStopHit {
+  readonly detail: EarlyStopDetail;
+  readonly rdf: PartialRdf;
+  readonly cost: CostResult;
+}
+
+export interface EarlyStopWatch {
+  readonly watcher: Watcher;
+  /** Set when the watcher stopped the run. */
+  hit(): EarlyStopHit | null;
+}
+
+/**
+ * The watcher of one run: samples g(r) every protocol.sampleEvery steps inside the window before each
+ * checkpoint (and nowhere else, so a watched run costs a few hundred extra g(r) frames at most), and at each
+ * checkpoint stops the run when the window's R_χ exceeds the threshold. Null when the spec asks for no early
+ * stop or no checkpoint fits the run.
+ */
+export function earlyStopWatch(spec: EvaluationSpec, species: SpeciesTable, rdfSpec: RdfSpec): EarlyStopWatch | null {
+  const es = spec.earlyStop;
+  if (!es) return null;
+  const plan = earlyStopPlan(es, spec.protocol);
+  if (plan.checkpoints.length === 0) return null;
+  const window = createRdfWindow(species, rdfSpec, BLOCKS);
+  const windowSteps = BLOCKS * plan.blockSteps;
+  let next = 0; // index of the coming checkpoint
+  const reference: Reference = spec.reference;
+  const range: CostRange = spec.costRange;
+  let found: EarlyStopHit | null = null;
+  const watcher: Watcher = {
+    every: spec.protocol.sampleEvery,
+    // The first sample of the first checkpoint's window.
+    from: plan.checkpoints[0] - BLOCKS * plan.blockSteps + spec.protocol.sampleEvery,
+    look(step, sys) {
+      const at = plan.checkpoints[next];
+      if (at === undefined || step <= at - windowSteps) return false;
+      addWindowFrame(window, sys.type, sys.pos, sys.box);
+      if (step % plan.blockSteps !== 0) return false;
+      // Window starts are block ends, so by a checkpoint the ring holds exactly its window's blocks.
+      closeWindowBlock(window);
+      if (step !== at) return false;
+      next++;
+      if (!windowFull(window)) return false;
+      const rdf = windowRdf(window);
+      const cost = rChi(reference, rdf, range);
+      // NaN (an empty window cannot happen here, but a NaN must never let a run through as 'better').
+      if (!(cost.rChi > es.threshold) && Number.isFinite(cost.rChi)) return false;
+      found = {
+        rdf,
+        cost,
+        detail: {
+          atStep: step,
+          totalSteps: plan.totalSteps,
+          partialRChi: cost.rChi,
+          threshold: es.threshold,
+          incumbent: es.incumbent ?? null,
+          windowPs: plan.windowPs,
+          frames: rdf.frames,
+          stage: step <= plan.relaxSteps ? 'relax' : 'production',
+        },
+      };
+      return true;
+    },
+  };
+  return { watcher, hit: () => found };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+
+/** The one-line reason of a stopped run. */
+export function describeEarlyStop(d: EarlyStopDetail): string {
+  const at = Math.round((100 * d.atStep) / d.totalSteps);
+  return (
+    `stopped at ${at} % of the run (${d.stage}): partial R_χ ${pct(d.partialRChi)} > threshold ${pct(d.threshold)}` +
+    (d.incumbent !== null ? ` (incumbent ${pct(d.incumbent)})` : '')
+  );
+}
+
+// ------------------------------------------------------------------------------------------ threshold
+
+/** A campaign's early-stop tunables (records.ts SearchSettings.earlyStop without `enabled`). */
+export interface EarlyStopSettings {
+  readonly tolerance: number;
+  readonly noiseRel: number;
+  readonly checkpoints: readonly number[];
+  readonly windowPs: number;
+}
+
+/** Defaults, chosen from the data in README.md ("Early stopping"). */
+export const DEFAULT_EARLY_STOP: EarlyStopSettings = {
+  tolerance: 1.3,
+  noiseRel: 0.05,
+  checkpoints: [0.4, 0.6, 0.8],
+  windowPs: 1,
+};
+
+/**
+ * How much higher a window's R_χ at a checkpoint may read than the run's final R_χ, for runs that end close to
+ * the incumbent (the ones that must not be stopped): the largest partial / final ratio measured (README.md).
+ */
+export const PARTIAL_RATIO_MAX = 1.5;
+/** Noise standard deviations of margin on top (one-sided: a run is stopped only when clearly worse). */
+export const NOISE_Z = 3;
+
+/**
+ * The R_χ above which a run is stopped at a checkpoint: a run whose final R_χ is within `tolerance` of the
+ * incumbent reads at most PARTIAL_RATIO_MAX times that at a checkpoint, plus NOISE_Z sds of seed-to-seed noise.
+ */
+export function earlyStopThreshold(incumbent: number, noiseRel: number, settings: Pick<EarlyStopSettings, 'tolerance'>): number {
+  return incumbent * settings.tolerance * PARTIAL_RATIO_MAX * (1 + NOISE_Z * noiseRel);
+}
