@@ -10,16 +10,30 @@
 import { propose, stop } from '../optimize/optimizer.ts';
 import { gpMap, gpSlice, surrogateFor, type MapView, type SliceView } from '../optimize/surrogate.ts';
 import { parseOptimizerSettings, type BoOptimizerSettings, type Observation, type OptimizerSettings, type Proposal, type StopReason } from '../optimize/strategy.ts';
+import type { ParameterSpaceSpec } from '../params/space.ts';
+import type { ScreenContext } from '../physics/screen.ts';
+
+/** What lets the optimizer tell a physical candidate from one the runner's screen will reject. */
+export interface ProposeConstraint {
+  readonly space: ParameterSpaceSpec;
+  readonly screen: ScreenContext;
+}
 
 export interface ProposeArgs {
   readonly settings: OptimizerSettings;
-  /** Finished optimizer evaluations in proposal order; y = R_χ (fraction) or null for a failed run. */
+  /**
+   * The campaign's finished baseline runs inside the box (phase 'initial', meta.origin 'baseline', extra to the
+   * budget), then its finished optimizer evaluations in proposal order; y = R_χ (fraction), the partial R_χ of a
+   * stopped run, or null for a failed or screened one; `status` says which.
+   */
   readonly history: readonly Observation[];
   /** Optimizer evaluations still queued or running. */
   readonly pending: readonly Proposal[];
   /** Idle workers to fill. */
   readonly q: number;
   readonly seed: number;
+  /** The space and the physics screen's context when the campaign screens its candidates; null or absent when not. */
+  readonly constraint?: ProposeConstraint | null;
 }
 
 export interface ProposeAnswer {

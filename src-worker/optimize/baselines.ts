@@ -13,6 +13,7 @@ import { createRng, deriveSeed, normal, uniform } from '../rng.ts';
 import { cgProposals, cgReplay } from './cg.ts';
 import {
   checkPoints,
+  budgetUsed,
   remainingBudget,
   type CgOptimizerSettings,
   type CmaesOptimizerSettings,
@@ -39,7 +40,7 @@ export const randomStrategy: Strategy<RandomOptimizerSettings> = {
     return Array.from({ length: n }, (_, j) => ({ u: randomPoint(s.dim, seed, first + j), phase: 'baseline' as const, meta: { role: 'random', index: first + j } }));
   },
   stop(history, s) {
-    return history.length >= s.budget ? { kind: 'budget', detail: `all ${s.budget} evaluations used` } : null;
+    return budgetUsed(history) >= s.budget ? { kind: 'budget', detail: `all ${s.budget} evaluations used` } : null;
   },
 };
 
@@ -311,7 +312,7 @@ export const cmaesStrategy: Strategy<CmaesOptimizerSettings> = {
     return out;
   },
   stop(history, s) {
-    if (history.length >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
+    if (budgetUsed(history) >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
     // stop() has no seed, so it cannot replay the distribution; a collapsed distribution shows in the points:
     // the last complete generation inside a 1e-6 box (the tutorial's TolX, scaled to the unit cube).
     const p = cmaesParams(s.dim, s.cmaes.popsize);
@@ -354,7 +355,7 @@ export const cgStrategy: Strategy<CgOptimizerSettings> = {
     return r.status === 'running' ? cgProposals(r, pending, n) : [];
   },
   stop(history, s) {
-    if (history.length >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
+    if (budgetUsed(history) >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
     const r = cgReplay({ u: s.start, values: [], needStart: true }, history, s.cg);
     if (r.status === 'converged' || r.status === 'cap') return { kind: 'converged', detail: r.detail };
     if (r.status === 'failed') return { kind: 'failed', detail: r.detail };

@@ -55,6 +55,7 @@ import { matern52 } from './kernel.ts';
 import { maximizeAcquisition, type Acquisition } from './maximize.ts';
 import {
   checkPoints,
+  budgetUsed,
   remainingBudget,
   type BoOptimizerSettings,
   type Observation,
@@ -758,7 +759,7 @@ export function boStatus(history: readonly Observation[], s: BoOptimizerSettings
 
 /** Budget spent, or a plateau of `plateau` BO iterations without improvement. */
 export function boStop(history: readonly Observation[], s: BoOptimizerSettings): StopReason | null {
-  if (history.length >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
+  if (budgetUsed(history) >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
   const st = boStatus(history, s);
   if (st.designDone && st.sinceImprovement >= s.bo.plateau) {
     return { kind: 'plateau', detail: `best ${st.best.toPrecision(4)} (evaluation ${st.bestIndex}) not improved for ${st.sinceImprovement} BO iterations` };

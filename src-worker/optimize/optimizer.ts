@@ -17,6 +17,7 @@ import { boIncumbent, boPropose, boStatus, boStop, clearBoMemos, type BoStatus }
 import { cgProposals, cgReplay, type CgReplay, type CgStart } from './cg.ts';
 import {
   parseOptimizerSettings,
+  budgetUsed,
   remainingBudget,
   type BoOptimizerSettings,
   type Observation,
@@ -85,7 +86,7 @@ export const boCgStrategy: Strategy<BoOptimizerSettings> = {
     return cgProposals(st.cg, pending, Math.min(q, remainingBudget(history, pending, s.budget)));
   },
   stop(history, s) {
-    if (history.length >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
+    if (budgetUsed(history) >= s.budget) return { kind: 'budget', detail: `all ${s.budget} evaluations used` };
     if (!s.cg.enabled) return boStop(history, s);
     const st = boCgState(history, [], s);
     if (st.phase === 'bo') return null;

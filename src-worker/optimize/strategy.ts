@@ -28,6 +28,26 @@ export interface Observation extends Proposal {
   readonly y: number | null;
   /** Known variance of y when the evaluator measured it (e.g. from replicas), in y's units squared. */
   readonly yVar?: number;
+  /**
+   * What the evaluation was: 'done' (y = R_χ), 'failed' (y null: a blow-up), 'screened' (y null: rejected by the
+   * physics screen before MD, no budget used), 'stopped' (y = the PARTIAL R_χ at an early stop: a censored,
+   * lower-fidelity value — the run was at least that bad). Absent: 'done' if y !== null, else 'failed'.
+   */
+  readonly status?: 'done' | 'failed' | 'screened' | 'stopped';
+}
+
+/**
+ * Meta of the campaign's baseline runs (built-in sets inside the box) that the runner puts first in the
+ * history, phase 'initial', so the model learns from them: {origin: 'baseline', label: 'BKS'}. They are extra
+ * to the budget, like screened points.
+ */
+export const BASELINE_META_ORIGIN = 'baseline';
+
+/** Evaluations of a history that count against the budget: MD runs of the optimizer's own points. */
+export function budgetUsed(history: readonly Observation[]): number {
+  let n = 0;
+  for (const o of history) if (o.status !== 'screened' && o.meta?.origin !== BASELINE_META_ORIGIN) n++;
+  return n;
 }
 
 export const ProposalSchema = z.object({
@@ -38,6 +58,7 @@ export const ProposalSchema = z.object({
 export const ObservationSchema = ProposalSchema.extend({
   y: z.number().nullable(),
   yVar: z.number().nonnegative().optional(),
+  status: z.enum(['done', 'failed', 'screened', 'stopped']).optional(),
 });
 
 export type StopReason = {
@@ -198,7 +219,7 @@ export function checkPoints(list: readonly Proposal[], d: number, what: string):
   });
 }
 
-/** Remaining evaluations: the budget minus everything evaluated or running. */
+/** Remaining evaluations: the budget minus the MD runs so far (budgetUsed) and the proposals running. */
 export function remainingBudget(history: readonly Observation[], pending: readonly Proposal[], budget: number): number {
-  return Math.max(0, budget - history.length - pending.length);
+  return Math.max(0, budget - budgetUsed(history) - pending.length);
 }
