@@ -81,7 +81,7 @@ export function progressPrinter(campaign: CampaignInfo, quiet: boolean): Progres
       e.status === 'done'
         ? `R_χ ${pct(e.rChi)}`
         : e.status === 'stopped'
-          ? `stopped early, partial R_χ ${pct(e.rChi)}: ${e.error ?? ''}`
+          ? (e.error ?? `stopped early, partial R_χ ${pct(e.rChi)}`)
           : e.status === 'screened'
             ? `screened out (no MD): ${e.screen?.message ?? e.error ?? ''}`
             : `failed: ${e.error ?? 'no reason recorded'}`;

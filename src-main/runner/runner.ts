@@ -276,7 +276,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     const rows = store.optimizerRows(campaignId);
     const baselines = store.baselineRows(campaignId);
     const noise = replicaNoiseRel([...baselines, ...rows]);
-    return earlyStopSpecFor(es, incumbentRChi(baselines, rows), noise ? noise.rel : es.noiseRel);
+    return earlyStopSpecFor(es, incumbentRChi(baselines, rows), noise ? noise.rel : es.noiseRel, campaign.protocol.atoms);
   }
 
   function settle(entry: Running, result: EvaluationResult | null, error: Error | null, t0: number): void {

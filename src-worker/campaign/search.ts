@@ -105,10 +105,10 @@ export function replicaNoiseRel(rows: readonly SearchRow[]): { rel: number; dof:
  * The early-stop part of the next optimizer run's spec: null when the campaign does not stop runs early or has
  * no incumbent yet (nothing to be clearly worse than).
  */
-export function earlyStopSpecFor(settings: SearchSettings['earlyStop'], incumbent: number | null, noiseRel: number): EarlyStopSpec | null {
+export function earlyStopSpecFor(settings: SearchSettings['earlyStop'], incumbent: number | null, noiseRel: number, atoms: number): EarlyStopSpec | null {
   if (!settings.enabled || incumbent === null || !(incumbent > 0)) return null;
   return {
-    threshold: earlyStopThreshold(incumbent, noiseRel, settings),
+    threshold: earlyStopThreshold(incumbent, noiseRel, settings, atoms),
     checkpoints: [...settings.checkpoints],
     windowPs: settings.windowPs,
     incumbent,

@@ -10,7 +10,7 @@ import { frameTypes } from '../../src-worker/io/trajectory.ts';
 import { SILICA } from '../../src-worker/species.ts';
 import { accumulateRdf, createRdfAccumulator, DEFAULT_RDF_SPEC, rdfResult } from '../../src-worker/analysis/rdf.ts';
 import { addWindowFrame, closeWindowBlock, createRdfWindow, windowFull, windowRdf } from '../../src-worker/analysis/rdf-window.ts';
-import { earlyStopPlan, earlyStopThreshold, DEFAULT_EARLY_STOP } from '../../src-worker/evaluate/early-stop.ts';
+import { earlyStopPlan, earlyStopThreshold, DEFAULT_EARLY_STOP, PARTIAL_RATIO_MAX, WINDOW_NOISE } from '../../src-worker/evaluate/early-stop.ts';
 import { evaluate } from '../../src-worker/evaluate/evaluate.ts';
 import { EvaluationSpecJsonSchema, specFromJson, specToJson, summarizeResult, EvaluationSummarySchema, type EvaluationSpec } from '../../src-worker/evaluate/spec.ts';
 import { PAPER_PROTOCOL, silentContext, type Watcher } from '../../src-worker/md/protocol.ts';
@@ -78,11 +78,17 @@ describe('the checkpoint plan', () => {
     const plan = earlyStopPlan({ threshold: 0.2, checkpoints: [0.05, 0.5, 1], windowPs: 1 }, protocol);
     expect(plan.checkpoints).toEqual([5000]);
   });
-  it('threshold: a run ending within the tolerance of the incumbent, read high by the window and the noise, passes', () => {
-    const t = earlyStopThreshold(0.05, 0.05, DEFAULT_EARLY_STOP);
-    expect(t).toBeGreaterThan(0.05 * DEFAULT_EARLY_STOP.tolerance);
-    expect(earlyStopThreshold(0.1, 0.05, DEFAULT_EARLY_STOP)).toBeCloseTo(2 * t, 12);
-    expect(earlyStopThreshold(0.05, 0.1, DEFAULT_EARLY_STOP)).toBeGreaterThan(t);
+  it('threshold: above the tolerated final R_χ, growing with the incumbent and its noise, never below the window noise floor', () => {
+    const es = DEFAULT_EARLY_STOP;
+    const t = earlyStopThreshold(0.05, 0.09, es, 648);
+    expect(t).toBeGreaterThan(0.05 * es.tolerance * PARTIAL_RATIO_MAX);
+    expect(earlyStopThreshold(0.1, 0.09, es, 648)).toBeGreaterThan(t);
+    expect(earlyStopThreshold(0.05, 0.2, es, 648)).toBeGreaterThan(t);
+    // A perfect forcefield still reads the noise of a short window: the threshold never drops below that floor,
+    // and the floor is lower for a bigger system.
+    const floor648 = Math.sqrt(WINDOW_NOISE / (648 * es.windowPs));
+    expect(earlyStopThreshold(1e-9, 0, es, 648)).toBeCloseTo(floor648, 8);
+    expect(earlyStopThreshold(1e-9, 0, es, 3000)).toBeLessThan(floor648);
   });
 });
 

@@ -89,9 +89,9 @@ describe('what the runner derives from its rows', () => {
     expect(noise.dof).toBe(2);
     expect(noise.rel).toBeCloseTo(Math.sqrt((2 * 0.0001) / 0.0121 / 2), 12);
     const es = searchSettings().earlyStop;
-    expect(earlyStopSpecFor(es, null, 0.05)).toBeNull();
-    expect(earlyStopSpecFor({ ...es, enabled: false }, 0.07, 0.05)).toBeNull();
-    expect(earlyStopSpecFor(es, 0.07, 0.05)).toEqual({ threshold: earlyStopThreshold(0.07, 0.05, es), checkpoints: es.checkpoints, windowPs: es.windowPs, incumbent: 0.07 });
+    expect(earlyStopSpecFor(es, null, 0.05, 648)).toBeNull();
+    expect(earlyStopSpecFor({ ...es, enabled: false }, 0.07, 0.05, 648)).toBeNull();
+    expect(earlyStopSpecFor(es, 0.07, 0.05, 648)).toEqual({ threshold: earlyStopThreshold(0.07, 0.05, es, 648), checkpoints: es.checkpoints, windowPs: es.windowPs, incumbent: 0.07 });
   });
 });
 
@@ -212,7 +212,7 @@ describe('early stopping in the runner', () => {
     const [bad] = opt;
     expect(bad.status).toBe('stopped');
     expect(bad.earlyStop).toMatchObject({ atStep: 200, totalSteps: 400, incumbent: baseline.rChi, stage: 'relax' });
-    expect(bad.earlyStop!.threshold).toBeCloseTo(earlyStopThreshold(baseline.rChi!, 0, { tolerance: 1 }), 12);
+    expect(bad.earlyStop!.threshold).toBeCloseTo(earlyStopThreshold(baseline.rChi!, 0, { tolerance: 1, windowPs: 0.08 }, 648), 12);
     expect(bad.rChi).toBe(bad.earlyStop!.partialRChi);
     expect(bad.rChi!).toBeGreaterThan(bad.earlyStop!.threshold);
     expect(bad.error).toMatch(/^stopped at 50 % of the run/);
