@@ -5,11 +5,13 @@
  * built-in CHIK reference, table kernel) and record along the run the R_χ of the g(r) of the last 0.5, 1 and 2 ps
  * (every 0.25 ps from 1 ps on, relaxation included) and of the production g(r) so far, next to the run's final R_χ.
  *
- *   node bin/run-ts.mjs scripts/early-stop-data.ts [--out early-stop-data.json] [--random 12] [--between 9]
- *        [--atoms 648] [--relax-ps 5] [--prod-ps 5] [--seed 1] [--only BKS,CHIK] [--summary]
+ *   node bin/run-ts.mjs scripts/early-stop-data.ts [--out early-stop-data.json] [--random 12] [--between 9] [--fractions 0.15,0.3,0.5]
+ *        [--atoms 648] [--relax-ps 5] [--prod-ps 5] [--seed 1] [--only BKS,CHIK] [--summary] [--replay 0.0704,0.0127]
  *
  * Every finished run is appended to --out at once (a JSON array), so a run cut short keeps what it did; runs
- * already in --out are skipped. `--summary` only reads --out and prints the table the design was chosen from.
+ * already in --out are skipped. `--summary` only reads --out and prints the table the design was chosen from;
+ * `--replay` replays early stopping with today's defaults (early-stop.ts) on the stored runs for each incumbent
+ * given: the threshold, which runs it stops and where, and whether it stops any that end within the tolerance.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -29,18 +31,21 @@ import { DEFAULT_COST_RANGE, rChi } from '../src-worker/evaluate/cost.ts';
 import { createStructureAccumulator, structureObserver } from '../src-worker/analysis/structure.ts';
 import { rdfResult } from '../src-worker/analysis/rdf.ts';
 import { addWindowFrame, closeWindowBlock, createRdfWindow, windowRdf } from '../src-worker/analysis/rdf-window.ts';
+import { DEFAULT_EARLY_STOP, earlyStopThreshold } from '../src-worker/evaluate/early-stop.ts';
 
 const { values } = parseArgs({
   options: {
     out: { type: 'string', default: 'early-stop-data.json' },
     random: { type: 'string', default: '12' },
     between: { type: 'string', default: '9' },
+    fractions: { type: 'string', default: '0.15,0.3,0.5' },
     atoms: { type: 'string', default: '648' },
     'relax-ps': { type: 'string', default: '5' },
     'prod-ps': { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     only: { type: 'string' },
     summary: { type: 'boolean', default: false },
+    replay: { type: 'string' },
   },
 });
 
@@ -65,8 +70,9 @@ interface Row {
 const out = values.out;
 const rows: Row[] = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Row[]) : [];
 
-if (values.summary) {
-  summary(rows);
+if (values.summary || values.replay) {
+  if (values.summary) summary(rows);
+  if (values.replay) replay(rows, values.replay.split(',').map(Number));
   process.exit(0);
 }
 
@@ -78,7 +84,7 @@ const space = presetSpace('ML');
 const seed = Number(values.seed);
 
 // The panel: built-ins (two seeds for BKS and CHIK: the seed-to-seed spread), random points of the box, and
-// points part-way (t = 0.15, 0.3, 0.5) from BKS, CHIK or ML towards a random point — the mediocre middle.
+// points part-way (t of --fractions) from BKS, CHIK or ML towards a random point — the mediocre middle.
 const panel: { name: string; seed: number; u: number[] | null; ff: ForceField }[] = [];
 for (const b of BUILTIN_NAMES) panel.push({ name: b, seed, u: null, ff: builtinForceField(b) });
 for (const b of ['BKS', 'CHIK'] as const) panel.push({ name: b, seed: seed + 1, u: null, ff: builtinForceField(b) });
@@ -89,7 +95,8 @@ const anchors = (['BKS', 'CHIK', 'ML'] as const).map((b) => ({ b, u: Array.from(
 for (let k = 0; k < Number(values.between); k++) {
   const a = anchors[k % 3];
   const target = randomU[k % randomU.length];
-  const t = [0.15, 0.3, 0.5][Math.floor(k / 3) % 3];
+  const fr = values.fractions.split(',').map(Number);
+  const t = fr[Math.floor(k / 3) % fr.length];
   const u = a.u.map((x, i) => x + t * (target[i] - x));
   panel.push({ name: `${a.b}→random-${(k % randomU.length) + 1}@${t}`, seed, u, ff: fromUnit(space, u) });
 }
@@ -149,4 +156,26 @@ function summary(all: readonly Row[]): void {
   }
   const failed = all.filter((r) => r.final === null);
   if (failed.length) console.log(`\nfailed runs: ${failed.map((r) => `${r.name} (${r.failure})`).join('; ')}`);
+}
+
+/** Early stopping with the default settings replayed on the stored runs (1-ps windows at the default checkpoints). */
+function replay(all: readonly Row[], incumbents: readonly number[]): void {
+  const es = DEFAULT_EARLY_STOP;
+  const atoms = Number(values.atoms);
+  const runPs = Number(values['relax-ps']) + Number(values['prod-ps']);
+  const times = es.checkpoints.map((f) => f * runPs);
+  const ok = all.filter((r) => r.final !== null).sort((a, b) => a.final! - b.final!);
+  for (const inc of incumbents) {
+    const t = earlyStopThreshold(inc, es.noiseRel, es, atoms);
+    console.log(`\nincumbent ${(100 * inc).toFixed(2)} %: threshold ${(100 * t).toFixed(2)} % (checkpoints at ${times.map((x) => x.toFixed(1)).join(', ')} ps)`);
+    let wrong = 0;
+    for (const r of ok) {
+      const hit = times.map((x) => r.looks.find((l) => Math.abs(l.t - x) < 1e-9)).find((l) => l !== undefined && l.w1 > t);
+      const within = r.final! <= es.tolerance * inc;
+      if (hit && within) wrong++;
+      const what = hit ? `stopped at ${hit.t} ps (window R_χ ${(100 * hit.w1).toFixed(1)} %), ${(100 * (1 - hit.t / runPs)).toFixed(0)} % of its MD saved` : 'runs to the end';
+      console.log(`  ${`${r.name} s${r.seed}`.padEnd(28)} final ${(100 * r.final!).toFixed(2).padStart(6)} %  ${what}${hit && within ? '  <- WITHIN THE TOLERANCE' : ''}`);
+    }
+    console.log(`  runs ending within ${es.tolerance}× the incumbent that were stopped: ${wrong}`);
+  }
 }

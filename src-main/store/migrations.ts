@@ -135,7 +135,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX evaluations_by_status ON evaluations(campaign_id, origin, status);
       CREATE INDEX evaluations_by_rchi ON evaluations(campaign_id, r_chi);
       UPDATE campaigns SET settings = json_set(settings, '$.search',
-        json('{"screen":false,"maxScreenedInARow":2000,"earlyStop":{"enabled":false,"tolerance":1.3,"noiseRel":0.05,"checkpoints":[0.4,0.6,0.8],"windowPs":1}}'))
+        json('{"screen":false,"maxScreenedInARow":2000,"earlyStop":{"enabled":false,"tolerance":1.3,"noiseRel":0.09,"checkpoints":[0.3,0.5,0.7],"windowPs":1}}'))
         WHERE json_extract(settings, '$.search') IS NULL;
     `,
   },

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { openStore } from '../../src-main/store/store.ts';
 import { LATEST_VERSION } from '../../src-main/store/migrations.ts';
 import { SCHEMA_VERSION } from '../../src-worker/campaign/records.ts';
-import { proposalEvaluation } from '../../src-worker/campaign/setup.ts';
+import { proposalEvaluation, searchSettings } from '../../src-worker/campaign/setup.ts';
 import type { StoppedResult } from '../../src-worker/evaluate/spec.ts';
 import { ENGINE_VERSION } from '../../src-worker/evaluate/spec.ts';
 
@@ -58,8 +58,9 @@ describe('a schema-1 database', () => {
     const c = store.campaign(ID);
     expect(c.name).toBe('schema-v1 fixture');
     expect(c.schemaVersion).toBe(1); // the version it was created under
-    expect(c.search.screen).toBe(false);
-    expect(c.search.earlyStop.enabled).toBe(false);
+    // Both off, with today's tunables (should it be resumed with them switched on by hand).
+    const fresh = searchSettings();
+    expect(c.search).toEqual({ ...fresh, screen: false, earlyStop: { ...fresh.earlyStop, enabled: false } });
     expect(store.counts(ID)).toEqual({ queued: 1, running: 0, done: 1, failed: 1, screened: 0, stopped: 0 });
     expect(store.best(ID)?.rChi).toBe(0.11406617344654346);
     const evs = store.evaluations(ID);
