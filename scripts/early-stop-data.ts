@@ -12,6 +12,9 @@
  * already in --out are skipped. `--summary` only reads --out and prints the table the design was chosen from;
  * `--replay` replays early stopping with today's defaults (early-stop.ts) on the stored runs for each incumbent
  * given: the threshold, which runs it stops and where, and whether it stops any that end within the tolerance.
+ * `--cost` times what watching costs: one BKS run of the given protocol with a watcher that files a window frame
+ * every protocol.sampleEvery steps throughout, its own time measured apart; prints µs per window frame and per
+ * MD step and the share of the default plan (3 windows) in the run.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     summary: { type: 'boolean', default: false },
     replay: { type: 'string' },
+    cost: { type: 'boolean', default: false },
   },
 });
 
@@ -77,6 +81,10 @@ if (values.summary || values.replay) {
 }
 
 const reference = loadDefaultReference();
+if (values.cost) {
+  cost();
+  process.exit(0);
+}
 const protocol = { ...PAPER_PROTOCOL, atoms: Number(values.atoms), relax: Number(values['relax-ps']), production: Number(values['prod-ps']) };
 const dt = protocol.timestep;
 const BLOCK = stepsOf(0.25, dt); // steps per block of the moving window
@@ -178,4 +186,38 @@ function replay(all: readonly Row[], incumbents: readonly number[]): void {
     }
     console.log(`  runs ending within ${es.tolerance}× the incumbent that were stopped: ${wrong}`);
   }
+}
+
+/** What a window frame costs next to an MD step, measured in one run (same machine, same load). */
+function cost(): void {
+  const protocol = { ...PAPER_PROTOCOL, atoms: Number(values.atoms), relax: Number(values['relax-ps']), production: Number(values['prod-ps']) };
+  const sspec = structureSpecFor(reference, SILICA);
+  const win = createRdfWindow(SILICA, sspec.rdf, 4);
+  const block = stepsOf(0.25, protocol.timestep);
+  let frames = 0;
+  let watchMs = 0;
+  const watcher: Watcher = {
+    every: protocol.sampleEvery,
+    from: protocol.sampleEvery,
+    look(step, sys) {
+      const t = performance.now();
+      addWindowFrame(win, sys.type, sys.pos, sys.box);
+      if (step % block === 0) {
+        closeWindowBlock(win);
+        if (win.filed === 4) rChi(reference, windowRdf(win), DEFAULT_COST_RANGE);
+      }
+      frames++;
+      watchMs += performance.now() - t;
+      return false;
+    },
+  };
+  const run = runLiquid(builtinForceField('BKS'), { protocol, seed: 1, kernel: 'table', species: SILICA, watcher }, [], silentContext(() => performance.now()));
+  if (!run.ok) throw new Error('the BKS run failed');
+  const steps = run.stats.steps;
+  const stepUs = (1000 * (run.stats.wallMs - watchMs)) / steps;
+  const frameUs = (1000 * watchMs) / frames;
+  const es = DEFAULT_EARLY_STOP;
+  const planFrames = es.checkpoints.length * stepsOf(es.windowPs, protocol.timestep) / protocol.sampleEvery;
+  console.log(`${protocol.atoms} atoms: ${frameUs.toFixed(0)} µs per window frame (g(r) + R_χ at block ends), ${stepUs.toFixed(0)} µs per MD step (${frames} frames, ${steps} steps)`);
+  console.log(`default plan (${es.checkpoints.length} windows of ${es.windowPs} ps): ${planFrames} frames = ${((100 * planFrames * frameUs) / (steps * stepUs)).toFixed(2)} % of the relax + production time of a ${protocol.relax} + ${protocol.production} ps run`);
 }
