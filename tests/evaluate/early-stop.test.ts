@@ -4,15 +4,24 @@
  * reference stops at a checkpoint with status 'stopped' and its partial R_χ, the same spec gives the same
  * decision twice, and a good forcefield with a generous threshold runs to the end exactly as without a watcher.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLammpsDump } from '../../src-worker/io/lammps-dump.ts';
 import { frameTypes } from '../../src-worker/io/trajectory.ts';
 import { SILICA } from '../../src-worker/species.ts';
 import { accumulateRdf, createRdfAccumulator, DEFAULT_RDF_SPEC, rdfResult } from '../../src-worker/analysis/rdf.ts';
 import { addWindowFrame, closeWindowBlock, createRdfWindow, windowFull, windowRdf } from '../../src-worker/analysis/rdf-window.ts';
 import { earlyStopPlan, earlyStopThreshold, DEFAULT_EARLY_STOP, PARTIAL_RATIO_MAX, WINDOW_NOISE } from '../../src-worker/evaluate/early-stop.ts';
-import { evaluate } from '../../src-worker/evaluate/evaluate.ts';
-import { EvaluationSpecJsonSchema, specFromJson, specToJson, summarizeResult, EvaluationSummarySchema, type EvaluationSpec } from '../../src-worker/evaluate/spec.ts';
+import { createPool, type WorkerPool } from '../../src-main/runner/pool.ts';
+import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
+import {
+  EvaluationSpecJsonSchema,
+  specFromJson,
+  specToJson,
+  summarizeResult,
+  EvaluationSummarySchema,
+  type EvaluationResult,
+  type EvaluationSpec,
+} from '../../src-worker/evaluate/spec.ts';
 import { PAPER_PROTOCOL, silentContext, type Watcher } from '../../src-worker/md/protocol.ts';
 import { runLiquid } from '../../src-worker/md/engine.ts';
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
@@ -135,13 +144,27 @@ function stretchedBks(): ForceField {
 describe('early stopping in the evaluator (648 atoms, 0.2 + 0.2 ps)', () => {
   const protocol = { relax: 0.2, production: 0.2 };
   const watch = (threshold: number): EvaluationSpec['earlyStop'] => ({ threshold, checkpoints: [0.5, 0.75], windowPs: 0.08, incumbent: 0.085 });
+  const stopSpec = smallSpec(protocol, { earlyStop: watch(0.3) });
+  // The runs go to worker threads, as in a campaign (the spec's early stop crosses the worker boundary), two at a
+  // time, and without blocking this test runner's event loop for the tens of seconds they take on a busy machine.
+  let pool: WorkerPool;
+  let stoppedA: EvaluationResult, stoppedB: EvaluationResult, plain: EvaluationResult, watched: EvaluationResult;
+  beforeAll(async () => {
+    pool = createPool({ entry: nodeWorkerEntry(), size: 2 });
+    [stoppedA, stoppedB, plain, watched] = await Promise.all([
+      pool.evaluate(stretchedBks(), stopSpec),
+      pool.evaluate(stretchedBks(), stopSpec),
+      pool.evaluate(builtin('bks'), smallSpec(protocol)),
+      pool.evaluate(builtin('bks'), smallSpec(protocol, { earlyStop: watch(1) })),
+    ]);
+  });
+  afterAll(() => pool.close());
 
   it('stops an obviously wrong forcefield at the first checkpoint with its partial R_χ, and decides the same twice', () => {
-    const spec = smallSpec(protocol, { earlyStop: watch(0.3) });
-    const a = evaluate(stretchedBks(), spec, silentContext(() => performance.now()));
+    const a = stoppedA;
     expect(a.status).toBe('stopped');
     if (a.status !== 'stopped') return;
-    const plan = earlyStopPlan(spec.earlyStop!, spec.protocol);
+    const plan = earlyStopPlan(stopSpec.earlyStop!, stopSpec.protocol);
     expect(a.stop).toMatchObject({ atStep: plan.checkpoints[0], totalSteps: 400, threshold: 0.3, incumbent: 0.085, stage: 'relax' });
     expect(a.stop.partialRChi).toBeGreaterThan(0.3);
     expect(a.rChi).toBe(a.stop.partialRChi);
@@ -155,7 +178,7 @@ describe('early stopping in the evaluator (648 atoms, 0.2 + 0.2 ps)', () => {
     const summary = EvaluationSummarySchema.parse(JSON.parse(JSON.stringify(summarizeResult(a))));
     expect(summary).toMatchObject({ status: 'stopped', rChi: a.rChi, stop: { atStep: a.stop.atStep } });
 
-    const b = evaluate(stretchedBks(), spec, silentContext(() => performance.now()));
+    const b = stoppedB;
     expect(b.status).toBe('stopped');
     if (b.status !== 'stopped') return;
     expect(b.stop).toEqual(a.stop);
@@ -163,8 +186,6 @@ describe('early stopping in the evaluator (648 atoms, 0.2 + 0.2 ps)', () => {
   });
 
   it('lets a good forcefield under a generous threshold run to the end, with exactly the R_χ it has without a watcher', () => {
-    const plain = evaluate(builtin('bks'), smallSpec(protocol), silentContext());
-    const watched = evaluate(builtin('bks'), smallSpec(protocol, { earlyStop: watch(1) }), silentContext());
     expect(plain.status).toBe('done');
     expect(watched.status).toBe('done');
     if (plain.status !== 'done' || watched.status !== 'done') return;
