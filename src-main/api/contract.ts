@@ -23,7 +23,9 @@ import {
   EvaluationRecordSchema,
   EvaluationStatusSchema,
   ForceFieldSchema,
+  MdTimeSchema,
   OriginSchema,
+  SearchSettingsSchema,
   PhaseSchema,
   WorkerStatusSchema,
 } from '../../src-worker/campaign/records.ts';
@@ -138,6 +140,11 @@ export const PresetShapeSchema = z.object({
   bounds: z.record(z.string(), z.object({ lower: z.number(), upper: z.number() })).optional(),
 });
 
+/** What a new campaign may choose of its search settings (records.ts SearchSettings); the rest takes the defaults. */
+export const SearchInputSchema = SearchSettingsSchema.partial().extend({
+  earlyStop: SearchSettingsSchema.shape.earlyStop.partial().optional(),
+});
+
 export const NewCampaignInputSchema = z.object({
   name: NameSchema,
   reference: ReferenceInputSchema,
@@ -157,6 +164,8 @@ export const NewCampaignInputSchema = z.object({
   baselines: z.array(BuiltinNameSchema).optional(),
   /** Extra runs of the best point at the end (default 3). */
   finalReplicas: z.number().int().min(0).max(20).optional(),
+  /** Physics screen and early stopping (default: both on, with builtins.get's defaultSearch tunables). */
+  search: SearchInputSchema.optional(),
   /** Start running at once (default false: the campaign is a draft). */
   start: z.boolean().optional(),
 }).refine((x) => (x.space === undefined) !== (x.shape === undefined), { message: 'give either space or shape (a preset), not both or neither', path: ['space'] });
@@ -213,10 +222,17 @@ export const BuiltinsSchema = z.object({
   }),
   defaultBaselines: z.array(BuiltinNameSchema),
   defaultFinalReplicas: z.number().int(),
+  /** A new campaign's search settings when it chooses none (screen and early stop on). */
+  defaultSearch: SearchSettingsSchema.optional(),
   reference: z.object({ preview: ReferencePreviewSchema, curves: GrCurvesSchema, adf: AdfCurvesSchema.nullable() }),
 });
 
-export const CampaignGetSchema = z.object({ campaign: CampaignInfoSchema, progress: CampaignProgressSchema });
+export const CampaignGetSchema = z.object({
+  campaign: CampaignInfoSchema,
+  progress: CampaignProgressSchema,
+  /** MD hours used and saved by early stopping. */
+  mdTime: MdTimeSchema.optional(),
+});
 
 export const EvaluationPageSchema = z.object({ total: z.number().int(), rows: z.array(EvaluationRecordSchema) });
 

@@ -35,7 +35,18 @@ import { screenBox } from '../../src-worker/physics/box-verdict.ts';
 import { SILICA } from '../../src-worker/species.ts';
 import { BoSettingsSchema, CgSettingsSchema, CmaesSettingsSchema } from '../../src-worker/optimize/strategy.ts';
 import { SCHEMA_VERSION, type CampaignInfo, type CampaignRecord, type EvaluationRecord } from '../../src-worker/campaign/records.ts';
-import { CampaignSetupError, DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS, baselineEvaluation, buildCampaign, campaignReference, inSpace, valuesOf } from '../../src-worker/campaign/setup.ts';
+import {
+  CampaignSetupError,
+  DEFAULT_BASELINES,
+  DEFAULT_BUDGET,
+  DEFAULT_FINAL_REPLICAS,
+  baselineEvaluation,
+  buildCampaign,
+  campaignReference,
+  inSpace,
+  searchSettings,
+  valuesOf,
+} from '../../src-worker/campaign/setup.ts';
 import { exportCsv, exportJson, exportLammps, rChiWithReplicas } from '../../src-worker/campaign/export.ts';
 import type { MapView, SliceView } from '../../src-worker/optimize/surrogate.ts';
 
@@ -147,17 +158,18 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
   /** The surrogate's input: the campaign's optimizer history (finished rows in seq order). */
   function historyOf(c: CampaignInfo) {
     const rows = store.optimizerRows(c.id);
-    return { rows, history: optimizerLists(rows).history };
+    return { rows, history: optimizerLists(rows, store.baselineRows(c.id)).history };
   }
 
   function surrogatePoints(c: CampaignInfo, rows: ReturnType<typeof store.optimizerRows>, kx: number, ky: number | null) {
     return rows
-      .filter((r) => r.status === 'done' || r.status === 'failed')
+      .filter((r) => r.status !== 'queued' && r.status !== 'running')
       .map((r) => ({
         evaluationId: r.id,
         seq: r.seq,
         phase: r.phase,
-        rChi: r.status === 'done' ? r.rChi : null,
+        // A stopped run's partial R_χ is what the model saw; failed and screened points have none.
+        rChi: r.status === 'done' || r.status === 'stopped' ? r.rChi : null,
         x: coord(c.space, kx, r.u),
         ...(ky !== null ? { y: coord(c.space, ky, r.u) } : {}),
       }));
@@ -204,6 +216,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         },
         defaultBaselines: [...DEFAULT_BASELINES],
         defaultFinalReplicas: DEFAULT_FINAL_REPLICAS,
+        defaultSearch: searchSettings(),
         reference: preview(defaultReference()),
       };
     },
@@ -213,7 +226,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     },
 
     async 'campaigns.get'({ id }) {
-      return { campaign: store.campaignInfo(id), progress: progressOf(id) };
+      return { campaign: store.campaignInfo(id), progress: progressOf(id), mdTime: store.mdTime(id) };
     },
 
     async 'presets.space'({ preset, coordinates, reference }) {
@@ -268,6 +281,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
           seed: input.seed ?? randomInt(0, 0x7fffffff),
           baselines: input.baselines ?? DEFAULT_BASELINES,
           finalReplicas: input.finalReplicas ?? DEFAULT_FINAL_REPLICAS,
+          ...(input.search ? { search: input.search } : {}),
         },
         { id: randomUUID(), now: new Date().toISOString() },
       );

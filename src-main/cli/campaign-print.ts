@@ -3,7 +3,7 @@
  * line (evaluations done / budget, best R_χ, stage, ETA) redrawn in place on a TTY and printed every so often
  * otherwise, and one line per finished evaluation.
  */
-import type { CampaignInfo, CampaignProgress, EvaluationRecord } from '../../src-worker/campaign/records.ts';
+import { mdRuns, type CampaignInfo, type CampaignProgress, type EvaluationRecord, type StatusCounts } from '../../src-worker/campaign/records.ts';
 import type { EventSink } from '../api/contract.ts';
 
 import { formatDuration, pct, statusLine } from './terminal.ts';
@@ -26,8 +26,14 @@ export function referenceText(provenance: { readonly name: string; readonly abIn
   return `${provenance.name} (classical MD, not AIMD)`;
 }
 
+/** "12/200 MD runs (3 failed, 4 stopped early) + 9 screened": the budget's count and the rest beside it. */
+export function countsText(c: Pick<StatusCounts, 'done' | 'failed' | 'stopped' | 'screened'>, budget: number): string {
+  const apart = [c.failed ? `${c.failed} failed` : '', c.stopped ? `${c.stopped} stopped early` : ''].filter(Boolean).join(', ');
+  return `${mdRuns(c)}/${budget} MD runs${apart ? ` (${apart})` : ''}${c.screened ? ` + ${c.screened} screened` : ''}`;
+}
+
 export function progressText(p: CampaignProgress): string {
-  const finished = p.done + p.failed;
+  const finished = mdRuns(p);
   const stage =
     p.stage === 'baselines'
       ? `baselines ${p.baselines.done}/${p.baselines.total}`
@@ -37,7 +43,7 @@ export function progressText(p: CampaignProgress): string {
           ? `optimizer${p.phase ? ` (${p.phase})` : ''}`
           : p.stage;
   return (
-    `${bar(finished / Math.max(1, p.budget))} ${finished}/${p.budget} evaluations${p.failed ? ` (${p.failed} failed)` : ''} · ` +
+    `${bar(finished / Math.max(1, p.budget))} ${countsText(p, p.budget)} · ` +
     `best R_χ ${pct(p.bestRChi)} · ${stage} · ETA ${formatDuration(p.etaS)}`
   );
 }
@@ -71,14 +77,21 @@ export function progressPrinter(campaign: CampaignInfo, quiet: boolean): Progres
   const evaluationLine = (e: EvaluationRecord): string => {
     const who = e.origin === 'baseline' ? `baseline ${e.label}` : e.origin === 'final' ? `final replica ${e.meta?.replica ?? ''} of #${e.meta?.of}` : `${e.phase}`;
     const what = e.origin === 'optimizer' ? formatValues(e.values, free) : '';
-    const result = e.status === 'done' ? `R_χ ${pct(e.rChi)}` : `failed: ${e.error ?? 'no reason recorded'}`;
+    const result =
+      e.status === 'done'
+        ? `R_χ ${pct(e.rChi)}`
+        : e.status === 'stopped'
+          ? (e.error ?? `stopped early, partial R_χ ${pct(e.rChi)}`)
+          : e.status === 'screened'
+            ? `screened out (no MD): ${e.screen?.message ?? e.error ?? ''}`
+            : `failed: ${e.error ?? 'no reason recorded'}`;
     return `  #${String(e.seq).padStart(3)} ${who.padEnd(12)} ${what}${what ? ' → ' : ''}${result}  (${formatDuration(e.durationS)})`;
   };
   const sink: EventSink = (event, payload) => {
     if (quiet) return;
     if (event === 'evaluation.changed') {
       const e = payload as EvaluationRecord;
-      if (e.status === 'done' || e.status === 'failed') {
+      if (e.status !== 'queued' && e.status !== 'running') {
         line.clear();
         process.stdout.write(evaluationLine(e) + '\n');
         owed = true;

@@ -14,7 +14,17 @@
  *   region, and the campaign goes on.
  * - Pause and stop cancel running evaluations promptly (the engine polls a control word) and put them back to
  *   'queued'; they are re-run on resume. An evaluation that finishes before its cancel lands is kept.
- * - Budget = optimizer evaluations, failed ones included; baselines and final replicas are extra.
+ * - Budget = the optimizer's MD runs (done, failed and stopped); baselines, final replicas and screened points
+ *   are extra.
+ * - Physics screen (campaign.search.screen): every proposal is screened before anything is dispatched, on every
+ *   backend; a rejected one is stored at once as 'screened' with the rule (no MD, no budget) and the optimizer is
+ *   asked again. After search.maxScreenedInARow rejections in a row the campaign ends as 'exhausted'.
+ * - Early stopping (campaign.search.earlyStop): each optimizer run is dispatched with a threshold from the
+ *   incumbent at that moment and the measured noise (campaign/search.ts); a run clearly worse stops early as
+ *   'stopped' with its partial R_χ. Baselines and final replicas always run to the end: they are the comparison.
+ *   A run re-dispatched after a pause or crash gets the threshold of its new dispatch.
+ * - The optimizer's history starts with the finished baseline runs inside the box (phase 'initial'): the model
+ *   uses them, the budget does not count them.
  */
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.ts';
@@ -26,8 +36,12 @@ import type { Progress } from '../../src-worker/md/protocol.ts';
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
 import type { EvaluationResult } from '../../src-worker/evaluate/spec.ts';
 import type { Reference } from '../../src-worker/evaluate/reference.ts';
-import type { Observation, Proposal, Phase } from '../../src-worker/optimize/strategy.ts';
+import { budgetUsed, type Observation, type Proposal, type Phase } from '../../src-worker/optimize/strategy.ts';
 import { campaignReference, finalEvaluations, proposalEvaluation, specFor } from '../../src-worker/campaign/setup.ts';
+import { earlyStopSpecFor, incumbentRChi, replicaNoiseRel, screenedInARow, searchHistory } from '../../src-worker/campaign/search.ts';
+import { screenContextFor, screenForceField, type ScreenContext } from '../../src-worker/physics/screen.ts';
+import type { EarlyStopSpec } from '../../src-worker/evaluate/spec.ts';
+import { finished as finishedCount, mdRuns } from '../../src-worker/campaign/records.ts';
 import type {
   CampaignProgress,
   CampaignRecord,
@@ -36,7 +50,7 @@ import type {
   EvaluationRecord,
   WorkerStatus,
 } from '../../src-worker/campaign/records.ts';
-import type { OptimizerRow } from '../store/store.ts';
+import type { OptimizerRow, ProposedEvaluation } from '../store/store.ts';
 
 export interface RunnerOptions {
   readonly store: Store;
@@ -84,18 +98,13 @@ interface Running {
 }
 
 const PENDING: readonly string[] = ['queued', 'running'];
-const FINISHED: readonly string[] = ['done', 'failed'];
 
-/** The optimizer's history and pending lists from its stored rows (seq order; u, phase, meta as proposed). */
-export function optimizerLists(rows: readonly OptimizerRow[]): { history: Observation[]; pending: Proposal[] } {
-  const history: Observation[] = [];
-  const pending: Proposal[] = [];
-  for (const r of rows) {
-    const base = { u: r.u, phase: r.phase, ...(r.meta ? { meta: r.meta } : {}) };
-    if (FINISHED.includes(r.status)) history.push({ ...base, y: r.status === 'done' ? r.rChi : null });
-    else pending.push(base);
-  }
-  return { history, pending };
+/**
+ * The optimizer's history and pending lists from the stored rows: the finished baseline runs inside the box
+ * first, then the optimizer's rows in seq order (u, phase, meta as proposed; campaign/search.ts).
+ */
+export function optimizerLists(rows: readonly OptimizerRow[], baselines: readonly OptimizerRow[] = []): { history: Observation[]; pending: Proposal[] } {
+  return searchHistory(baselines, rows);
 }
 
 /**
@@ -115,6 +124,10 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     throw e;
   }
   const workers = opts.workers ?? campaign.workers;
+  // Built once per run: the screen's view of the campaign (reference peaks, temperature), null when it screens nothing.
+  const screenCtx: ScreenContext | null = campaign.search.screen
+    ? screenContextFor({ species: campaign.species, reference, temperature: campaign.protocol.temperature })
+    : null;
   const maxCrashes = opts.maxConsecutiveCrashes ?? 3;
   const statusIntervalMs = opts.statusIntervalMs ?? 1000;
 
@@ -164,12 +177,12 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     const f = store.counts(campaignId, 'final');
     const best = store.best(campaignId);
     const budget = campaign.optimizer.budget;
-    const finalTotal = f.done + f.failed + f.queued + f.running || (best ? campaign.finalReplicas : 0);
-    // ETA: evaluations left × mean wall time per finished one ÷ workers, less the running ones' progress.
+    const finalTotal = finishedCount(f) + f.queued + f.running || (best ? campaign.finalReplicas : 0);
+    // ETA: MD runs left × mean wall time per finished one ÷ workers, less the running ones' progress.
     const mean = store.meanDurationS(campaignId);
     let etaS: number | null = null;
     if (mean !== null && !finished) {
-      const left = (optimizerDone ? 0 : Math.max(0, budget - o.done - o.failed)) + b.queued + b.running + Math.max(0, finalTotal - f.done - f.failed);
+      const left = (optimizerDone ? 0 : Math.max(0, budget - mdRuns(o))) + b.queued + b.running + Math.max(0, finalTotal - finishedCount(f));
       let partial = 0;
       for (const r of running.values()) if (r.progress && r.progress.totalSteps > 0) partial += r.progress.step / r.progress.totalSteps;
       etaS = Math.max(0, ((left - partial) * mean) / workers);
@@ -182,11 +195,13 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       phase: lastPhase,
       done: o.done,
       failed: o.failed,
+      screened: o.screened,
+      stopped: o.stopped,
       running: o.running,
       queued: o.queued,
       budget,
-      baselines: { done: b.done + b.failed, total: b.done + b.failed + b.queued + b.running },
-      final: { done: f.done + f.failed, total: finalTotal },
+      baselines: { done: finishedCount(b), total: finishedCount(b) + b.queued + b.running },
+      final: { done: finishedCount(f), total: finalTotal },
       bestRChi: best?.rChi ?? null,
       bestEvaluationId: best?.id ?? null,
       etaS,
@@ -239,7 +254,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     running.set(rec.id, entry);
     changed(rec);
     const t0 = performance.now();
-    const spec = specFor(campaign, reference, rec.seed);
+    const spec = specFor(campaign, reference, rec.seed, rec.origin === 'optimizer' ? earlyStopNow() : null);
     pool!
       .evaluate(rec.params as ForceField, spec, {
         signal: entry.abort.signal,
@@ -252,6 +267,16 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
         (result) => settle(entry, result, null, t0),
         (error: Error) => settle(entry, null, error, t0),
       );
+  }
+
+  /** The early stop of an optimizer run dispatched now: the threshold from today's incumbent and noise. */
+  function earlyStopNow(): EarlyStopSpec | null {
+    const es = campaign.search.earlyStop;
+    if (!es.enabled) return null;
+    const rows = store.optimizerRows(campaignId);
+    const baselines = store.baselineRows(campaignId);
+    const noise = replicaNoiseRel([...baselines, ...rows]);
+    return earlyStopSpecFor(es, incumbentRChi(baselines, rows), noise ? noise.rel : es.noiseRel, campaign.protocol.atoms);
   }
 
   function settle(entry: Running, result: EvaluationResult | null, error: Error | null, t0: number): void {
@@ -315,12 +340,20 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     const rows = store.optimizerRows(campaignId);
     // Queued optimizer rows are proposals waiting for a worker: they run before new ones are asked for.
     if (rows.some((r) => r.status === 'queued')) return;
-    const { history, pending } = optimizerLists(rows);
-    const room = campaign.optimizer.budget - rows.length;
+    const { history, pending } = optimizerLists(rows, store.baselineRows(campaignId));
+    // The budget counts MD runs: screened points and baselines are free (strategy.ts budgetUsed).
+    const room = campaign.optimizer.budget - budgetUsed(history) - pending.length;
     dirty = false;
     proposing = true;
     optimizer!
-      .propose({ settings: campaign.optimizer, history, pending, q: Math.max(0, Math.min(idle(), room)), seed: campaign.seed })
+      .propose({
+        settings: campaign.optimizer,
+        history,
+        pending,
+        q: Math.max(0, Math.min(idle(), room)),
+        seed: campaign.seed,
+        constraint: screenCtx ? { space: campaign.space, screen: screenCtx } : null,
+      })
       .then(
         (answer) => {
           proposing = false;
@@ -333,15 +366,23 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
               optimizerDone = true;
             }
           } else if (answer.proposals.length > 0) {
-            const fresh = answer.proposals.slice(0, Math.max(0, campaign.optimizer.budget - store.optimizerRows(campaignId).length));
-            const recs = store.addEvaluations(
-              campaignId,
-              fresh.map((p) => proposalEvaluation(campaign, p)),
-            );
+            const now = store.optimizerRows(campaignId);
+            const used = now.filter((r) => r.status !== 'screened').length; // MD runs and proposals waiting for one
+            const fresh = answer.proposals.slice(0, Math.max(0, campaign.optimizer.budget - used));
+            const recs = store.addProposals(campaignId, fresh.map(screened));
             for (const r of recs) changed(r);
             if (recs.length) lastPhase = recs[recs.length - 1].phase;
-            // More workers may have gone idle while it thought.
+            // More workers may have gone idle while it thought, or the screen sent points back: ask again.
             dirty = true;
+            const inARow = screenedInARow(store.optimizerRows(campaignId));
+            if (inARow >= campaign.search.maxScreenedInARow) {
+              const last = recs.at(-1)?.screen;
+              optimizerStop = {
+                kind: 'exhausted',
+                detail: `the physics screen rejected the optimizer's last ${inARow} proposals in a row${last ? ` (the last by rule ${last.rule})` : ''}: it finds no physical candidate in this box`,
+              };
+              optimizerDone = true;
+            }
           } else if (!stillPending && pending.length === 0) {
             optimizerStop = { kind: 'exhausted', detail: 'the optimizer proposed no further point' };
             optimizerDone = true;
@@ -356,6 +397,15 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       .finally(wake);
   }
 
+  /** A proposal with the physics screen's verdict (none when the campaign does not screen). */
+  function screened(p: Proposal): ProposedEvaluation {
+    const item = proposalEvaluation(campaign, p);
+    if (!screenCtx) return { item, screened: null };
+    const t0 = performance.now();
+    const v = screenForceField(item.params, screenCtx);
+    return { item, screened: v.ok ? null : { detail: { rule: v.rule, message: v.reason }, durationS: (performance.now() - t0) / 1000 } };
+  }
+
   /** Once the optimizer is done and its points are finished: the final replicas, then 'finished'. */
   function advanceStages(): boolean {
     if (!optimizerDone || control !== 'run') return false;
@@ -363,7 +413,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     if (o.queued + o.running > 0) return false;
     const f = store.counts(campaignId, 'final');
     const best = store.best(campaignId);
-    if (f.done + f.failed + f.queued + f.running === 0 && campaign.finalReplicas > 0 && best) {
+    if (finishedCount(f) + f.queued + f.running === 0 && campaign.finalReplicas > 0 && best) {
       for (const r of store.addEvaluations(campaignId, finalEvaluations(campaign, best, campaign.finalReplicas))) changed(r);
       emitProgress();
       return false;
@@ -464,7 +514,7 @@ export function restingProgress(store: Store, campaignId: string): CampaignProgr
   const b = store.counts(campaignId, 'baseline');
   const f = store.counts(campaignId, 'final');
   const best = store.best(campaignId);
-  const fTotal = f.done + f.failed + f.queued + f.running;
+  const fTotal = finishedCount(f) + f.queued + f.running;
   return {
     campaignId,
     status: c.status,
@@ -472,11 +522,13 @@ export function restingProgress(store: Store, campaignId: string): CampaignProgr
     phase: store.optimizerRows(campaignId).at(-1)?.phase ?? null,
     done: o.done,
     failed: o.failed,
+    screened: o.screened,
+    stopped: o.stopped,
     running: o.running,
     queued: o.queued,
     budget: c.optimizer.budget,
-    baselines: { done: b.done + b.failed, total: b.done + b.failed + b.queued + b.running },
-    final: { done: f.done + f.failed, total: fTotal || (c.status === 'finished' || !best ? fTotal : c.finalReplicas) },
+    baselines: { done: finishedCount(b), total: finishedCount(b) + b.queued + b.running },
+    final: { done: finishedCount(f), total: fTotal || (c.status === 'finished' || !best ? fTotal : c.finalReplicas) },
     bestRChi: best?.rChi ?? null,
     bestEvaluationId: best?.id ?? null,
     etaS: null,

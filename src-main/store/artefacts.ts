@@ -6,7 +6,7 @@
  * float64 so bin centres read back exactly. A 3000-atom evaluation takes about 30 kB.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { DoneResult } from '../../src-worker/evaluate/spec.ts';
+import type { DoneResult, StoppedResult } from '../../src-worker/evaluate/spec.ts';
 import type { SpeciesTable } from '../../src-worker/species.ts';
 import type { EvaluationArtefacts } from '../../src-worker/campaign/records.ts';
 
@@ -74,8 +74,8 @@ interface Meta {
 
 const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
-/** The artefacts of a finished evaluation as a BLOB. */
-export function encodeArtefacts(r: DoneResult, species: SpeciesTable): Buffer {
+/** The artefacts of a finished evaluation as a BLOB (a stopped one: the g(r) of its last window, the production so far, the frame at the stop). */
+export function encodeArtefacts(r: DoneResult | StoppedResult, species: SpeciesTable): Buffer {
   const arrays: Record<string, Arr> = {};
   const meta: Meta = { gr: null, adf: null, coordination: null, final: null };
   meta.gr = { pairs: [...r.rdf.pairs], frames: r.rdf.frames };

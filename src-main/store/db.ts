@@ -68,8 +68,8 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     if (version > LATEST_VERSION) throw new StoreError(`${path}: written by a newer glassfit (schema ${version}; this version knows up to ${LATEST_VERSION})`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // WAL + NORMAL: a commit survives a process crash; only a power cut may lose the last ones
-    db.pragma('foreign_keys = ON');
     migrate(db, appId !== APPLICATION_ID);
+    db.pragma('foreign_keys = ON');
     return db;
   } catch (e) {
     db.close();
@@ -78,13 +78,20 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   }
 }
 
-/** Apply every migration above the file's user_version, each in its own transaction. */
+/**
+ * Apply every migration above the file's user_version, each in its own transaction. Foreign keys are off
+ * meanwhile (SQLite's procedure for rebuilding a table: with them on, dropping the old evaluations table would
+ * cascade-delete every artefact) and each migration checks them before it commits; the caller turns them on.
+ */
 function migrate(db: Db, fresh: boolean): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
     db.transaction(() => {
       db.exec(m.sql);
+      const broken = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+      if (broken.length > 0) throw new StoreError(`migration to schema ${m.version} broke ${broken.length} references (first: ${broken[0].table} row ${broken[0].rowid} → ${broken[0].parent}); this migration is rolled back`);
       if (fresh && m.version === MIGRATIONS[0].version) db.pragma(`application_id = ${APPLICATION_ID}`);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();

@@ -11,6 +11,15 @@
  * - artefacts: g(r), angle distributions, coordination and the final configuration of a finished evaluation,
  *   one compressed BLOB per evaluation (artefacts.ts).
  * - leases: which process runs a campaign (lock.ts).
+ *
+ * Version 2 (physics-aware search):
+ * - evaluations gain the statuses 'screened' (rejected by the physics screen before MD; no R_χ) and 'stopped'
+ *   (MD ended early as hopeless; r_chi holds the partial R_χ), and two JSON columns: `screen` (the screen's rule
+ *   and message) and `early_stop` (where it stopped, against which threshold). SQLite cannot alter a CHECK
+ *   constraint, so the table is rebuilt (SQLite's documented twelve-step procedure: db.ts turns foreign keys off
+ *   around it, so the artefacts that reference the rows survive, and checks them before the commit).
+ * - every stored campaign gets `search` settings with the screen and early stopping OFF: a campaign keeps the
+ *   meaning it was created with. New campaigns get them on (campaign/setup.ts).
  */
 
 export interface Migration {
@@ -82,6 +91,52 @@ export const MIGRATIONS: readonly Migration[] = [
         acquired_at TEXT NOT NULL,
         heartbeat_ms INTEGER NOT NULL
       );
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE evaluations_v2 (
+        id INTEGER PRIMARY KEY,
+        campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('optimizer', 'baseline', 'final')),
+        phase TEXT NOT NULL CHECK (phase IN ('initial', 'bo', 'cg', 'replica', 'baseline')),
+        label TEXT,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed', 'screened', 'stopped')),
+        params TEXT NOT NULL,
+        param_values TEXT NOT NULL,
+        u TEXT NOT NULL,
+        meta TEXT,
+        r_chi REAL,
+        chi TEXT,
+        failure TEXT,
+        error TEXT,
+        screen TEXT,
+        early_stop TEXT,
+        seed INTEGER NOT NULL,
+        kernel TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        duration_s REAL,
+        us_per_atom_step REAL,
+        engine_version TEXT,
+        UNIQUE (campaign_id, seq),
+        CHECK ((status IN ('done', 'stopped')) = (r_chi IS NOT NULL)),
+        CHECK ((status = 'screened') = (screen IS NOT NULL)),
+        CHECK ((status = 'stopped') = (early_stop IS NOT NULL))
+      );
+      INSERT INTO evaluations_v2 (id, campaign_id, seq, origin, phase, label, status, params, param_values, u, meta, r_chi, chi, failure, error,
+          seed, kernel, started_at, finished_at, duration_s, us_per_atom_step, engine_version)
+        SELECT id, campaign_id, seq, origin, phase, label, status, params, param_values, u, meta, r_chi, chi, failure, error,
+          seed, kernel, started_at, finished_at, duration_s, us_per_atom_step, engine_version FROM evaluations;
+      DROP TABLE evaluations;
+      ALTER TABLE evaluations_v2 RENAME TO evaluations;
+      CREATE INDEX evaluations_by_status ON evaluations(campaign_id, origin, status);
+      CREATE INDEX evaluations_by_rchi ON evaluations(campaign_id, r_chi);
+      UPDATE campaigns SET settings = json_set(settings, '$.search',
+        json('{"screen":false,"maxScreenedInARow":2000,"earlyStop":{"enabled":false,"tolerance":1.3,"noiseRel":0.09,"checkpoints":[0.3,0.5,0.7],"windowPs":1}}'))
+        WHERE json_extract(settings, '$.search') IS NULL;
     `,
   },
 ];

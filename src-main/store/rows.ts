@@ -51,6 +51,8 @@ export interface EvaluationRow {
   chi: string | null;
   failure: string | null;
   error: string | null;
+  screen: string | null;
+  early_stop: string | null;
   seed: number;
   kernel: string;
   started_at: string | null;
@@ -70,6 +72,7 @@ const SettingsSchema = CampaignRecordSchema.pick({
   seed: true,
   baselines: true,
   finalReplicas: true,
+  search: true,
 });
 
 function json(text: string | null, what: string): unknown {
@@ -107,6 +110,7 @@ export function campaignToRow(c: CampaignRecord): CampaignRow {
       seed: c.seed,
       baselines: c.baselines,
       finalReplicas: c.finalReplicas,
+      search: c.search,
     }),
     stop_reason: c.stopReason ? JSON.stringify(c.stopReason) : null,
     schema_version: SCHEMA_VERSION,
@@ -161,6 +165,8 @@ export function rowToEvaluation(r: EvaluationRow): EvaluationRecord {
       chiByPair: json(r.chi, what),
       failure: json(r.failure, what),
       error: r.error,
+      screen: json(r.screen, what),
+      earlyStop: json(r.early_stop, what),
       seed: r.seed,
       kernel: r.kernel,
       startedAt: r.started_at,

@@ -18,18 +18,24 @@ import type { SpeciesTable } from '../../src-worker/species.ts';
 import type { EvaluationResult } from '../../src-worker/evaluate/spec.ts';
 import type { Phase } from '../../src-worker/optimize/strategy.ts';
 export type { NewEvaluation };
-import type {
-  CampaignInfo,
-  CampaignRecord,
-  CampaignStatus,
-  CampaignStopReason,
-  CampaignSummary,
-  EvaluationArtefacts,
-  EvaluationRecord,
-  EvaluationStatus,
-  Origin,
-  StatusCounts,
+import {
+  EVALUATION_STATUSES,
+  FINISHED_STATUSES,
+  MD_RUN_STATUSES,
+  type CampaignInfo,
+  type CampaignRecord,
+  type CampaignStatus,
+  type CampaignStopReason,
+  type CampaignSummary,
+  type EvaluationArtefacts,
+  type EvaluationRecord,
+  type EvaluationStatus,
+  type MdTime,
+  type Origin,
+  type ScreenDetail,
+  type StatusCounts,
 } from '../../src-worker/campaign/records.ts';
+import type { EarlyStopDetail } from '../../src-worker/evaluate/spec.ts';
 
 /** An unknown campaign or evaluation id. */
 export class NotFoundError extends StoreError {
@@ -43,11 +49,19 @@ export class NotFoundError extends StoreError {
 export interface OptimizerRow {
   readonly id: number;
   readonly seq: number;
+  /** 'BKS' for a baseline row, null for the optimizer's own. */
+  readonly label: string | null;
   readonly phase: Phase;
   readonly status: EvaluationStatus;
   readonly u: number[];
   readonly meta: Record<string, string | number> | null;
   readonly rChi: number | null;
+}
+
+/** An optimizer proposal as the runner stores it: with the screen's rejection, or null when it passed (or no screen ran). */
+export interface ProposedEvaluation {
+  readonly item: NewEvaluation;
+  readonly screened: { readonly detail: ScreenDetail; readonly durationS: number } | null;
 }
 
 export interface EvaluationFilter {
@@ -66,6 +80,14 @@ export interface PageQuery extends EvaluationFilter {
 const SORT_COLUMNS: Record<PageQuery['sort'], string> = { index: 'seq', rChi: 'r_chi', phase: 'phase', status: 'status', duration: 'duration_s' };
 
 const nowIso = () => new Date().toISOString();
+
+/** Every status at zero: the start of a count. */
+function zeroCounts(): Record<EvaluationStatus, number> {
+  return Object.fromEntries(EVALUATION_STATUSES.map((k) => [k, 0])) as Record<EvaluationStatus, number>;
+}
+
+const sqlList = (xs: readonly string[]) => xs.map((x) => `'${x}'`).join(', ');
+const MD_RUN_SQL = sqlList(MD_RUN_STATUSES);
 
 function filterSql(f: EvaluationFilter, params: unknown[]): string {
   let sql = '';
@@ -98,8 +120,14 @@ export interface Store {
 
   addEvaluations(campaignId: string, items: readonly NewEvaluation[]): EvaluationRecord[];
   markRunning(evaluationId: number): EvaluationRecord;
-  /** Store a finished result (done or failed) with its artefacts, in one transaction; refuses a row that is already finished. */
+  /** Store a finished result (done, stopped or failed) with its artefacts, in one transaction; refuses a row that is already finished. */
   commit(evaluationId: number, result: EvaluationResult, species: SpeciesTable): EvaluationRecord;
+  /**
+   * Store one answer of the optimizer, in proposal order and in one transaction (a crash keeps all or none of
+   * it): a point the physics screen passed is queued; one it rejected is finished at once as 'screened' with the
+   * rule and its message (no MD, no R_χ, no artefacts).
+   */
+  addProposals(campaignId: string, items: readonly ProposedEvaluation[]): EvaluationRecord[];
   /** Record an evaluation whose worker died as failed, with the reason. */
   commitCrash(evaluationId: number, message: string, durationS: number): EvaluationRecord;
   /** Put unfinished evaluations back to 'queued' (pause, stop, a cancelled run). */
@@ -113,11 +141,15 @@ export interface Store {
   artefacts(evaluationId: number): EvaluationArtefacts;
   /** The optimizer's rows (origin 'optimizer') in seq order, lightly read (no schema pass): the runner's hot path. */
   optimizerRows(campaignId: string): OptimizerRow[];
+  /** The baseline rows (built-in sets) in the same light form: observations the optimizer's model may use. */
+  baselineRows(campaignId: string): OptimizerRow[];
   counts(campaignId: string, origin?: Origin): StatusCounts;
   /** The finished optimizer evaluation with the lowest R_χ. */
   best(campaignId: string): EvaluationRecord | null;
-  /** Mean wall time of the campaign's finished ('done') evaluations, s; null before the first. */
+  /** Mean wall time of the campaign's evaluations that ran MD and scored it (done, stopped), s; null before the first. */
   meanDurationS(campaignId: string): number | null;
+  /** MD hours the campaign used and those early stopping saved. */
+  mdTime(campaignId: string): MdTime;
   /** Median µs per atom-step over the database's finished evaluations (null when there are none). */
   medianUsPerAtomStep(): number | null;
   integrityCheck(): string;
@@ -177,6 +209,22 @@ function createStore(db: Db, path: string): Store {
       });
       return Number(info.lastInsertRowid);
     });
+  }
+
+  function lightRows(campaignId: string, origin: Origin): OptimizerRow[] {
+    const rows = db
+      .prepare('SELECT id, seq, label, phase, status, u, meta, r_chi FROM evaluations WHERE campaign_id = ? AND origin = ? ORDER BY seq')
+      .all(campaignId, origin) as Pick<EvaluationRow, 'id' | 'seq' | 'label' | 'phase' | 'status' | 'u' | 'meta' | 'r_chi'>[];
+    return rows.map((r) => ({
+      id: r.id,
+      seq: r.seq,
+      label: r.label,
+      phase: r.phase as Phase,
+      status: r.status as EvaluationStatus,
+      u: JSON.parse(r.u) as number[],
+      meta: r.meta === null ? null : (JSON.parse(r.meta) as Record<string, string | number>),
+      rChi: r.r_chi,
+    }));
   }
 
   function campaignSeed(campaignId: string): number {
@@ -250,7 +298,7 @@ function createStore(db: Db, path: string): Store {
       const leased = leasedCampaigns(db);
       return rows.map((row) => {
         const info = rowToCampaignInfo(row, row.provenance, effectiveStatus(row, leased));
-        const c = { done: 0, failed: 0, running: 0, queued: 0 };
+        const c = zeroCounts();
         for (const k of counts) if (k.campaign_id === row.id) c[k.status] = k.n;
         const best = bests.find((b) => b.campaign_id === row.id);
         return {
@@ -301,10 +349,10 @@ function createStore(db: Db, path: string): Store {
     },
 
     commit(evaluationId, result, species) {
-      const blob = result.status === 'done' ? encodeArtefacts(result, species) : null;
+      const blob = result.status === 'failed' ? null : encodeArtefacts(result, species);
       db.transaction(() => {
         const row = evaluationRow(evaluationId);
-        if (row.status === 'done' || row.status === 'failed') throw new StoreError(`evaluation ${evaluationId} is already ${row.status}; a result is stored once`);
+        if (FINISHED_STATUSES.includes(row.status as EvaluationStatus)) throw new StoreError(`evaluation ${evaluationId} is already ${row.status}; a result is stored once`);
         const common = {
           id: evaluationId,
           finished_at: nowIso(),
@@ -322,6 +370,18 @@ function createStore(db: Db, path: string): Store {
             us: result.timings.usPerAtomStep,
           });
           db.prepare('INSERT OR REPLACE INTO artefacts (evaluation_id, encoding, data) VALUES (?, ?, ?)').run(evaluationId, ARTEFACT_ENCODING, blob);
+        } else if (result.status === 'stopped') {
+          db.prepare(`UPDATE evaluations SET status = 'stopped', r_chi = @r_chi, chi = @chi, failure = NULL, error = @error, early_stop = @early_stop,
+              finished_at = @finished_at, duration_s = @duration_s, us_per_atom_step = @us, engine_version = @engine_version, kernel = @kernel, seed = @seed
+              WHERE id = @id`).run({
+            ...common,
+            r_chi: result.rChi,
+            chi: JSON.stringify(result.chiByPair),
+            error: result.reason.split('\n')[0],
+            early_stop: JSON.stringify(result.stop),
+            us: result.timings.usPerAtomStep,
+          });
+          db.prepare('INSERT OR REPLACE INTO artefacts (evaluation_id, encoding, data) VALUES (?, ?, ?)').run(evaluationId, ARTEFACT_ENCODING, blob);
         } else {
           db.prepare(`UPDATE evaluations SET status = 'failed', r_chi = NULL, chi = NULL, failure = @failure, error = @error, finished_at = @finished_at,
               duration_s = @duration_s, engine_version = @engine_version, kernel = @kernel, seed = @seed WHERE id = @id`).run({
@@ -332,6 +392,28 @@ function createStore(db: Db, path: string): Store {
         }
       }).immediate();
       return rowToEvaluation(evaluationRow(evaluationId));
+    },
+
+    addProposals(campaignId, items) {
+      const seed = campaignSeed(campaignId);
+      const screen = db.prepare(`UPDATE evaluations SET status = 'screened', error = ?, screen = ?, started_at = ?, finished_at = ?, duration_s = ? WHERE id = ?`);
+      const ids = db
+        .transaction(() => {
+          const rowIds = insertEvaluations(
+            campaignId,
+            seed,
+            items.map((x) => x.item),
+          );
+          const now = nowIso();
+          items.forEach((x, k) => {
+            if (!x.screened) return;
+            const d = x.screened.detail;
+            screen.run(`screened (${d.rule}): ${d.message}`.split('\n')[0], JSON.stringify(d), now, now, x.screened.durationS, rowIds[k]);
+          });
+          return rowIds;
+        })
+        .immediate();
+      return ids.map((id) => rowToEvaluation(evaluationRow(id)));
     },
 
     commitCrash(evaluationId, message, durationS) {
@@ -387,18 +469,11 @@ function createStore(db: Db, path: string): Store {
     },
 
     optimizerRows(campaignId) {
-      const rows = db
-        .prepare("SELECT id, seq, phase, status, u, meta, r_chi FROM evaluations WHERE campaign_id = ? AND origin = 'optimizer' ORDER BY seq")
-        .all(campaignId) as Pick<EvaluationRow, 'id' | 'seq' | 'phase' | 'status' | 'u' | 'meta' | 'r_chi'>[];
-      return rows.map((r) => ({
-        id: r.id,
-        seq: r.seq,
-        phase: r.phase as Phase,
-        status: r.status as EvaluationStatus,
-        u: JSON.parse(r.u) as number[],
-        meta: r.meta === null ? null : (JSON.parse(r.meta) as Record<string, string | number>),
-        rChi: r.r_chi,
-      }));
+      return lightRows(campaignId, 'optimizer');
+    },
+
+    baselineRows(campaignId) {
+      return lightRows(campaignId, 'baseline');
     },
 
     counts(campaignId, origin = 'optimizer') {
@@ -406,7 +481,7 @@ function createStore(db: Db, path: string): Store {
         status: EvaluationStatus;
         n: number;
       }[];
-      const c = { done: 0, failed: 0, running: 0, queued: 0 };
+      const c = zeroCounts();
       for (const r of rows) c[r.status] = r.n;
       return c;
     },
@@ -419,8 +494,23 @@ function createStore(db: Db, path: string): Store {
     },
 
     meanDurationS(campaignId) {
-      const r = db.prepare("SELECT avg(duration_s) AS m FROM evaluations WHERE campaign_id = ? AND status = 'done'").get(campaignId) as { m: number | null };
+      const r = db.prepare("SELECT avg(duration_s) AS m FROM evaluations WHERE campaign_id = ? AND status IN ('done', 'stopped')").get(campaignId) as { m: number | null };
       return r.m;
+    },
+
+    mdTime(campaignId) {
+      const atoms = (JSON.parse(campaignRow(campaignId).settings) as { protocol: { atoms: number } }).protocol.atoms;
+      const used = db.prepare(`SELECT coalesce(sum(duration_s), 0) AS s FROM evaluations WHERE campaign_id = ? AND status IN (${MD_RUN_SQL})`).get(campaignId) as { s: number };
+      const stopped = db.prepare("SELECT early_stop, us_per_atom_step AS us FROM evaluations WHERE campaign_id = ? AND status = 'stopped'").all(campaignId) as {
+        early_stop: string;
+        us: number | null;
+      }[];
+      let savedS = 0;
+      for (const r of stopped) {
+        const d = JSON.parse(r.early_stop) as EarlyStopDetail;
+        if (r.us !== null && r.us > 0) savedS += ((d.totalSteps - d.atStep) * atoms * r.us) / 1e6;
+      }
+      return { mdHours: used.s / 3600, mdHoursSaved: savedS / 3600, stoppedRuns: stopped.length };
     },
 
     medianUsPerAtomStep() {

@@ -117,7 +117,11 @@ function csvField(v: unknown): string {
 
 const UNIT_SUFFIX: Record<string, string> = { e: 'e', eV: 'eV', Å: 'A', 'eV·Å⁶': 'eV_A6' };
 
-/** Every evaluation of a campaign as CSV: one row each, R_χ and χ in percent, parameters with unit suffixes. */
+/**
+ * Every evaluation of a campaign as CSV: one row each, R_χ and χ in percent, parameters with unit suffixes. A
+ * stopped run's R_χ is its partial one (status 'stopped'; stop_* say where and against which threshold); a
+ * screened point has none (screen_rule says why).
+ */
 export function exportCsv(c: CampaignInfo, all: readonly EvaluationRecord[]): ExportedFile {
   const names = allParamNames(c.space.species, c.space.chargeBalance);
   const pairs = [...new Set(all.flatMap((e) => (e.chiByPair ? Object.keys(e.chiByPair) : [])))];
@@ -141,6 +145,10 @@ export function exportCsv(c: CampaignInfo, all: readonly EvaluationRecord[]): Ex
     'us_per_atom_step',
     'engine_version',
     'error',
+    'screen_rule',
+    'stop_at_step',
+    'stop_total_steps',
+    'stop_threshold_pct',
   ];
   const lines = [cols.join(',')];
   for (const e of all) {
@@ -164,6 +172,10 @@ export function exportCsv(c: CampaignInfo, all: readonly EvaluationRecord[]): Ex
       e.usPerAtomStep,
       e.engineVersion,
       e.error,
+      e.screen?.rule,
+      e.earlyStop?.atStep,
+      e.earlyStop?.totalSteps,
+      pct(e.earlyStop?.threshold),
     ];
     lines.push(row.map(csvField).join(','));
   }

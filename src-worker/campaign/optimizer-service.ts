@@ -26,7 +26,11 @@ export function feasibleOf(c: ProposeConstraint): Feasible {
 
 export interface ProposeArgs {
   readonly settings: OptimizerSettings;
-  /** Finished optimizer evaluations in proposal order; y = R_χ (fraction) or null for a failed run. */
+  /**
+   * The campaign's finished baseline runs inside the box (phase 'initial', meta.origin 'baseline', extra to the
+   * budget), then its finished optimizer evaluations in proposal order; y = R_χ (fraction), the partial R_χ of a
+   * stopped run, or null for a failed or screened one; `status` says which.
+   */
   readonly history: readonly Observation[];
   /** Optimizer evaluations still queued or running. */
   readonly pending: readonly Proposal[];

@@ -9,14 +9,22 @@
  */
 import { z } from 'zod';
 import { ReferenceJsonSchema, ReferenceProvenanceSchema } from '../evaluate/reference.ts';
-import { CostRangeSchema, EvaluationFailureSchema, EvaluationSpecJsonSchema, KernelSchema, ProtocolSchema, SpeciesTableSchema } from '../evaluate/spec.ts';
+import {
+  CostRangeSchema,
+  EarlyStopDetailSchema,
+  EvaluationFailureSchema,
+  EvaluationSpecJsonSchema,
+  KernelSchema,
+  ProtocolSchema,
+  SpeciesTableSchema,
+} from '../evaluate/spec.ts';
 import { ParameterSpaceSchema } from '../params/space.ts';
 import { OptimizerSettingsSchema, PHASES } from '../optimize/strategy.ts';
 import { BUILTIN_NAMES } from '../params/sets.ts';
 import { bounded, SETTING_BOUNDS } from '../settings-bounds.ts';
 
 /** Bumped with every store migration that changes what a record holds (src-main/store/migrations.ts). */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const isoTime = z.iso.datetime();
@@ -32,9 +40,19 @@ export const CAMPAIGN_STATUSES = ['draft', 'running', 'paused', 'stopped', 'fini
 export const CampaignStatusSchema = z.enum(CAMPAIGN_STATUSES);
 export type CampaignStatus = z.infer<typeof CampaignStatusSchema>;
 
-export const EVALUATION_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+/**
+ * queued, running: waiting or in a worker. done: MD ran to the end, rChi is its R_χ. failed: no R_χ (an MD
+ * blow-up, invalid parameters, a worker crash). screened: the physics screen rejected the point before any MD
+ * (no MD time, no R_χ, `screen` says which rule). stopped: MD ran and was ended early as hopeless, rChi is the
+ * PARTIAL R_χ at the stop (`earlyStop` says where and against which threshold).
+ */
+export const EVALUATION_STATUSES = ['queued', 'running', 'done', 'failed', 'screened', 'stopped'] as const;
 export const EvaluationStatusSchema = z.enum(EVALUATION_STATUSES);
 export type EvaluationStatus = z.infer<typeof EvaluationStatusSchema>;
+/** Finished evaluations: results stored once, never re-run. */
+export const FINISHED_STATUSES: readonly EvaluationStatus[] = ['done', 'failed', 'screened', 'stopped'];
+/** Finished evaluations that ran MD: what a campaign's budget counts (a screened point costs no MD and is free). */
+export const MD_RUN_STATUSES: readonly EvaluationStatus[] = ['done', 'failed', 'stopped'];
 
 /**
  * Who asked for an evaluation. The optimizer's history is exactly the 'optimizer' rows in seq order: the
@@ -79,6 +97,29 @@ export const CampaignProtocolSchema = ProtocolSchema.extend({
 });
 export type CampaignProtocol = z.infer<typeof CampaignProtocolSchema>;
 
+/**
+ * How the campaign searches beyond its optimizer: the physics screen before MD (src-worker/physics/screen.ts) and
+ * early stopping of hopeless runs (src-worker/evaluate/early-stop.ts). New campaigns have both on; a campaign
+ * stored before they existed reads as both off (store migration 2), so it keeps its meaning.
+ */
+export const SearchSettingsSchema = z.object({
+  /** Reject physically hopeless candidates before MD (status 'screened', no budget used). */
+  screen: z.boolean(),
+  /** The campaign ends ('exhausted') when this many optimizer proposals in a row are screened: the optimizer is stuck in rejected space. */
+  maxScreenedInARow: z.number().int().positive(),
+  earlyStop: z.object({
+    enabled: z.boolean(),
+    /** A run whose final R_χ would be within this factor of the incumbent's is never stopped (the design goal the margins are sized for). */
+    tolerance: z.number().min(1),
+    /** Relative seed-to-seed sd of R_χ when the campaign has no replicas to measure it (fraction of R_χ). */
+    noiseRel: z.number().nonnegative(),
+    /** Checkpoints (fractions of relax + production) and the g(r) window before each, ps. */
+    checkpoints: z.array(z.number().gt(0).max(1)).min(1),
+    windowPs: z.number().positive(),
+  }),
+});
+export type SearchSettings = z.infer<typeof SearchSettingsSchema>;
+
 export const StopReasonSchema = z.object({ kind: z.enum(['budget', 'plateau', 'converged', 'failed', 'user', 'exhausted']), detail: z.string() });
 export type CampaignStopReason = z.infer<typeof StopReasonSchema>;
 
@@ -102,6 +143,8 @@ export const CampaignRecordSchema = z.object({
   baselines: z.array(BuiltinNameSchema),
   /** Extra runs of the best point with other seeds once the optimizer stops (origin 'final'): R_χ mean ± sd. */
   finalReplicas: z.number().int().nonnegative(),
+  /** Physics screen and early stopping (frozen at creation like the optimizer settings). */
+  search: SearchSettingsSchema,
   /** Why the optimizer stopped (or the user did); null while it has not. */
   stopReason: StopReasonSchema.nullable(),
   schemaVersion: z.number().int(),
@@ -115,6 +158,10 @@ export const CampaignInfoSchema = CampaignRecordSchema.omit({ reference: true })
 export type CampaignInfo = z.infer<typeof CampaignInfoSchema>;
 
 // ------------------------------------------------------------------------------------- evaluation
+
+/** Why the physics screen rejected a candidate: the rule's name and one line a user can read. */
+export const ScreenDetailSchema = z.object({ rule: z.string().min(1), message: z.string() });
+export type ScreenDetail = z.infer<typeof ScreenDetailSchema>;
 
 export const EvaluationRecordSchema = z.object({
   id: z.number().int(),
@@ -135,8 +182,12 @@ export const EvaluationRecordSchema = z.object({
   rChi: z.number().nullable(),
   chiByPair: z.record(z.string(), z.number()).nullable(),
   failure: EvaluationFailureSchema.nullable(),
-  /** One line a user can read, for a failed evaluation. */
+  /** One line a user can read: why it failed, was screened or was stopped. */
   error: z.string().nullable(),
+  /** For a screened evaluation: the screen's rule and its message. */
+  screen: ScreenDetailSchema.nullable(),
+  /** For a stopped evaluation: where it stopped, its partial R_χ and the threshold it exceeded. */
+  earlyStop: EarlyStopDetailSchema.nullable(),
   /** deriveSeed(campaign seed, seq): a re-run after a crash uses the same seed. */
   seed: z.number().int(),
   kernel: KernelSchema,
@@ -194,9 +245,11 @@ export const CampaignProgressSchema = z.object({
   stage: StageSchema,
   /** Phase of the newest optimizer proposal (initial / bo / cg / replica / baseline), null before the first. */
   phase: PhaseSchema.nullable(),
-  /** Optimizer evaluations finished (done + failed count against the budget). */
+  /** Optimizer evaluations by status; the budget counts the MD runs (done + failed + stopped), never the screened. */
   done: z.number().int(),
   failed: z.number().int(),
+  screened: z.number().int(),
+  stopped: z.number().int(),
   running: z.number().int(),
   queued: z.number().int(),
   budget: z.number().int(),
@@ -230,6 +283,22 @@ export const WorkerStatusSchema = z.object({
 });
 export type WorkerStatus = z.infer<typeof WorkerStatusSchema>;
 
+/**
+ * MD time a campaign used and the time early stopping saved it, in hours of one worker (the store computes it:
+ * store.ts mdTime).
+ */
+export const MdTimeSchema = z.object({
+  /** Σ wall time of every evaluation that ran MD (done, failed, stopped; all origins). */
+  mdHours: z.number(),
+  /**
+   * Estimated time the stopped runs would still have taken: per stopped run, the steps it did not run
+   * (totalSteps − atStep) at its own measured µs per atom-step. The soft start and the analysis are not counted.
+   */
+  mdHoursSaved: z.number(),
+  stoppedRuns: z.number().int(),
+});
+export type MdTime = z.infer<typeof MdTimeSchema>;
+
 /** One row of the campaign list. */
 export const CampaignSummarySchema = z.object({
   id: z.uuid(),
@@ -246,6 +315,8 @@ export const CampaignSummarySchema = z.object({
   budget: z.number().int(),
   done: z.number().int(),
   failed: z.number().int(),
+  screened: z.number().int(),
+  stopped: z.number().int(),
   running: z.number().int(),
   queued: z.number().int(),
   bestRChi: z.number().nullable(),
@@ -253,10 +324,15 @@ export const CampaignSummarySchema = z.object({
 });
 export type CampaignSummary = z.infer<typeof CampaignSummarySchema>;
 
-/** Counts of a campaign's optimizer evaluations by status (the budget counts done + failed). */
-export interface StatusCounts {
-  readonly done: number;
-  readonly failed: number;
-  readonly running: number;
-  readonly queued: number;
+/** Counts of a campaign's evaluations of one origin by status (the budget counts the MD runs: done + failed + stopped). */
+export type StatusCounts = Readonly<Record<EvaluationStatus, number>>;
+
+/** Evaluations that ran MD: the budget's measure. */
+export function mdRuns(c: Pick<StatusCounts, 'done' | 'failed' | 'stopped'>): number {
+  return c.done + c.failed + c.stopped;
+}
+
+/** Finished evaluations of any kind. */
+export function finished(c: Pick<StatusCounts, 'done' | 'failed' | 'screened' | 'stopped'>): number {
+  return c.done + c.failed + c.screened + c.stopped;
 }

@@ -13,13 +13,14 @@ import type { ForceField } from '../md/forcefield.ts';
 import { referenceFromJson, referenceProblems, referenceToJson, type Reference } from '../evaluate/reference.ts';
 import { DEFAULT_COST_RANGE, type CostRange } from '../evaluate/cost.ts';
 import { parameterProblems, specProblems } from '../evaluate/evaluate.ts';
-import type { EvaluationSpec, SoftStartOverrides } from '../evaluate/spec.ts';
+import type { EarlyStopSpec, EvaluationSpec, SoftStartOverrides } from '../evaluate/spec.ts';
 import { allParamNames, fixedFromForceField, fromUnit, parseParamName, parseSpace, toUnit, wallValues, type ParameterSpaceSpec } from '../params/space.ts';
 import { pairList, type PairName } from '../species.ts';
 import { SETTING_BOUNDS, settingProblem } from '../settings-bounds.ts';
 import { BUILTIN_NAMES, builtinForceField, type BuiltinName } from '../params/sets.ts';
 import { parseOptimizerSettings, type Phase, type Proposal } from '../optimize/strategy.ts';
-import { SCHEMA_VERSION, type CampaignProtocol, type CampaignRecord, type EvaluationRecord, type Origin } from './records.ts';
+import { DEFAULT_EARLY_STOP, type EarlyStopSettings } from '../evaluate/early-stop.ts';
+import { SCHEMA_VERSION, SearchSettingsSchema, type CampaignProtocol, type CampaignRecord, type EvaluationRecord, type Origin, type SearchSettings } from './records.ts';
 
 /** A problem with a campaign's settings: one line naming it. */
 export class CampaignSetupError extends Error {
@@ -69,6 +70,37 @@ export interface CampaignChoice {
   readonly finalReplicas?: number;
   /** Add the built-in sets that are points of the space to the baselines (default: for strategy 'bo'). */
   readonly seedBuiltins?: boolean;
+  /** Physics screen and early stopping: on unless turned off; tunables override DEFAULT_EARLY_STOP. */
+  readonly search?: SearchChoice;
+}
+
+export interface SearchChoice {
+  readonly screen?: boolean;
+  readonly maxScreenedInARow?: number;
+  readonly earlyStop?: { readonly enabled?: boolean } & Partial<EarlyStopSettings>;
+}
+
+/** Proposals screened in a row after which the campaign ends as exhausted (the optimizer keeps asking for rejected points). */
+export const DEFAULT_MAX_SCREENED_IN_A_ROW = 2000;
+
+/** The search settings of a new campaign: screen and early stop on, with the defaults for what is not chosen. */
+export function searchSettings(choice: SearchChoice = {}): SearchSettings {
+  const es = choice.earlyStop ?? {};
+  const r = SearchSettingsSchema.safeParse({
+    screen: choice.screen ?? true,
+    maxScreenedInARow: choice.maxScreenedInARow ?? DEFAULT_MAX_SCREENED_IN_A_ROW,
+    earlyStop: {
+      enabled: es.enabled ?? true,
+      tolerance: es.tolerance ?? DEFAULT_EARLY_STOP.tolerance,
+      noiseRel: es.noiseRel ?? DEFAULT_EARLY_STOP.noiseRel,
+      checkpoints: [...(es.checkpoints ?? DEFAULT_EARLY_STOP.checkpoints)],
+      windowPs: es.windowPs ?? DEFAULT_EARLY_STOP.windowPs,
+    },
+  });
+  if (!r.success) throw new CampaignSetupError(`search settings: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const cps = r.data.earlyStop.checkpoints;
+  if (cps.some((x, k) => k > 0 && x <= cps[k - 1])) throw new CampaignSetupError(`search settings: early-stop checkpoints must be ascending, got ${cps.join(', ')}`);
+  return r.data;
 }
 
 export const DEFAULT_BASELINES: readonly BuiltinName[] = ['BKS', 'CHIK'];
@@ -112,9 +144,9 @@ export function valuesOf(space: ParameterSpaceSpec, ff: ForceField): Record<stri
   return v;
 }
 
-function evaluationSpecOf(protocol: CampaignProtocol, species: CampaignRecord['species'], reference: Reference, seed: number): EvaluationSpec {
+function evaluationSpecOf(protocol: CampaignProtocol, species: CampaignRecord['species'], reference: Reference, seed: number, earlyStop?: EarlyStopSpec | null): EvaluationSpec {
   const { kernel, costRange, softStart, ...md } = protocol;
-  return { species, protocol: md, reference, costRange, seed, kernel, ...(softStart ? { softStart } : {}) };
+  return { species, protocol: md, reference, costRange, seed, kernel, ...(softStart ? { softStart } : {}), ...(earlyStop ? { earlyStop } : {}) };
 }
 
 /**
@@ -185,6 +217,7 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
   if (!Number.isInteger(finalReplicas) || finalReplicas < 0) throw new CampaignSetupError(`final replicas must be a non-negative integer, got ${finalReplicas}`);
   const name = choice.name.trim();
   if (!name) throw new CampaignSetupError('a campaign needs a name');
+  const search = searchSettings(choice.search);
 
   const refJson = referenceToJson(choice.reference);
   const record: CampaignRecord = {
@@ -203,6 +236,7 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
     seed: choice.seed,
     baselines,
     finalReplicas,
+    search,
     stopReason: null,
     schemaVersion: SCHEMA_VERSION,
   };
@@ -235,7 +269,7 @@ export function inSpace(space: ParameterSpaceSpec, ff: ForceField): boolean {
 export function baselineEvaluation(c: CampaignRecord, name: BuiltinName): NewEvaluation {
   const ff = builtinForceField(name);
   const u = Array.from(toUnit(c.space, ff));
-  return { origin: 'baseline', phase: 'baseline', label: name, params: ff, values: valuesOf(c.space, ff), u, meta: { role: 'baseline', inSpace: inSpace(c.space, ff) ? 1 : 0 }, kernel: c.protocol.kernel };
+  return { origin: 'baseline', phase: 'baseline', label: name, params: ff, values: valuesOf(c.space, ff), u, meta: { inSpace: inSpace(c.space, ff) ? 1 : 0 }, kernel: c.protocol.kernel };
 }
 
 /** The built-in sets that are points of a space, in BUILTIN_NAMES order: the seeds of its initial design. */
@@ -270,7 +304,7 @@ export function campaignReference(c: CampaignRecord): Reference {
   return referenceFromJson(c.reference.data);
 }
 
-/** The evaluation spec of one stored evaluation (its own seed). */
-export function specFor(c: CampaignRecord, reference: Reference, seed: number): EvaluationSpec {
-  return evaluationSpecOf(c.protocol, c.species, reference, seed);
+/** The evaluation spec of one stored evaluation (its own seed), with the early stop the runner chose at dispatch. */
+export function specFor(c: CampaignRecord, reference: Reference, seed: number, earlyStop?: EarlyStopSpec | null): EvaluationSpec {
+  return evaluationSpecOf(c.protocol, c.species, reference, seed, earlyStop);
 }

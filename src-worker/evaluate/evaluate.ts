@@ -4,7 +4,8 @@
  * and scores it with R_χ (paper Eqs. 2–3). The function the optimizer minimises, run inside a worker.
  *
  * Failures are values: unusable parameters, a blow-up or a cancellation give a 'failed' result with the
- * reason; only a malformed spec (a set-up error that no parameter set could fix) throws.
+ * reason; only a malformed spec (a set-up error that no parameter set could fix) throws. With spec.earlyStop a
+ * run clearly worse than its threshold ends early as 'stopped' with its partial R_χ (early-stop.ts).
  */
 import { pairList, type SpeciesTable } from '../species.ts';
 import { checkForceField, type ForceField } from '../md/forcefield.ts';
@@ -18,7 +19,8 @@ import type { System } from '../md/system.ts';
 import { systemToFrame } from '../io/configuration.ts';
 import { createStructureAccumulator, structureObserver, structureResult } from '../analysis/structure.ts';
 import { referenceProblems, structureSpecFor } from './reference.ts';
-import { rChi } from './cost.ts';
+import { rChi, type CostResult } from './cost.ts';
+import { describeEarlyStop, earlyStopWatch } from './early-stop.ts';
 import { MAX_MD_STEPS, PROTOCOL_BOUNDS, settingProblem } from '../settings-bounds.ts';
 import { ENGINE_VERSION, type EvaluationFailure, type EvaluationResult, type EvaluationSpec, type FailedResult } from './spec.ts';
 
@@ -110,7 +112,9 @@ export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext):
   if (ctx.isCancelled()) return failedResult(spec, { kind: 'cancelled', step: 0 }, wallS(), spec.kernel);
 
   const species: SpeciesTable = spec.species;
-  const acc = createStructureAccumulator(species, structureSpecFor(spec.reference, species));
+  const sspec = structureSpecFor(spec.reference, species);
+  const acc = createStructureAccumulator(species, sspec);
+  const watch = earlyStopWatch(spec, species, sspec.rdf);
   // The engine reports every few steps, not at the last one; the evaluator closes with an 'analysis' report
   // at 100 %, for which it remembers the run's length.
   let totalSteps = 0;
@@ -125,7 +129,14 @@ export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext):
   };
   const run = runLiquid(
     ff,
-    { protocol: spec.protocol, seed: spec.seed, kernel: spec.kernel, species, ...(spec.softStart ? { softStart: spec.softStart } : {}) },
+    {
+      protocol: spec.protocol,
+      seed: spec.seed,
+      kernel: spec.kernel,
+      species,
+      ...(spec.softStart ? { softStart: spec.softStart } : {}),
+      ...(watch ? { watcher: watch.watcher } : {}),
+    },
     [structureObserver(acc, spec.protocol.sampleEvery)],
     runCtx,
   );
@@ -135,14 +146,37 @@ export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext):
   totalSteps ||= s.steps;
   ctx.report({ phase: 'analysis', step: totalSteps, totalSteps, temperature: s.finalTemperature, potentialEnergy: s.finalPotentialEnergy, etaS: 0 });
 
+  const hit = run.stoppedAt !== undefined ? watch?.hit() : null;
+  if (run.stoppedAt !== undefined && !hit) throw new Error(`the run ended at step ${run.stoppedAt} without an early-stop decision`);
+  if (hit) {
+    // The production's angles and coordination so far, when it got that far: what a user inspecting it can see.
+    const sofar = acc.rdf.frames > 0 ? structureResult(acc) : null;
+    return {
+      status: 'stopped',
+      rChi: hit.cost.rChi,
+      chiByPair: chiInPairOrder(species, hit.cost),
+      rdf: hit.rdf,
+      adf: sofar ? sofar.adf : null,
+      coordination: sofar ? sofar.coordination : [],
+      bondCutoffs: sspec.bondCutoffs,
+      final: systemToFrame(run.sys, { energy: s.finalPotentialEnergy }),
+      stop: hit.detail,
+      reason: describeEarlyStop(hit.detail),
+      run: { steps: s.steps, meanTemperature: s.meanTemperature, meanPotentialEnergy: s.meanPotentialEnergy },
+      timings: { wallS: wallS(), usPerAtomStep: s.usPerAtomStep },
+      seed: spec.seed,
+      kernel: run.kernel,
+      referenceHash: spec.reference.hash,
+      engineVersion: ENGINE_VERSION,
+    };
+  }
+
   const structure = structureResult(acc);
   const cost = rChi(spec.reference, structure.rdf, spec.costRange);
-  // χ in species-table pair order (SiSi, SiO, OO); a pair the reference lacks takes no part in R_χ and is left out.
-  const chiByPair = Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
   return {
     status: 'done',
     rChi: cost.rChi,
-    chiByPair,
+    chiByPair: chiInPairOrder(species, cost),
     rdf: structure.rdf,
     adf: structure.adf,
     coordination: structure.coordination,
@@ -155,4 +189,9 @@ export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext):
     referenceHash: spec.reference.hash,
     engineVersion: ENGINE_VERSION,
   };
+}
+
+/** χ in species-table pair order (SiSi, SiO, OO); a pair the reference lacks takes no part in R_χ and is left out. */
+function chiInPairOrder(species: SpeciesTable, cost: CostResult): Record<string, number> {
+  return Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
 }

@@ -49,8 +49,42 @@ export interface EvaluationSpec {
   readonly kernel: KernelName;
   /** Shorter soft starts for tests and quick looks; production evaluations leave it out. */
   readonly softStart?: SoftStartOverrides;
+  /** Stop the run early when it is clearly worse than this threshold (early-stop.ts); absent: always run to the end. */
+  readonly earlyStop?: EarlyStopSpec;
 }
 
+/**
+ * Early stopping of a hopeless run (early-stop.ts): at each checkpoint the R_χ of the g(r) of the last
+ * `windowPs` is compared with `threshold`; above it, the run ends there with status 'stopped'. The campaign
+ * runner derives the threshold from its incumbent and the measured noise; a SLURM job or `glassfit evaluate
+ * --spec` gets it with its spec. The decision depends on nothing else, so (ff, spec) still fixes the result.
+ */
+export interface EarlyStopSpec {
+  /** R_χ (fraction) above which a run is stopped at a checkpoint. */
+  readonly threshold: number;
+  /** Where to look, as fractions of the MD run (relax + production steps; the soft start excluded), ascending. */
+  readonly checkpoints: readonly number[];
+  /** Length of the g(r) window before each checkpoint, ps. */
+  readonly windowPs: number;
+  /** The incumbent R_χ (fraction) the threshold came from, for the record and the reason line only. */
+  readonly incumbent?: number | null;
+}
+
+/** What a 'stopped' result (and its stored record) says about the stop. */
+export interface EarlyStopDetail {
+  /** Protocol step (relax + production, 1-based) at which it stopped, and the run's full length in those steps. */
+  readonly atStep: number;
+  readonly totalSteps: number;
+  /** R_χ (fraction) of the window's g(r) at the stop, and the threshold it exceeded. */
+  readonly partialRChi: number;
+  readonly threshold: number;
+  readonly incumbent: number | null;
+  /** ps of g(r) behind partialRChi, and its frames. */
+  readonly windowPs: number;
+  readonly frames: number;
+  /** 'relax' or 'production': which part of the run the checkpoint fell in. */
+  readonly stage: 'relax' | 'production';
+}
 /** Why an evaluation produced no R_χ: an MD failure (blow-up, cancellation) or unusable parameters. */
 export type EvaluationFailure = MdFailure | { readonly kind: 'invalid-parameters'; readonly step: 0; readonly message: string };
 
@@ -62,6 +96,29 @@ export interface RunSummary {
 }
 
 export type EvaluationResult =
+  | {
+      /**
+       * Ended early as hopeless (spec.earlyStop): rChi and chiByPair are the PARTIAL values of the window's
+       * g(r) at the stop (rdf), not a converged score. adf and coordination are those of the production so far
+       * (null and empty when it stopped in the relaxation); final is the configuration at the stop.
+       */
+      readonly status: 'stopped';
+      readonly rChi: number;
+      readonly chiByPair: Readonly<Record<PairName, number>>;
+      readonly rdf: PartialRdf;
+      readonly adf: AngleDistributions | null;
+      readonly coordination: readonly Coordination[];
+      readonly bondCutoffs: BondCutoffs | null;
+      readonly final: Frame;
+      readonly stop: EarlyStopDetail;
+      readonly reason: string; // one line a user can read
+      readonly run: RunSummary; // steps run; means over the production steps run (the last values when it stopped in the relaxation)
+      readonly timings: { readonly wallS: number; readonly usPerAtomStep: number };
+      readonly seed: number;
+      readonly kernel: KernelName;
+      readonly referenceHash: string;
+      readonly engineVersion: string;
+    }
   | {
       readonly status: 'done';
       readonly rChi: number; // fraction: 0.0877 is 8.77 %
@@ -91,6 +148,7 @@ export type EvaluationResult =
     };
 
 export type DoneResult = Extract<EvaluationResult, { status: 'done' }>;
+export type StoppedResult = Extract<EvaluationResult, { status: 'stopped' }>;
 export type FailedResult = Extract<EvaluationResult, { status: 'failed' }>;
 
 /** The part of AbortSignal an evaluation listens to (the core compiles without DOM or Node types; a real AbortSignal fits). */
@@ -163,6 +221,17 @@ export const EvaluationSpecJsonSchema = z.object({
     })
     .partial()
     .optional(),
+  earlyStop: z
+    .object({
+      threshold: positive,
+      checkpoints: z
+        .array(finite.refine((x) => x > 0 && x <= 1, 'must lie in (0, 1]'))
+        .min(1)
+        .refine((a) => a.every((x, k) => k === 0 || x > a[k - 1]), 'must be ascending'),
+      windowPs: positive,
+      incumbent: finite.nullable().optional(),
+    })
+    .optional(),
 });
 export type EvaluationSpecJson = z.infer<typeof EvaluationSpecJsonSchema>;
 
@@ -175,6 +244,7 @@ export function specToJson(spec: EvaluationSpec): EvaluationSpecJson {
     seed: spec.seed,
     kernel: spec.kernel,
     ...(spec.softStart ? { softStart: { ...spec.softStart, ...(spec.softStart.minimize ? { minimize: { ...spec.softStart.minimize } } : {}) } } : {}),
+    ...(spec.earlyStop ? { earlyStop: { ...spec.earlyStop, checkpoints: [...spec.earlyStop.checkpoints] } } : {}),
   };
 }
 
@@ -197,12 +267,24 @@ export const EvaluationFailureSchema = z.discriminatedUnion('kind', [
  * The scalar part of a result (no curves, no configuration): what a table row, a log line or an
  * evaluation record holds. Fractions, not percent.
  */
+export const EarlyStopDetailSchema = z.object({
+  atStep: z.number().int().positive(),
+  totalSteps: z.number().int().positive(),
+  partialRChi: z.number(),
+  threshold: z.number(),
+  incumbent: z.number().nullable(),
+  windowPs: z.number(),
+  frames: z.number().int(),
+  stage: z.enum(['relax', 'production']),
+}) satisfies z.ZodType<EarlyStopDetail>;
+
 export const EvaluationSummarySchema = z.object({
-  status: z.enum(['done', 'failed']),
+  status: z.enum(['done', 'failed', 'stopped']),
   rChi: z.number().nullable(),
   chiByPair: z.record(z.string(), z.number()).nullable(),
   failure: EvaluationFailureSchema.nullable(),
   reason: z.string().nullable(),
+  stop: EarlyStopDetailSchema.nullable().optional(),
   seed: z.number().int(),
   kernel: KernelSchema,
   wallS: z.number(),
@@ -214,7 +296,8 @@ export type EvaluationSummary = z.infer<typeof EvaluationSummarySchema>;
 
 export function summarizeResult(r: EvaluationResult): EvaluationSummary {
   const common = { seed: r.seed, kernel: r.kernel, wallS: r.timings.wallS, referenceHash: r.referenceHash, engineVersion: r.engineVersion };
-  return r.status === 'done'
-    ? { status: 'done', rChi: r.rChi, chiByPair: { ...r.chiByPair }, failure: null, reason: null, usPerAtomStep: r.timings.usPerAtomStep, ...common }
-    : { status: 'failed', rChi: null, chiByPair: null, failure: r.failure, reason: r.reason, usPerAtomStep: null, ...common };
+  if (r.status === 'done') return { status: 'done', rChi: r.rChi, chiByPair: { ...r.chiByPair }, failure: null, reason: null, usPerAtomStep: r.timings.usPerAtomStep, ...common };
+  if (r.status === 'stopped')
+    return { status: 'stopped', rChi: r.rChi, chiByPair: { ...r.chiByPair }, failure: null, reason: r.reason, stop: { ...r.stop }, usPerAtomStep: r.timings.usPerAtomStep, ...common };
+  return { status: 'failed', rChi: null, chiByPair: null, failure: r.failure, reason: r.reason, usPerAtomStep: null, ...common };
 }

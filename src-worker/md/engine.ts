@@ -18,7 +18,7 @@ import { SILICA } from '../species.ts';
 import { createRng } from '../rng.ts';
 import type { ForceField } from './forcefield.ts';
 import type { PairTable, Potential } from './potential.ts';
-import type { Observer, Protocol, RunContext } from './protocol.ts';
+import type { Observer, Protocol, RunContext, Watcher } from './protocol.ts';
 import type { System } from './system.ts';
 import { buckDsf } from './buck-dsf.ts';
 import { buckDsfTable } from './buck-dsf-table.ts';
@@ -73,6 +73,8 @@ export interface LiquidRunOptions {
   /** Soft-start settings; default the LAMMPS protocol's (defaultSoftStart). Ignored with `start`. */
   readonly softStart?: Partial<SoftStartOptions>;
   readonly limits?: BlowUpLimits;
+  /** Looks at the run from the relaxation on and may end it early (md/protocol.ts Watcher). */
+  readonly watcher?: Watcher;
 }
 
 export type LiquidRunResult = RunResult & { readonly sys?: System; readonly kernel: KernelName };
@@ -94,6 +96,7 @@ export function runLiquid(ff: ForceField, opts: LiquidRunOptions, observers: rea
     const r = runProtocol(opts.start, prepared.pot, prepared.table, protocol, createRng(opts.seed, 1), observers, ctx, {
       limits,
       startedAt,
+      ...(opts.watcher ? { watcher: opts.watcher } : {}),
     });
     return { ...r, sys: opts.start, kernel: prepared.kernel };
   }
@@ -114,6 +117,7 @@ export function runLiquid(ff: ForceField, opts: LiquidRunOptions, observers: rea
     totalSteps,
     startedAt,
     reportClock,
+    ...(opts.watcher ? { watcher: opts.watcher } : {}),
   });
   return { ...r, sys, kernel: prepared.kernel };
 }

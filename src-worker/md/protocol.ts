@@ -45,6 +45,19 @@ export interface Observer {
   observe(step: number, sys: System): void;
 }
 
+/**
+ * Watches a run from the relaxation on and may end it early — early stopping of a candidate that is clearly
+ * hopeless (src-worker/evaluate/early-stop.ts). look() is called every `every` steps, counting the protocol's
+ * steps from the first relaxation step (relax and production together, 1-based), from step `from` on; returning
+ * true ends the run after that step. An ended run is a shortened run, not a failure: its stats cover the steps
+ * it ran. A watcher must be a pure function of what it sees, so the run stays deterministic.
+ */
+export interface Watcher {
+  readonly every: number;
+  readonly from: number;
+  look(step: number, sys: System): boolean;
+}
+
 /** Progress and cancellation, cheap enough to poll every few hundred steps (Mol* RuntimeContext). */
 export interface RunContext {
   /** Wall clock in ms (performance.now() in a worker); time is an argument so the engine stays pure. */

@@ -13,7 +13,7 @@
  */
 import type { Rng } from '../rng.ts';
 import type { PairTable, Potential } from './potential.ts';
-import type { Observer, Progress, Protocol, RunContext } from './protocol.ts';
+import type { Observer, Progress, Protocol, RunContext, Watcher } from './protocol.ts';
 import type { System } from './system.ts';
 import type { MdFailure } from './failure.ts';
 import { createNeighborList, DEFAULT_CONTACT_FLOOR, NonFinitePositionError, type NeighborList, boxProblem } from './neighbor.ts';
@@ -111,8 +111,11 @@ export type Ensemble =
   /** LAMMPS `fix nve/limit xlimit` + `fix temp/berendsen T T tau`: the soft start. */
   | { readonly kind: 'soft'; readonly xlimit: number; readonly tTarget: number; readonly tau: number };
 
-/** Per-step hook of a segment: step index within the segment (1-based), temperature (K) after the step. */
-export type StepHook = (k: number, temperature: number) => void;
+/**
+ * Per-step hook of a segment: step index within the segment (1-based), temperature (K) after the step.
+ * Returning true ends the segment after this step (runSegment returns null; md.step says where it ended).
+ */
+export type StepHook = (k: number, temperature: number) => boolean | void;
 
 export interface SegmentOptions {
   readonly phase: Progress['phase'];
@@ -175,7 +178,7 @@ export function runSegment(md: MdState, ensemble: Ensemble, dt: number, nSteps: 
     }
     md.step = step;
     if (!(t <= limits.maxTemperature)) return { kind: 'temperature-runaway', step, temperature: t };
-    if (opts.onStep) opts.onStep(k, t);
+    if (opts.onStep && opts.onStep(k, t) === true) return null;
 
     if (k % CANCEL_POLL === 0 && ctx.isCancelled()) return { kind: 'cancelled', step };
     if (k % CLOCK_POLL === 0) {
@@ -209,7 +212,11 @@ export interface RunStats {
   readonly usPerAtomStep: number; // µs, by ctx.now(), relax + production only
 }
 
-export type RunResult = { readonly ok: true; readonly stats: RunStats } | { readonly ok: false; readonly failure: MdFailure };
+/**
+ * A run that went to its end or was ended by its watcher (`stoppedAt`: the protocol step, relax + production,
+ * after which the watcher ended it; the stats then cover the steps run), or one that failed.
+ */
+export type RunResult = { readonly ok: true; readonly stats: RunStats; readonly stoppedAt?: number } | { readonly ok: false; readonly failure: MdFailure };
 
 export interface RunOptions {
   /** Blow-up thresholds; default `defaultLimits(protocol.temperature)`. */
@@ -221,6 +228,8 @@ export interface RunOptions {
   readonly reportClock?: { last: number };
   /** Reuse a state (and its neighbour list) prepared by the caller; it must hold `sys`. */
   readonly md?: MdState;
+  /** Looks at the run from the relaxation on and may end it early (protocol.ts Watcher). */
+  readonly watcher?: Watcher;
 }
 
 /** Steps of a duration (ps) at a timestep (ps), rounded to the nearest integer. */
@@ -289,6 +298,9 @@ function* protocolChunks(
 ): Generator<void, RunResult> {
   for (const o of observers)
     if (!(Number.isInteger(o.every) && o.every >= 1)) throw new Error(`observer interval must be a positive integer, got ${o.every}`);
+  const watcher = options.watcher;
+  if (watcher && !(Number.isInteger(watcher.every) && watcher.every >= 1 && Number.isInteger(watcher.from) && watcher.from >= 1))
+    throw new Error(`watcher interval and first step must be positive integers, got every ${watcher.every}, from ${watcher.from}`);
   const dt = protocol.timestep;
   const nRelax = stepsOf(protocol.relax, dt);
   const nProd = stepsOf(protocol.production, dt);
@@ -304,38 +316,72 @@ function* protocolChunks(
   const buildsBefore = md.nl.builds;
   const chain = createNoseHooverChain(md.dof, protocol.temperature, protocol.tDamp);
   const ensemble: Ensemble = { kind: 'nvt', chain };
+  // The watcher's step counts relax and production together; stoppedAt is set when it ends the run.
+  let stoppedAt = 0;
+  const watch = (step: number): boolean => {
+    if (!watcher || step < watcher.from || step % watcher.every !== 0 || !watcher.look(step, sys)) return false;
+    stoppedAt = step;
+    return true;
+  };
+  let relaxDone = 0;
+  // Without a watcher the relaxation runs with no per-step hook at all, as before.
+  const relaxHook: StepHook | undefined = watcher ? (k) => watch(relaxDone + k) : undefined;
+  let sumT = 0;
+  let sumPe = 0;
+  let lastT = temperature(sys, md.dof);
+  let base = 0; // production steps before the current chunk
+  const stats = (): RunStats => {
+    const wallMs = ctx.now() - runStart;
+    const prod = base;
+    const steps = relaxDone + prod;
+    return {
+      steps,
+      meanTemperature: prod > 0 ? sumT / prod : lastT,
+      meanPotentialEnergy: prod > 0 ? sumPe / prod : md.potentialEnergy,
+      finalPotentialEnergy: md.potentialEnergy,
+      finalTemperature: lastT,
+      neighborBuilds: md.nl.builds - buildsBefore,
+      wallMs,
+      usPerAtomStep: steps > 0 ? (wallMs * 1000) / (steps * sys.n) : NaN,
+    };
+  };
 
-  for (let done = 0; done < nRelax; ) {
-    const n = Math.min(PROTOCOL_CHUNK, nRelax - done);
+  while (relaxDone < nRelax) {
+    const n = Math.min(PROTOCOL_CHUNK, nRelax - relaxDone);
+    const before = md.step;
     const failure = runSegment(md, ensemble, dt, n, {
       phase: 'relax',
       limits,
       ctx,
-      stepOffset: offset + done,
+      stepOffset: offset + relaxDone,
       totalSteps,
       startedAt,
       reportClock,
+      ...(relaxHook ? { onStep: relaxHook } : {}),
     });
     if (failure) return { ok: false, failure };
-    done += n;
+    relaxDone += md.step - before;
+    if (stoppedAt) {
+      lastT = temperature(sys, md.dof);
+      return { ok: true, stats: stats(), stoppedAt };
+    }
     yield;
   }
 
   // A new LAMMPS `run` re-does the thermostat setup (masses, chain forces); the chain velocities carry on.
   nhcSetup(chain);
-  let sumT = 0;
-  let sumPe = 0;
-  let lastT = temperature(sys, md.dof);
-  let base = 0; // production steps before the current chunk
+  lastT = temperature(sys, md.dof);
   const onStep: StepHook = (k, t) => {
     sumT += t;
     sumPe += md.potentialEnergy;
     lastT = t;
     const step = base + k;
     for (const o of observers) if (step % o.every === 0) o.observe(step, sys);
+    return watcher !== undefined && watch(nRelax + step);
   };
-  for (; base < nProd; ) {
+  while (base < nProd) {
     const n = Math.min(PROTOCOL_CHUNK, nProd - base);
+    const before = md.step;
     const failure = runSegment(md, ensemble, dt, n, {
       phase: 'production',
       limits,
@@ -347,24 +393,11 @@ function* protocolChunks(
       onStep,
     });
     if (failure) return { ok: false, failure };
-    base += n;
+    base += md.step - before;
+    if (stoppedAt) return { ok: true, stats: stats(), stoppedAt };
     if (base < nProd) yield;
   }
-  const wallMs = ctx.now() - runStart;
-  const steps = nRelax + nProd;
-  return {
-    ok: true,
-    stats: {
-      steps,
-      meanTemperature: nProd > 0 ? sumT / nProd : lastT,
-      meanPotentialEnergy: nProd > 0 ? sumPe / nProd : md.potentialEnergy,
-      finalPotentialEnergy: md.potentialEnergy,
-      finalTemperature: lastT,
-      neighborBuilds: md.nl.builds - buildsBefore,
-      wallMs,
-      usPerAtomStep: steps > 0 ? (wallMs * 1000) / (steps * sys.n) : NaN,
-    },
-  };
+  return { ok: true, stats: stats() };
 }
 
 /** Total energy (eV): kinetic + potential (+ thermostat energy when a chain is given): the conserved quantity. */

@@ -13,6 +13,7 @@ import { createRng, deriveSeed, normal, uniform } from '../rng.ts';
 import { cgProposals, cgReplay } from './cg.ts';
 import {
   checkPoints,
+  budgetUsed,
   remainingBudget,
   budgetStop,
   type CgOptimizerSettings,

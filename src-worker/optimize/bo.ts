@@ -55,8 +55,10 @@ import { matern52 } from './kernel.ts';
 import { maximizeAcquisition, type Acquisition } from './maximize.ts';
 import {
   checkPoints,
+  budgetUsed,
   remainingBudget,
   budgetStop,
+  isBaseline,
   statusOf,
   type BoOptimizerSettings,
   type Feasible,
@@ -683,12 +685,12 @@ export function designProgress(history: readonly Observation[], pending: readonl
   let count = 0;
   for (const o of history) {
     if (o.phase !== 'initial') continue;
-    if (o.meta?.role !== 'baseline') next++;
+    if (!isBaseline(o)) next++;
     if (statusOf(o) !== 'screened') count++;
   }
   for (const p of pending) {
     if (p.phase !== 'initial') continue;
-    if (p.meta?.role !== 'baseline') next++;
+    if (!isBaseline(p)) next++;
     count++;
   }
   return { next, count };

@@ -47,12 +47,23 @@ export function statusOf(o: Observation): ObservationStatus {
 }
 
 /**
+ * Meta of the campaign's baseline runs (built-in sets that are points of the space) that the runner puts first
+ * in the history, phase 'initial', so the model learns from them: {origin: 'baseline', label: 'BKS'}. They are
+ * extra to the budget, like screened points.
+ */
+export const BASELINE_META_ORIGIN = 'baseline';
+
+/** Whether a history entry is one of the campaign's baselines given to the model (not one of the optimizer's points). */
+export function isBaseline(p: Proposal): boolean {
+  return p.meta?.origin === BASELINE_META_ORIGIN;
+}
+
+/**
  * Whether an entry of the history used the optimizer's budget: the budget counts MD runs the optimizer asked
- * for. A screened point ran no MD; a campaign baseline given to the model as an observation (meta.role
- * 'baseline') is the campaign's, not the optimizer's.
+ * for. A screened point ran no MD; a campaign baseline is the campaign's, not the optimizer's.
  */
 export function usesBudget(o: Observation): boolean {
-  return statusOf(o) !== 'screened' && o.meta?.role !== 'baseline';
+  return statusOf(o) !== 'screened' && !isBaseline(o);
 }
 
 /** MD runs of the budget used by the history. */
@@ -271,7 +282,7 @@ export function checkPoints(list: readonly Proposal[], d: number, what: string):
 /** Remaining MD runs: the budget minus the runs made (budgetUsed) and those running (every pending proposal counts). */
 export function remainingBudget(history: readonly Observation[], pending: readonly Proposal[], budget: number): number {
   let p = 0;
-  for (const x of pending) if (x.meta?.role !== 'baseline') p++;
+  for (const x of pending) if (!isBaseline(x)) p++;
   return Math.max(0, budget - budgetUsed(history) - p);
 }
 

@@ -86,6 +86,7 @@ describe('workbench API handlers', () => {
     expect(b.reference.preview.provenance.abInitio).toBe(false);
     expect(b.reference.preview.warnings.join(' ')).toMatch(/not ab initio/);
     expect(b.reference.curves.pairs).toEqual(['SiSi', 'SiO', 'OO']);
+    expect(b.defaultSearch).toMatchObject({ screen: true, earlyStop: { enabled: true } });
   });
 
   it('reference.preview previews a table and answers a malformed one with one line naming file and line', async () => {
@@ -117,6 +118,8 @@ describe('workbench API handlers', () => {
     await rejects(call('campaigns.create', newCampaign({ reference: { kind: 'file', fileName: 'x.csv', text: 'r,SiSi\n1,a\n' } })), 'bad-input', /x\.csv:/);
     await rejects(call('campaigns.create', newCampaign({ protocol: { ...TINY_PROTOCOL, atoms: 301 } })), 'bad-input', /protocol: .*multiple of 3 atoms, got 301/);
     expect(() => parseInput('campaigns.create', { name: '' })).toThrow(ApiError);
+    expect(() => parseInput('campaigns.create', newCampaign({ search: { earlyStop: { tolerance: 0.5 } } }))).toThrow(/earlyStop\.tolerance/);
+    await rejects(call('campaigns.create', newCampaign({ search: { earlyStop: { checkpoints: [0.6, 0.3] } } })), 'bad-input', /checkpoints must be ascending/);
     expect(await call('campaigns.list', undefined)).toEqual([]);
   });
 
@@ -136,7 +139,9 @@ describe('workbench API handlers', () => {
     expect(row).toMatchObject({ id, status: 'finished', strategy: 'bo', preset: 'BKS-2D', free: ['qSi', 'A_SiO'], budget: 4 });
     const got = await call('campaigns.get', { id });
     expect(got.campaign).not.toHaveProperty('reference.data');
-    expect(got.progress).toMatchObject({ status: 'finished', stage: 'finished' });
+    expect(got.progress).toMatchObject({ status: 'finished', stage: 'finished', screened: expect.any(Number), stopped: expect.any(Number) });
+    expect(got.campaign.search).toMatchObject({ screen: true, earlyStop: { enabled: true } });
+    expect(got.mdTime?.mdHours).toBeGreaterThan(0);
     const page = await call('evaluations.page', { campaignId: id, sort: 'rChi', order: 'asc', limit: 3 });
     expect(page.total).toBe(6);
     expect(page.rows).toHaveLength(3);
@@ -193,7 +198,11 @@ describe('workbench API handlers', () => {
   it('campaigns.duplicate, campaigns.control and campaigns.delete', async () => {
     const { id: copy } = await call('campaigns.duplicate', { id, name: 'api copy' });
     const c = (await call('campaigns.get', { id: copy })).campaign;
-    expect(c).toMatchObject({ name: 'api copy', status: 'draft', seed: 5 });
+    expect(c).toMatchObject({ name: 'api copy', status: 'draft', seed: 5, search: { screen: true } });
+    // A campaign created without the screen and early stopping keeps them off.
+    const { id: plain } = await call('campaigns.create', newCampaign({ name: 'no search', search: { screen: false, earlyStop: { enabled: false } } }));
+    expect((await call('campaigns.get', { id: plain })).campaign.search).toMatchObject({ screen: false, earlyStop: { enabled: false } });
+    expect(await call('campaigns.delete', { id: plain, confirm: true })).toEqual({});
     expect((await call('evaluations.page', { campaignId: copy })).rows.map((r) => [r.origin, r.status])).toEqual([['baseline', 'queued']]);
     await rejects(call('campaigns.control', { id, action: 'resume' }), 'conflict', /finished/);
     expect(await call('campaigns.control', { id: copy, action: 'resume' })).toEqual({ status: 'running' });

@@ -79,21 +79,37 @@ describe('glassfit campaign', () => {
     ]);
     expect(c.protocol).toMatchObject({ atoms: 648, relax: 0.1, production: 0.1, softStart: { steps: 200 }, kernel: 'table' });
     expect(c.optimizer).toMatchObject({ strategy: 'bo', dim: 2, budget: 4, bo: { plateau: 100, trustRegion: { enabled: true } }, cg: { reserve: 0.2 } });
+    // A new campaign screens its candidates and stops hopeless runs unless told not to.
+    expect(c.search).toMatchObject({ screen: true, earlyStop: { enabled: true } });
+  });
+
+  it('new --no-screen --no-early-stop stores a campaign that does neither', async () => {
+    const io = capture();
+    const other = join(dir, 'nosearch.sqlite');
+    expect(await main(['campaign', 'new', '--db', other, ...NEW, '--no-screen', '--no-early-stop', '--json'])).toBe(0);
+    const s = openStore(other, { mustExist: true });
+    const c = s.campaign(JSON.parse(io.out.join('\n')).id);
+    s.close();
+    expect(c.search).toMatchObject({ screen: false, earlyStop: { enabled: false } });
   });
 
   it('run shows progress, finishes, and status --json reports counts and the best point', async () => {
     const run = spawnCli(['campaign', 'run', id.slice(0, 8), '--db', db]);
     expect(await run.exit).toBe(0);
     expect(run.stdout()).toMatch(/#\s+1 baseline BKS\s+R_χ \d+\.\d\d %/);
-    expect(run.stderr()).toMatch(/\d\/4 evaluations .*best R_χ .*ETA/);
-    expect(run.stderr()).toMatch(/campaign finished: 4\/4 evaluations/);
+    expect(run.stderr()).toMatch(/\d\/4 MD runs.* · best R_χ .*ETA/);
+    expect(run.stderr()).toMatch(/campaign finished: 4\/4 MD runs/);
 
     const io = capture();
     expect(await main(['campaign', 'status', id, '--db', db, '--json'])).toBe(0);
     const st = JSON.parse(io.out.join('\n'));
     expect(st.status).toBe('finished');
-    expect(st.counts.done + st.counts.failed).toBe(4);
-    expect(st.counts).toMatchObject({ running: 0, queued: 0 });
+    // The budget counts MD runs (done, failed, stopped); screened candidates are counted apart.
+    expect(st.counts.done + st.counts.failed + st.counts.stopped).toBe(4);
+    expect(st.counts).toMatchObject({ running: 0, queued: 0, screened: expect.any(Number), stopped: expect.any(Number) });
+    expect(st.search).toMatchObject({ screen: true, earlyStop: { enabled: true } });
+    expect(st.mdHours).toBeGreaterThan(0);
+    expect(st.mdHoursSaved).toBeGreaterThanOrEqual(0);
     expect(st.best.rchi).toBeGreaterThan(0);
     expect(Object.keys(st.best.params)).toEqual(expect.arrayContaining(['qSi', 'A_SiO', 'rho_SiO', 'C_SiO']));
     expect(st.best.replicas).toBe(2);
@@ -102,6 +118,8 @@ describe('glassfit campaign', () => {
     const text = capture();
     expect(await main(['campaign', 'status', id.slice(0, 6), '--db', db])).toBe(0);
     expect(text.out.join('\n')).toMatch(/status\s+finished/);
+    expect(text.out.join('\n')).toMatch(/counts\s+done \d+, failed \d+, screened \d+, stopped \d+, running 0, queued 0/);
+    expect(text.out.join('\n')).toMatch(/MD time\s+\d+\.\d\d h/);
     expect(text.out.join('\n')).toMatch(/not ab initio|not AIMD/);
   });
 

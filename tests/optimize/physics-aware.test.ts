@@ -19,7 +19,7 @@ function noisyHistory(n: number, seed: number, designSize: number): Observation[
 describe('budget counts MD runs', () => {
   it('screened points and campaign baselines are free', () => {
     const h: Observation[] = [
-      { u: [0.1, 0.1], phase: 'initial', y: 0.2, meta: { role: 'baseline' } },
+      { u: [0.1, 0.1], phase: 'initial', y: 0.2, meta: { origin: 'baseline' } },
       { u: [0.2, 0.2], phase: 'initial', y: null, status: 'screened', meta: { role: 'design', index: 0 } },
       { u: [0.3, 0.3], phase: 'initial', y: 0.3, meta: { role: 'design', index: 1 } },
       { u: [0.4, 0.4], phase: 'initial', y: null, status: 'failed', meta: { role: 'design', index: 2 } },
@@ -47,7 +47,7 @@ describe('initial design with screened points and baseline seeds', () => {
     ]);
   });
   it('baseline observations count toward the design size but not the Sobol index', () => {
-    const base: Observation = { u: [0.5, 0.5], phase: 'initial', y: 0.2, meta: { role: 'baseline' } };
+    const base: Observation = { u: [0.5, 0.5], phase: 'initial', y: 0.2, meta: { origin: 'baseline' } };
     expect(designProgress([base], [])).toEqual({ next: 0, count: 1 });
     const s = bo(2, 40, { initial: { size: 3 } });
     expect(propose(s, [base], [], 2, 9).map((p) => p.meta?.index)).toEqual([0, 1]);

@@ -47,8 +47,11 @@ describe('campaign runner', () => {
     expect(all.every((e) => e.seed === deriveSeed(record.seed, e.seq))).toBe(true);
     const opt = all.filter((e) => e.origin === 'optimizer');
     expect(opt).toHaveLength(6);
-    // BO's design for budget 6 in 2-D: clamp(10 % of 6, 2d + 2, 10d) = 6 points, all of phase 'initial'.
-    expect(opt.every((e) => e.phase === 'initial')).toBe(true);
+    // BO's design for budget 6 in 2-D: clamp(10 % of 6, 2d + 2, 10d) = 6 points. The BKS baseline lies inside
+    // the box and enters the optimizer's history as a design point once it has finished, so the optimizer
+    // proposes at least 5 design points of its own; the budget's last run may then be BO's.
+    expect(opt.filter((e) => e.phase === 'initial').length).toBeGreaterThanOrEqual(5);
+    expect(opt.every((e) => e.phase === 'initial' || e.phase === 'bo')).toBe(true);
     expect(all.filter((e) => e.origin === 'baseline').map((e) => [e.label, e.status])).toEqual([['BKS', 'done']]);
     const best = store.best(record.id)!;
     expect(best.rChi).toBe(Math.min(...opt.filter((e) => e.status === 'done').map((e) => e.rChi!)));

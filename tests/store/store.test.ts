@@ -158,8 +158,8 @@ describe('campaigns and evaluations', () => {
     const done = store.evaluations(record.id, { status: ['done'] })[0];
     store.requeue([done.id]);
     expect(store.evaluation(done.id).status).toBe('done');
-    expect(store.counts(record.id, 'optimizer')).toEqual({ done: 0, failed: 1, running: 0, queued: 2 });
-    expect(store.counts(record.id, 'baseline')).toEqual({ done: 1, failed: 0, running: 0, queued: 1 });
+    expect(store.counts(record.id, 'optimizer')).toEqual({ done: 0, failed: 1, screened: 0, stopped: 0, running: 0, queued: 2 });
+    expect(store.counts(record.id, 'baseline')).toEqual({ done: 1, failed: 0, screened: 0, stopped: 0, running: 0, queued: 1 });
   });
 
   it('pages and sorts evaluations, finished values first', () => {

@@ -12,7 +12,7 @@ import { checkOutput, readTextFile, writeOutput } from '../files.ts';
 import { SETTING_BOUNDS, settingProblem, workersProblem } from '../../../src-worker/settings-bounds.ts';
 import { splitOptions } from '../potential-arg.ts';
 import { PROTOCOL_OPTIONS, costRangeFromOptions, protocolFromOptions, protocolHelp, softStartSteps } from '../protocol-args.ts';
-import { formatValues, pct, progressPrinter, progressText, referenceText } from '../campaign-print.ts';
+import { countsText, formatValues, pct, progressPrinter, progressText, referenceText } from '../campaign-print.ts';
 import { createApi } from '../../api/handlers.ts';
 import { ApiError, parseInput, type Api, type EventSink, type NewCampaignInput } from '../../api/contract.ts';
 import { defaultDbPath } from '../../paths.ts';
@@ -29,6 +29,7 @@ import { parseTypeMap } from '../../../src-worker/io/lammps-dump.ts';
 import type { ParameterSpaceSpec } from '../../../src-worker/params/space.ts';
 import { DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS } from '../../../src-worker/campaign/setup.ts';
 import { exportForceField, rChiWithReplicas } from '../../../src-worker/campaign/export.ts';
+import { mdRuns } from '../../../src-worker/campaign/records.ts';
 
 export const help = `usage: glassfit campaign <new|run|status|list|export> [options]
 
@@ -65,13 +66,18 @@ ${PRESET_NAMES.map((n) => `                           ${n.toLowerCase().padEnd(8
   --no-tr                no trust region in the BO phase (the paper's global EI)
   --cg-reserve F         fraction of the budget kept for the CG refinement (default 0.2; 0 = paper's plateau rule)
   --strategy S           bo (BO then CG, the paper), cg, random, cmaes (default bo)
-  --budget N             optimizer evaluations, failed ones included (default ${DEFAULT_BUDGET})
+  --budget N             optimizer MD runs, failed and early-stopped ones included; screened
+                         candidates cost no MD and are not counted (default ${DEFAULT_BUDGET})
   --plateau N            BO: stop or hand over to CG after N iterations without improvement (default 100)
   --no-cg                BO: no CG refinement after the plateau
   --workers N            worker threads (default one per core: ${availableParallelism()})
   --seed N               campaign seed (default random; stored)
   --baselines A,B|none   built-in sets run under the same protocol for comparison (default ${DEFAULT_BASELINES.join(',')})
   --final-replicas K     extra runs of the best point with other seeds at the end (default ${DEFAULT_FINAL_REPLICAS})
+  --no-screen            run MD on every proposal (default: a physics screen rejects hopeless
+                         candidates before MD; they are stored as 'screened')
+  --no-early-stop        run every evaluation to its end (default: a run clearly worse than the
+                         best so far is stopped early and stored as 'stopped' with its partial R_χ)
 ${protocolHelp()}
   --start-ps PS          soft start after the random insertion: capped MD at 0.5 fs, ps (default 1)
   --kernel exact|table   pair kernel (default ${DEFAULT_KERNEL})
@@ -221,6 +227,8 @@ export const NEW_OPTIONS = {
   seed: { type: 'string' },
   baselines: { type: 'string' },
   'final-replicas': { type: 'string' },
+  'no-screen': { type: 'boolean' },
+  'no-early-stop': { type: 'boolean' },
   ...PROTOCOL_OPTIONS,
   'start-ps': { type: 'string' },
   kernel: { type: 'string' },
@@ -274,6 +282,7 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
     ...(values.seed !== undefined ? { seed: int(values.seed, 'seed', 0, 0) } : {}),
     baselines: baselineList(values.baselines) as NewCampaignInput['baselines'],
     finalReplicas: int(values['final-replicas'], 'final-replicas', DEFAULT_FINAL_REPLICAS, 0),
+    search: { screen: !flag['no-screen'], earlyStop: { enabled: !flag['no-early-stop'] } },
   };
 }
 
@@ -392,7 +401,7 @@ async function runCampaign(argv: string[]): Promise<number> {
     const p = store.counts(id, 'optimizer');
     const best = store.best(id);
     if (!v.quiet) {
-      console.error(`campaign ${outcome.status}: ${p.done + p.failed}/${info.optimizer.budget} evaluations (${p.failed} failed), best R_χ ${pct(best?.rChi)}` + (outcome.stopReason ? ` — ${outcome.stopReason.detail}` : ''));
+      console.error(`campaign ${outcome.status}: ${countsText(p, info.optimizer.budget)}, best R_χ ${pct(best?.rChi)}` + (outcome.stopReason ? ` — ${outcome.stopReason.detail}` : ''));
     }
     if (outcome.error) throw new CliError(`the campaign was paused: ${outcome.error.message}`, 1);
     if (interrupted) {
@@ -415,7 +424,7 @@ async function status(argv: string[]): Promise<number> {
   const api = await openApi(path, true);
   try {
     const id = resolveIdIn(path, positionals[0]);
-    const { campaign: c, progress: p } = await call(api.handlers['campaigns.get']({ id }));
+    const { campaign: c, progress: p, mdTime } = await call(api.handlers['campaigns.get']({ id }));
     const best = p.bestEvaluationId !== null ? (await api.handlers['evaluations.detail']({ id: p.bestEvaluationId })).record : null;
     // Baselines and final replicas are few whatever the budget; the best point's spread needs only those.
     const all = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc', origin: ['baseline', 'final'] })).rows;
@@ -428,12 +437,15 @@ async function status(argv: string[]): Promise<number> {
           name: c.name,
           status: c.status,
           stage: p.stage,
-          counts: { done: p.done, failed: p.failed, running: p.running, queued: p.queued },
+          counts: { done: p.done, failed: p.failed, screened: p.screened, stopped: p.stopped, running: p.running, queued: p.queued },
           budget: p.budget,
+          search: c.search,
+          mdHours: mdTime?.mdHours ?? null,
+          mdHoursSaved: mdTime?.mdHoursSaved ?? null,
           best: best && { evaluationId: best.id, rchi: best.rChi, rchiMean: spread?.value ?? null, rchiSd: spread?.sd ?? null, replicas: spread?.n ?? 0, params: best.values, forcefield: best.params },
           baselines,
           stopReason: c.stopReason,
-          units: { rchi: 'fraction (0.0877 = 8.77 %)', params: 'e, eV, Å, eV·Å⁶' },
+          units: { rchi: 'fraction (0.0877 = 8.77 %)', params: 'e, eV, Å, eV·Å⁶', mdHours: 'hours of one worker (saved: estimated from the steps stopped runs did not run)' },
         }),
       );
       return 0;
@@ -445,9 +457,11 @@ async function status(argv: string[]): Promise<number> {
       `  space      ${c.preset ?? 'custom'}: ${c.space.free.map((d) => `${d.name} ∈ [${d.lower}, ${d.upper}] ${d.unit}`).join(', ')}`,
       `  protocol   ${c.protocol.atoms} atoms, ${c.protocol.temperature} K, ${c.protocol.relax} + ${c.protocol.production} ps, kernel ${c.protocol.kernel}`,
       `  optimizer  ${c.optimizer.strategy}, budget ${c.optimizer.budget}, ${c.workers} workers, seed ${c.seed}`,
-      `  counts     done ${p.done}, failed ${p.failed}, running ${p.running}, queued ${p.queued}`,
+      `  search     physics screen ${c.search.screen ? 'on' : 'off'}, early stop ${c.search.earlyStop.enabled ? 'on' : 'off'}`,
+      `  counts     done ${p.done}, failed ${p.failed}, screened ${p.screened}, stopped ${p.stopped}, running ${p.running}, queued ${p.queued}`,
       `  progress   ${progressText(p)}`,
     ];
+    if (mdTime) lines.push(`  MD time    ${mdTime.mdHours.toFixed(2)} h${mdTime.stoppedRuns ? `; early stopping saved about ${mdTime.mdHoursSaved.toFixed(2)} h over ${mdTime.stoppedRuns} stopped runs` : ''}`);
     if (best) {
       const sp = spread && spread.n > 1 && spread.sd !== null ? ` (mean ${pct(spread.value)} ± ${pct(spread.sd)} over ${spread.n} runs)` : '';
       const free = c.space.free.map((d) => d.name);
@@ -479,10 +493,13 @@ async function list(argv: string[]): Promise<number> {
       console.log(`no campaigns in ${api.dbPath}`);
       return 0;
     }
-    console.log(`${'id'.padEnd(8)}  ${'status'.padEnd(8)}  ${'strategy'.padEnd(8)}  ${'done'.padStart(9)}  ${'best R_χ'.padStart(9)}  ${'created'.padEnd(16)}  name`);
+    // 'MD runs' is what the budget counts (done + failed + stopped); screened points are listed apart.
+    console.log(
+      `${'id'.padEnd(8)}  ${'status'.padEnd(8)}  ${'strategy'.padEnd(8)}  ${'MD runs'.padStart(9)}  ${'fail'.padStart(4)}  ${'stop'.padStart(4)}  ${'scrn'.padStart(5)}  ${'best R_χ'.padStart(9)}  ${'created'.padEnd(16)}  name`,
+    );
     for (const r of rows) {
       console.log(
-        `${r.id.slice(0, 8)}  ${r.status.padEnd(8)}  ${r.strategy.padEnd(8)}  ${`${r.done + r.failed}/${r.budget}`.padStart(9)}  ${pct(r.bestRChi).padStart(9)}  ${r.createdAt.slice(0, 16).replace('T', ' ')}  ${r.name}`,
+        `${r.id.slice(0, 8)}  ${r.status.padEnd(8)}  ${r.strategy.padEnd(8)}  ${`${mdRuns(r)}/${r.budget}`.padStart(9)}  ${String(r.failed).padStart(4)}  ${String(r.stopped).padStart(4)}  ${String(r.screened).padStart(5)}  ${pct(r.bestRChi).padStart(9)}  ${r.createdAt.slice(0, 16).replace('T', ' ')}  ${r.name}`,
       );
     }
     return 0;

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { parse, int } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { writeOutput } from '../files.ts';
-import { formatDuration, formatValues, pct } from '../campaign-print.ts';
+import { countsText, formatDuration, formatValues, pct } from '../campaign-print.ts';
 import { runWithProgress } from './campaign.ts';
 import { createApi } from '../../api/handlers.ts';
 import { parseInput, type NewCampaignInput } from '../../api/contract.ts';
@@ -145,10 +145,10 @@ export async function run(argv: string[]): Promise<number> {
     say('');
     if (outcome.error) throw new CliError(`the demo campaign was paused: ${outcome.error.message}`, 1);
     if (interrupted || outcome.status !== 'finished') {
-      say(`paused after ${o.done + o.failed} of ${budget} evaluations; resume with: glassfit campaign run ${id.slice(0, 8)} --db ${dbPath}`);
+      say(`paused after ${countsText(o, budget)}; resume with: glassfit campaign run ${id.slice(0, 8)} --db ${dbPath}`);
       return interrupted ? 130 : 1;
     }
-    say(`finished in ${formatDuration(wallS)}: ${o.done + o.failed} evaluations${o.failed ? ` (${o.failed} failed: blow-ups the optimizer learns to avoid)` : ''}${outcome.stopReason ? `; ${outcome.stopReason.detail}` : ''}`);
+    say(`finished in ${formatDuration(wallS)}: ${countsText(o, budget)}${o.failed ? ' (failed runs are blow-ups the optimizer learns to avoid)' : ''}${outcome.stopReason ? `; ${outcome.stopReason.detail}` : ''}`);
     if (!best) throw new CliError('no evaluation finished: nothing to report', 1);
     const spread = rChiWithReplicas(best, all);
     const baseline = (label: string) => all.find((e) => e.origin === 'baseline' && e.label === label);

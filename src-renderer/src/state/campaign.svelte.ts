@@ -92,7 +92,7 @@ class OpenCampaign {
     if (i >= 0 && list[i].id === r.id) next[i] = r;
     else next.splice(i + 1, 0, r);
     this.evaluations = next;
-    if (r.status === 'done' || r.status === 'failed') this.finished++;
+    if (r.status !== 'queued' && r.status !== 'running') this.finished++;
     detailCache.delete(r.id);
   }
 

@@ -29,6 +29,6 @@ api.on('campaign.progress', (p) => {
   const i = campaigns.rows.findIndex((r) => r.id === p.campaignId);
   if (i < 0) return;
   const rows = campaigns.rows.slice();
-  rows[i] = { ...rows[i], status: p.status, done: p.done, failed: p.failed, running: p.running, queued: p.queued, bestRChi: p.bestRChi, bestEvaluationId: p.bestEvaluationId, budget: p.budget };
+  rows[i] = { ...rows[i], status: p.status, done: p.done, failed: p.failed, screened: p.screened, stopped: p.stopped, running: p.running, queued: p.queued, bestRChi: p.bestRChi, bestEvaluationId: p.bestEvaluationId, budget: p.budget };
   campaigns.rows = rows;
 });
