@@ -33,7 +33,10 @@ export function tinyChoice(over: Partial<CampaignChoice> = {}): CampaignChoice {
     space: presetSpace('BKS-2D'),
     preset: 'BKS-2D',
     protocol: TINY_PROTOCOL,
-    optimizer: { strategy: 'bo', budget: 6, bo: { initial: { include: [BKS_U] } } },
+    // The runner's mechanics, not the search: no CG reserve, no screen, no early stopping (tests/runner/search.test.ts
+    // and the optimizer's own tests cover those).
+    optimizer: { strategy: 'bo', budget: 6, bo: { initial: { include: [BKS_U] } }, cg: { reserve: 0 } },
+    search: { screen: false, earlyStop: { enabled: false } },
     workers: 2,
     seed: 42,
     baselines: ['BKS'],
