@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { main } from '../../src-main/cli/glassfit.ts';
 import { openStore } from '../../src-main/store/store.ts';
 import { readForceFieldFile } from '../../src-worker/params/forcefield-file.ts';
+import { resolvePotential } from '../../src-main/cli/potential-arg.ts';
 import { TINY_FLAGS } from '../runner/tiny.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glassfit-cli-campaign-'));
@@ -133,6 +134,10 @@ describe('glassfit campaign', () => {
     expect(doc).toMatchObject({ format: 'glassfit-campaign', campaign: { id } });
     expect(doc.evaluations).toHaveLength(6);
     expect(doc.best.forcefield.format).toBe('glassfit-forcefield');
+    // The campaign export itself works as --potential: its best set is used.
+    const asPotential = resolvePotential(json);
+    expect(asPotential.ff.charge.Si).toBe(doc.best.values.qSi);
+    expect(asPotential.name).toMatch(/^cli test/);
 
     const csv = join(dir, 'all.csv');
     expect(await main(['campaign', 'export', id, '--db', db, '--format', 'csv', '--out', csv])).toBe(0);
