@@ -285,7 +285,8 @@ export const requests = {
   'campaigns.get': { input: z.object({ id }), output: CampaignGetSchema },
   'campaigns.create': { input: NewCampaignInputSchema, output: z.object({ id }) },
   'campaigns.control': { input: z.object({ id, action: z.enum(['resume', 'pause', 'stop']) }), output: z.object({ status: CampaignStatusSchema }) },
-  'campaigns.duplicate': { input: z.object({ id, name: z.string().trim().min(1).max(200).optional() }), output: z.object({ id }) },
+  /** A copy of the settings (no evaluations) as a draft; `seed` default: the original's (pass a new one for other runs). */
+  'campaigns.duplicate': { input: z.object({ id, name: z.string().trim().min(1).max(200).optional(), seed: z.number().int().nonnegative().max(0x7fffffff).optional() }), output: z.object({ id }) },
   'campaigns.delete': { input: z.object({ id, confirm: z.literal(true) }), output: z.object({}) },
   'evaluations.page': { input: EvaluationQuerySchema, output: EvaluationPageSchema },
   'evaluations.detail': { input: z.object({ id: evaluationId }), output: EvaluationDetailSchema },

@@ -251,10 +251,10 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       return { status: store.campaignInfo(id).status };
     },
 
-    async 'campaigns.duplicate'({ id, name }) {
+    async 'campaigns.duplicate'({ id, name, seed }) {
       const c = store.campaign(id);
       const now = new Date().toISOString();
-      const copy: CampaignRecord = { ...c, id: randomUUID(), name: name ?? `${c.name} (copy)`, createdAt: now, updatedAt: now, status: 'draft', stopReason: null, schemaVersion: SCHEMA_VERSION };
+      const copy: CampaignRecord = { ...c, id: randomUUID(), name: name ?? `${c.name} (copy)`, seed: seed ?? c.seed, createdAt: now, updatedAt: now, status: 'draft', stopReason: null, schemaVersion: SCHEMA_VERSION };
       store.createCampaign(
         copy,
         copy.baselines.map((b) => baselineEvaluation(copy, b)),

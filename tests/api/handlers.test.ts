@@ -180,6 +180,11 @@ describe('workbench API handlers', () => {
     const { id: copy } = await call('campaigns.duplicate', { id, name: 'api copy' });
     const c = (await call('campaigns.get', { id: copy })).campaign;
     expect(c).toMatchObject({ name: 'api copy', status: 'draft', seed: 5 });
+    // A duplicate with a new seed: same settings, other MD seeds.
+    const { id: reseeded } = await call('campaigns.duplicate', { id, name: 'api copy 2', seed: 123456 });
+    expect((await call('campaigns.get', { id: reseeded })).campaign).toMatchObject({ name: 'api copy 2', status: 'draft', seed: 123456, space: c.space, protocol: c.protocol });
+    expect(() => parseInput('campaigns.duplicate', { id, seed: -1 })).toThrow(/seed/);
+    expect(await call('campaigns.delete', { id: reseeded, confirm: true })).toEqual({});
     expect((await call('evaluations.page', { campaignId: copy })).rows.map((r) => [r.origin, r.status])).toEqual([['baseline', 'queued']]);
     await rejects(call('campaigns.control', { id, action: 'resume' }), 'conflict', /finished/);
     expect(await call('campaigns.control', { id: copy, action: 'resume' })).toEqual({ status: 'running' });
