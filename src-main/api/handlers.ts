@@ -33,6 +33,7 @@ import { SCHEMA_VERSION, type CampaignInfo, type CampaignRecord, type Evaluation
 import { CampaignSetupError, DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS, baselineEvaluation, buildCampaign, campaignReference, valuesOf } from '../../src-worker/campaign/setup.ts';
 import { exportCsv, exportJson, exportLammps, rChiWithReplicas } from '../../src-worker/campaign/export.ts';
 import type { MapView, SliceView } from '../../src-worker/optimize/surrogate.ts';
+import type { ImportanceView } from '../../src-worker/campaign/optimizer-service.ts';
 
 /**
  * µs per atom-step when the database has no finished evaluation to measure it by: `npm run bench:md` gives
@@ -335,6 +336,19 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         points,
         boPath,
         cgPath: points.filter((p) => p.phase === 'cg' || p.phase === 'replica'),
+      };
+    },
+
+    async 'surrogate.importance'({ campaignId }) {
+      const c = store.campaignInfo(campaignId);
+      const { rows, history } = historyOf(c);
+      const v = (await optimizer().surrogate({ settings: c.optimizer, history, seed: c.seed, view: { kind: 'importance', n: 512 } })) as ImportanceView | null;
+      if (!v) return null;
+      return {
+        params: c.space.free.map((d, k) => ({ name: d.name, first: v.first[k], total: v.total[k] })),
+        scale: v.scale,
+        points: rows.filter((r) => r.status === 'done').length,
+        samples: v.n,
       };
     },
 

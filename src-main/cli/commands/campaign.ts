@@ -29,6 +29,7 @@ import { parseTypeMap } from '../../../src-worker/io/lammps-dump.ts';
 import type { ParameterSpaceSpec } from '../../../src-worker/params/space.ts';
 import { DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS } from '../../../src-worker/campaign/setup.ts';
 import { exportForceField, rChiWithReplicas } from '../../../src-worker/campaign/export.ts';
+import { searchWarnings } from '../../../src-worker/campaign/advice.ts';
 
 export const help = `usage: glassfit campaign <new|run|status|list|export> [options]
 
@@ -278,6 +279,10 @@ async function newCampaign(argv: string[]): Promise<number> {
   const api = await openApi(dbPath(values as { db?: string }), false);
   try {
     const { id } = await call(api.handlers['campaigns.create'](parsed));
+    // Said before anything runs: settings that do something a newcomer may not expect (advice.ts).
+    const o = parsed.optimizer;
+    for (const w of searchWarnings({ strategy: o.strategy, budget: o.budget, designSize: o.bo?.initial?.size ?? null, cgEnabled: o.cg?.enabled }, parsed.space.free.length))
+      console.error(`glassfit: warning: ${w}`);
     if ((values as { json?: boolean }).json) console.log(JSON.stringify({ id }));
     else {
       const { campaign } = await api.handlers['campaigns.get']({ id });
