@@ -152,6 +152,15 @@ describe('workbench API handlers', () => {
     expect(map.scales).toEqual(['linear', 'log']);
     expect(map.boPath.length).toBeGreaterThan(0);
     await rejects(call('surrogate.slice', { campaignId: id, param: 'rho_OO' }), 'bad-input', /not a free parameter/);
+    const imp = await call('surrogate.importance', { campaignId: id });
+    if (imp === null) throw new Error('expected importances');
+    expect(imp.params.map((p) => p.name)).toEqual(['qSi', 'A_SiO']);
+    expect(imp.scale).toBe('log');
+    for (const p of imp.params) {
+      expect(p.first).toBeGreaterThanOrEqual(0);
+      expect(p.total).toBeLessThanOrEqual(1);
+      expect(p.total + 1e-6).toBeGreaterThanOrEqual(p.first - 0.05);
+    }
   });
 
   it('reference.get, compare.get, export.lammps and export.table', async () => {
