@@ -1,0 +1,119 @@
+/**
+ * Plots as figures for a paper: the same chart.js configuration drawn again off screen at a journal's column
+ * width, with its title, axis titles and legend, as a PNG at 300 dpi (the resolution recorded in the file) or as
+ * an SVG (vector: paths and text). The on-screen chart is not touched; the figure is a second chart that lives
+ * only while it is drawn.
+ */
+import { BasicPlatform, Chart, type ChartConfiguration, type ChartDataset } from 'chart.js';
+import { SvgContext } from './svg-context';
+import { withDpi } from '../lib/png';
+
+/** CSS pixels per inch: chart.js lays out in CSS px, and fonts are sized in them. */
+const CSS_PX_PER_IN = 96;
+const CM_PER_IN = 2.54;
+
+export interface FigureWidth {
+  readonly key: 'column' | 'double';
+  readonly label: string;
+  /** Width in inches (a journal's single or double column). */
+  readonly inches: number;
+}
+
+/** Single column 8.9 cm (3.5 in), double 17.8 cm (7 in): the common widths of physics and materials journals. */
+export const FIGURE_WIDTHS: readonly FigureWidth[] = [
+  { key: 'column', label: 'single column, 8.9 cm', inches: 3.5 },
+  { key: 'double', label: 'double column, 17.8 cm', inches: 7 },
+];
+
+export const FIGURE_DPI = 300;
+
+/** Font sizes of a figure, CSS px (1 pt = 4/3 px): 9 pt ticks and legend, 9.75 pt axis titles, 10.5 pt title. */
+const FONT = { ticks: 12, axisTitle: 13, legend: 12, title: 14 };
+
+export interface FigureOptions {
+  readonly title: string;
+  readonly width: FigureWidth;
+  /** Height over width (default 0.72); clamped to 0.55–1.2 (a wide screen plot would be a sliver in a column). */
+  readonly aspect?: number;
+}
+
+/** Figure size in CSS px and in inches. */
+export function figureSize(o: FigureOptions): { w: number; h: number; wIn: number; hIn: number } {
+  const aspect = Math.min(1.2, Math.max(0.55, o.aspect ?? 0.72));
+  const wIn = o.width.inches;
+  const hIn = Math.round(wIn * aspect * 100) / 100;
+  return { w: Math.round(wIn * CSS_PX_PER_IN), h: Math.round(hIn * CSS_PX_PER_IN), wIn, hIn };
+}
+
+type AnyOptions = Record<string, unknown> & { plugins?: Record<string, unknown>; scales?: Record<string, Record<string, unknown>> };
+
+/**
+ * The plot's configuration for a figure: its own data and plugins, not responsive or animated, no tooltip or
+ * decimation (every point drawn), a title, the legend shown (some on-screen plots hide theirs), print font sizes.
+ */
+export function figureConfig(config: ChartConfiguration, title: string, devicePixelRatio: number): ChartConfiguration {
+  const datasets = config.data.datasets.map((d) => ({ ...d, data: Array.isArray(d.data) ? d.data.slice() : d.data })) as ChartDataset[];
+  const o = { ...((config.options ?? {}) as AnyOptions) };
+  const plugins = { ...(o.plugins ?? {}) } as Record<string, Record<string, unknown> | undefined>;
+  const legend = plugins.legend ?? {};
+  const labels = (legend.labels ?? {}) as Record<string, unknown>;
+  plugins.legend = { ...legend, display: true, labels: { ...labels, font: { size: FONT.legend } } };
+  plugins.title = { display: true, text: title, font: { size: FONT.title, weight: 'bold' }, padding: { top: 2, bottom: 6 } };
+  plugins.tooltip = { enabled: false };
+  plugins.decimation = { enabled: false };
+  const scales: Record<string, Record<string, unknown>> = {};
+  for (const [id, sc] of Object.entries(o.scales ?? {})) {
+    const t = (sc.title ?? {}) as Record<string, unknown>;
+    const ticks = (sc.ticks ?? {}) as Record<string, unknown>;
+    scales[id] = { ...sc, title: { ...t, font: { size: FONT.axisTitle } }, ticks: { ...ticks, font: { size: FONT.ticks } } };
+  }
+  return {
+    ...config,
+    data: { ...config.data, datasets },
+    options: { ...o, plugins, scales, responsive: false, maintainAspectRatio: false, animation: false, devicePixelRatio, events: [] } as ChartConfiguration['options'],
+    plugins: config.plugins ? [...config.plugins] : [],
+  } as ChartConfiguration;
+}
+
+/** The figure as a PNG at FIGURE_DPI, the resolution written into the file. */
+export async function figurePng(config: ChartConfiguration, o: FigureOptions): Promise<Blob> {
+  const { w, h } = figureSize(o);
+  const ratio = FIGURE_DPI / CSS_PX_PER_IN;
+  const canvas = document.createElement('canvas');
+  canvas.width = w;
+  canvas.height = h;
+  const chart = new Chart(canvas, { ...figureConfig(config, o.title, ratio), platform: BasicPlatform });
+  try {
+    const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the figure could not be encoded as PNG'))), 'image/png'));
+    const bytes = withDpi(new Uint8Array(await blob.arrayBuffer()), FIGURE_DPI);
+    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' });
+  } finally {
+    chart.destroy();
+  }
+}
+
+/** Text widths for the SVG layout, measured with a real canvas in the figure's fonts. */
+function canvasMeasure(): (font: string, text: string) => number {
+  const ctx = document.createElement('canvas').getContext('2d');
+  return (font, text) => {
+    if (!ctx) return text.length * 7;
+    ctx.font = font;
+    return ctx.measureText(text).width;
+  };
+}
+
+/** The figure as SVG text: width and height in cm, drawn in CSS px units inside. */
+export function figureSvgText(config: ChartConfiguration, o: FigureOptions, measure = canvasMeasure()): string {
+  const { w, h, wIn, hIn } = figureSize(o);
+  const ctx = new SvgContext(w, h, measure);
+  const chart = new Chart(ctx as unknown as CanvasRenderingContext2D, { ...figureConfig(config, o.title, 1), platform: BasicPlatform });
+  try {
+    return ctx.toSvg({ title: o.title, size: { w: `${(wIn * CM_PER_IN).toFixed(2)}cm`, h: `${(hIn * CM_PER_IN).toFixed(2)}cm` } });
+  } finally {
+    chart.destroy();
+  }
+}
+
+export function figureSvg(config: ChartConfiguration, o: FigureOptions): Blob {
+  return new Blob([figureSvgText(config, o)], { type: 'image/svg+xml' });
+}
