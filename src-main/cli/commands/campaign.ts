@@ -326,7 +326,7 @@ export async function runWithProgress(store: Store, id: string, opts: { workers?
     }
     interrupted = true;
     printer.finish();
-    process.stderr.write('glassfit: pausing (running evaluations go back to the queue)…\n');
+    process.stderr.write('glassfit: pausing: running evaluations stop and go back to the queue; their MD so far is lost, they start again on resume…\n');
     void run.pause();
   };
   process.on('SIGINT', onSigint);
@@ -373,7 +373,7 @@ async function runCampaign(argv: string[]): Promise<number> {
       return 0;
     }
     const announce = () => {
-      if (!v.quiet) console.error(`running campaign '${info.name}' (${id}) with ${workers ?? info.workers} workers; Ctrl-C pauses`);
+      if (!v.quiet) console.error(`running campaign '${info.name}' (${id}) with ${workers ?? info.workers} workers; Ctrl-C pauses (running evaluations start again on resume)`);
     };
     const { outcome, interrupted } = await runWithProgress(store, id, { ...(workers ? { workers } : {}), quiet: v.quiet === true, onStart: announce });
     const p = store.counts(id, 'optimizer');

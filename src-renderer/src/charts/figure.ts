@@ -17,29 +17,35 @@ export interface FigureWidth {
   readonly label: string;
   /** Width in inches (a journal's single or double column). */
   readonly inches: number;
+  /** Height over width allowed: a column figure needs room under its legend, a double-column one is wide. */
+  readonly aspect: readonly [number, number];
 }
 
 /** Single column 8.9 cm (3.5 in), double 17.8 cm (7 in): the common widths of physics and materials journals. */
 export const FIGURE_WIDTHS: readonly FigureWidth[] = [
-  { key: 'column', label: 'single column, 8.9 cm', inches: 3.5 },
-  { key: 'double', label: 'double column, 17.8 cm', inches: 7 },
+  { key: 'column', label: 'single column, 8.9 cm', inches: 3.5, aspect: [0.72, 1.2] },
+  { key: 'double', label: 'double column, 17.8 cm', inches: 7, aspect: [0.4, 0.8] },
 ];
 
 export const FIGURE_DPI = 300;
 
-/** Font sizes of a figure, CSS px (1 pt = 4/3 px): 9 pt ticks and legend, 9.75 pt axis titles, 10.5 pt title. */
-const FONT = { ticks: 12, axisTitle: 13, legend: 12, title: 14 };
+/**
+ * Font sizes of a figure, CSS px (1 pt = 4/3 px, so 10 px = 7.5 pt): 7.5 pt ticks, 8 pt axis titles, 7 pt
+ * legend, 9 pt title — the sizes journals ask for at print size (6–9 pt).
+ */
+const FONT = { ticks: 10, axisTitle: 10.5, legend: 9.5, title: 12 };
 
 export interface FigureOptions {
   readonly title: string;
   readonly width: FigureWidth;
-  /** Height over width (default 0.72); clamped to 0.55–1.2 (a wide screen plot would be a sliver in a column). */
+  /** Height over width (default 0.75); clamped to the width's range (a wide screen plot would be a sliver in a column). */
   readonly aspect?: number;
 }
 
 /** Figure size in CSS px and in inches. */
 export function figureSize(o: FigureOptions): { w: number; h: number; wIn: number; hIn: number } {
-  const aspect = Math.min(1.2, Math.max(0.55, o.aspect ?? 0.72));
+  const [lo, hi] = o.width.aspect;
+  const aspect = Math.min(hi, Math.max(lo, o.aspect ?? 0.75));
   const wIn = o.width.inches;
   const hIn = Math.round(wIn * aspect * 100) / 100;
   return { w: Math.round(wIn * CSS_PX_PER_IN), h: Math.round(hIn * CSS_PX_PER_IN), wIn, hIn };
@@ -57,8 +63,8 @@ export function figureConfig(config: ChartConfiguration, title: string, devicePi
   const plugins = { ...(o.plugins ?? {}) } as Record<string, Record<string, unknown> | undefined>;
   const legend = plugins.legend ?? {};
   const labels = (legend.labels ?? {}) as Record<string, unknown>;
-  plugins.legend = { ...legend, display: true, labels: { ...labels, font: { size: FONT.legend } } };
-  plugins.title = { display: true, text: title, font: { size: FONT.title, weight: 'bold' }, padding: { top: 2, bottom: 6 } };
+  plugins.legend = { ...legend, display: true, labels: { ...labels, font: { size: FONT.legend }, boxWidth: 12, boxHeight: labels.usePointStyle ? 5 : 2, padding: 6 } };
+  plugins.title = { display: true, text: title, font: { size: FONT.title, weight: 'bold' }, padding: { top: 2, bottom: 4 } };
   plugins.tooltip = { enabled: false };
   plugins.decimation = { enabled: false };
   const scales: Record<string, Record<string, unknown>> = {};

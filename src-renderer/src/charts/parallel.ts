@@ -53,7 +53,8 @@ export function axisFraction(a: ParallelAxis, v: number): number {
 /** Pixel positions of the axes and the plotting box. */
 function layout(chart: Chart, o: ParallelOptions) {
   const area = chart.chartArea;
-  const left = area.left + 8;
+  // Room left of the first axis for its tick labels (they sit on the axis's left).
+  const left = area.left + 44;
   const right = area.right - BAR;
   const top = area.top + TOP;
   const bottom = area.bottom - BOTTOM;
