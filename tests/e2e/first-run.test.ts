@@ -76,7 +76,8 @@ describe('first run from a fresh clone', () => {
     await page.fill('input[aria-label="Initial design size"]', '2');
     await page.fill('input[aria-label="Workers"]', '2');
     await page.fill('input[aria-label="Final replicas"]', '1');
-    for (const b of await page.locator('.baselines input[type="checkbox"]:checked').all()) await b.uncheck();
+    const checkedBaselines = page.locator('.baselines input[type="checkbox"]:checked');
+    while ((await checkedBaselines.count()) > 0) await checkedBaselines.first().uncheck();
     await page.screenshot({ path: join(artifacts, 'first-run-02-form.png'), fullPage: true });
     await page.click('button:has-text("Create and start")');
     await page.waitForSelector('table[aria-label="Evaluations"]');
