@@ -1,6 +1,6 @@
 // electron-vite build of the desktop app. Our folders are not electron-vite's defaults (src/main, src/preload,
-// src/renderer), so every entry is named. The worker entry is built beside the main process so the runner can
-// spawn it from the packaged app; the preload is CommonJS because sandboxed preloads cannot be ES modules.
+// src/renderer), so every entry is named. The worker entries (the runner's, and the parse worker that reads uploaded
+// files) are built beside the main process so they can be spawned from the packaged app; the preload is CommonJS because sandboxed preloads cannot be ES modules.
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -27,6 +27,7 @@ export default defineConfig({
         input: {
           index: resolve('src-main/electron/main.ts'),
           worker: resolve('src-worker/entry.ts'),
+          'parse-worker': resolve('src-worker/parse-entry.ts'),
         },
         external: ['better-sqlite3'],
       },

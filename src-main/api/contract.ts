@@ -31,6 +31,8 @@ import { ParameterSpaceSchema, DimensionSchema } from '../../src-worker/params/s
 import { ReferenceProvenanceSchema } from '../../src-worker/evaluate/reference.ts';
 import { BoSettingsSchema, CgSettingsSchema, CmaesSettingsSchema } from '../../src-worker/optimize/strategy.ts';
 import { CostRangeSchema, EvaluationSpecJsonSchema, KernelSchema, ProtocolSchema } from '../../src-worker/evaluate/spec.ts';
+import { bounded, SETTING_BOUNDS } from '../../src-worker/settings-bounds.ts';
+import { MAX_FILE_BYTES } from '../../src-worker/io/limits.ts';
 
 // ------------------------------------------------------------------------------------------ errors
 
@@ -81,7 +83,16 @@ export const ReferencePreviewSchema = z.object({
 export type ReferencePreview = z.infer<typeof ReferencePreviewSchema>;
 
 /** LAMMPS dump type → species name, e.g. {"1": "Si", "2": "O"}. */
-const TypeMapSchema = z.record(z.string().regex(/^\d+$/), z.string().min(1));
+const TypeMapSchema = z.record(z.string().regex(/^\d{1,9}$/), z.string().regex(/^[A-Z][a-z]?$/, 'must be an element symbol such as Si'));
+
+/** A file's name as the user's system gave it (shown and stored; control characters are stripped where it is written). */
+const FileNameSchema = z.string().min(1).max(255);
+/** A file's text: no larger than any reader accepts (io/limits.ts). */
+const FileTextSchema = z.string().max(MAX_FILE_BYTES, `is larger than ${MAX_FILE_BYTES / 2 ** 20} MB, the most glassfit reads; subsample the frames of a long trajectory`);
+
+/** A name a user gives (campaigns): one line of text, as it goes into file headers and lists. */
+// eslint-disable-next-line no-control-regex
+const NameSchema = z.string().trim().min(1).max(200).regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/, 'must be one line of text without control characters');
 
 // ------------------------------------------------------------------------------------------ inputs
 
@@ -89,7 +100,7 @@ export const ReferenceInputSchema = z.discriminatedUnion('kind', [
   /** The built-in CHIK liquid (classical MD, a stand-in — not AIMD). */
   z.object({ kind: z.literal('builtin') }),
   /** A user file's contents: g(r) table (r,SiSi,SiO,OO) or trajectory (LAMMPS dump, extended XYZ, XDATCAR/POSCAR). */
-  z.object({ kind: z.literal('file'), fileName: z.string().min(1), text: z.string(), typeMap: TypeMapSchema.optional() }),
+  z.object({ kind: z.literal('file'), fileName: FileNameSchema, text: FileTextSchema, typeMap: TypeMapSchema.optional() }),
 ]);
 
 /**
@@ -99,7 +110,7 @@ export const ReferenceInputSchema = z.discriminatedUnion('kind', [
  */
 export const OptimizerInputSchema = z.object({
   strategy: z.enum(['bo', 'cg', 'random', 'cmaes']),
-  budget: z.number().int().min(1),
+  budget: bounded(SETTING_BOUNDS.budget),
   bo: BoSettingsSchema.partial().optional(),
   cg: CgSettingsSchema.partial().optional(),
   cmaes: CmaesSettingsSchema.partial().optional(),
@@ -115,7 +126,7 @@ export const ProtocolInputSchema = ProtocolSchema.partial().extend({
 });
 
 export const NewCampaignInputSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: NameSchema,
   reference: ReferenceInputSchema,
   /** The search space: a preset's default (builtins.get) with the user's edits. Checked by validateSpace. */
   space: ParameterSpaceSchema,
@@ -123,8 +134,8 @@ export const NewCampaignInputSchema = z.object({
   preset: z.string().nullable().optional(),
   protocol: ProtocolInputSchema.optional(),
   optimizer: OptimizerInputSchema,
-  /** Worker threads (default: one per core). */
-  workers: z.number().int().min(1).max(256).optional(),
+  /** Worker threads (default: one per core; at most 4 per core of this machine, checked by the handler). */
+  workers: bounded(SETTING_BOUNDS.workers).optional(),
   /** Default: a random seed, stored with the campaign. */
   seed: z.number().int().nonnegative().max(0x7fffffff).optional(),
   /** Built-in sets evaluated under the same protocol (default ['BKS', 'CHIK']). */
@@ -302,14 +313,14 @@ export const requests = {
   'campaigns.create': { input: NewCampaignInputSchema, output: z.object({ id }) },
   'campaigns.control': { input: z.object({ id, action: z.enum(['resume', 'pause', 'stop']) }), output: z.object({ status: CampaignStatusSchema }) },
   /** A copy of the settings (no evaluations) as a draft; `seed` default: the original's (pass a new one for other runs). */
-  'campaigns.duplicate': { input: z.object({ id, name: z.string().trim().min(1).max(200).optional(), seed: z.number().int().nonnegative().max(0x7fffffff).optional() }), output: z.object({ id }) },
+  'campaigns.duplicate': { input: z.object({ id, name: NameSchema.optional(), seed: z.number().int().nonnegative().max(0x7fffffff).optional() }), output: z.object({ id }) },
   'campaigns.delete': { input: z.object({ id, confirm: z.literal(true) }), output: z.object({}) },
   'evaluations.page': { input: EvaluationQuerySchema, output: EvaluationPageSchema },
   'evaluations.detail': { input: z.object({ id: evaluationId }), output: EvaluationDetailSchema },
   'surrogate.slice': { input: SliceRequestSchema, output: SliceResultSchema },
   'surrogate.map': { input: MapRequestSchema, output: MapResultSchema },
   'surrogate.importance': { input: z.object({ campaignId: id }), output: ImportanceResultSchema },
-  'reference.preview': { input: z.object({ fileName: z.string().min(1), text: z.string(), typeMap: TypeMapSchema.optional() }), output: ReferencePreviewResultSchema },
+  'reference.preview': { input: z.object({ fileName: FileNameSchema, text: FileTextSchema, typeMap: TypeMapSchema.optional() }), output: ReferencePreviewResultSchema },
   'reference.get': { input: z.object({ campaignId: id }), output: ReferenceGetSchema },
   'compare.get': { input: z.object({ campaignIds: z.array(id).min(1).max(20) }), output: CompareResultSchema },
   'export.lammps': { input: z.object({ evaluationId, variant: z.enum(['include', 'table']).default('include') }), output: ExportLammpsSchema },
@@ -352,6 +363,8 @@ export interface ApiOptions {
   readonly mustExist?: boolean;
   /** The worker script: nodeWorkerEntry() under Node, out/main/worker.js in Electron. */
   readonly workerEntry: string | URL;
+  /** The parse worker that reads uploaded files (src-main/parse/client.ts): default its Node bootstrap; Electron passes out/main/parse-worker.js. */
+  readonly parseWorkerEntry?: string | URL;
   /** Receives every event (progress, evaluation changes, worker status, list changes). */
   readonly emit: EventSink;
   /** resources/reference of this installation (default: the checkout's). */

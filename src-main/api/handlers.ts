@@ -19,7 +19,9 @@ import { startCampaign, restingProgress, optimizerLists, type CampaignRun } from
 import { createOptimizerClient, type OptimizerClient } from '../runner/optimizer-client.ts';
 import { loadDefaultReference, defaultReferenceDir } from '../reference/load.ts';
 import { ENGINE_VERSION } from '../../src-worker/evaluate/spec.ts';
-import { importReference, previewReference, type Reference } from '../../src-worker/evaluate/reference.ts';
+import { previewReference, type Reference } from '../../src-worker/evaluate/reference.ts';
+import { parseInWorker, FileRejectedError } from '../parse/client.ts';
+import { SETTING_BOUNDS, workersProblem } from '../../src-worker/settings-bounds.ts';
 import { ParseError } from '../../src-worker/io/frame.ts';
 import { DEFAULT_KERNEL } from '../../src-worker/md/engine.ts';
 import { PAPER_PROTOCOL } from '../../src-worker/md/protocol.ts';
@@ -56,7 +58,7 @@ function asApiError(e: unknown): unknown {
   const line = (m: string) => m.split('\n')[0];
   if (e instanceof NotFoundError) return new ApiError('not-found', line(e.message));
   if (e instanceof LockError) return new ApiError('conflict', line(e.message));
-  if (e instanceof CampaignSetupError || e instanceof ParseError) return new ApiError('bad-input', line(e.message));
+  if (e instanceof CampaignSetupError || e instanceof ParseError || e instanceof FileRejectedError) return new ApiError('bad-input', line(e.message));
   if (e instanceof StoreError) return new ApiError('internal', line(e.message));
   if (e instanceof z.ZodError) return new ApiError('bad-input', line(e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
   return e;
@@ -106,6 +108,12 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
   let closed = false;
 
   const defaultReference = () => (builtinRef ??= loadDefaultReference(opts.referenceDir ?? defaultReferenceDir()));
+  /** A user's reference file, read in the parse worker (never on this event loop), usability checked there. */
+  const importFile = (fileName: string, text: string, typeMap: Readonly<Record<string, string>> | undefined) =>
+    parseInWorker(
+      { kind: 'reference', fileName, source: { text }, options: typeMap ? { typeMap: Object.fromEntries(Object.entries(typeMap).map(([k, v]) => [Number(k), v])) } : {} },
+      opts.parseWorkerEntry ? { entry: opts.parseWorkerEntry } : {},
+    );
   const optimizer = () => (surrogateClient ??= createOptimizerClient(opts.workerEntry));
 
   function resume(id: string): CampaignRun {
@@ -204,12 +212,10 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     },
 
     async 'campaigns.create'(input) {
-      let reference: Reference;
-      if (input.reference.kind === 'builtin') reference = defaultReference();
-      else {
-        const typeMap = input.reference.typeMap ? Object.fromEntries(Object.entries(input.reference.typeMap).map(([k, v]) => [Number(k), v])) : undefined;
-        reference = importReference(input.reference.text, input.reference.fileName, typeMap ? { typeMap } : {});
-      }
+      const cores = availableParallelism();
+      const tooMany = input.workers !== undefined ? workersProblem(input.workers, cores) : null;
+      if (tooMany) throw new ApiError('bad-input', `workers: ${tooMany}`);
+      const reference = input.reference.kind === 'builtin' ? defaultReference() : await importFile(input.reference.fileName, input.reference.text, input.reference.typeMap);
       const { record, initial } = buildCampaign(
         {
           name: input.name,
@@ -218,7 +224,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
           preset: input.preset ?? null,
           protocol: input.protocol ?? {},
           optimizer: input.optimizer,
-          workers: input.workers ?? availableParallelism(),
+          workers: input.workers ?? Math.min(cores, SETTING_BOUNDS.workers.max),
           seed: input.seed ?? randomInt(0, 0x7fffffff),
           baselines: input.baselines ?? DEFAULT_BASELINES,
           finalReplicas: input.finalReplicas ?? DEFAULT_FINAL_REPLICAS,
@@ -354,8 +360,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
 
     async 'reference.preview'({ fileName, text, typeMap }) {
       try {
-        const tm = typeMap ? Object.fromEntries(Object.entries(typeMap).map(([k, v]) => [Number(k), v])) : undefined;
-        return { ok: true as const, ...preview(importReference(text, fileName, tm ? { typeMap: tm } : {})) };
+        return { ok: true as const, ...preview(await importFile(fileName, text, typeMap)) };
       } catch (e) {
         return { ok: false as const, error: (e instanceof Error ? e.message : String(e)).split('\n')[0] };
       }

@@ -3,12 +3,12 @@
  * path of a JSON parameter file (src-worker/params/forcefield-file.ts). Shared by every command that runs
  * or evaluates a potential.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { BUILTIN_NAMES, BUILTIN_SETS, findBuiltin, silicaForceField } from '../../src-worker/params/sets.ts';
-import { readForceFieldFile, ForceFieldFileError } from '../../src-worker/params/forcefield-file.ts';
 import { SILICA, type SpeciesTable } from '../../src-worker/species.ts';
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
 import { CliError } from './errors.ts';
+import { fileSource, readInWorker } from './files.ts';
 
 export interface ResolvedPotential {
   readonly name: string;
@@ -17,25 +17,15 @@ export interface ResolvedPotential {
   readonly ff: ForceField;
 }
 
-export function resolvePotential(arg: string | undefined): ResolvedPotential {
+/** A built-in set, or a parameter file read in the parse worker (src-main/cli/files.ts). */
+export async function resolvePotential(arg: string | undefined): Promise<ResolvedPotential> {
   if (arg === undefined || arg === '') throw new CliError(`--potential is required: a built-in set (${BUILTIN_NAMES.join(', ')}) or a JSON parameter file`);
   const builtin = findBuiltin(arg);
   if (builtin) return { name: builtin.name, source: BUILTIN_SETS[builtin.name].source, species: SILICA, ff: silicaForceField(builtin) };
   if (!existsSync(arg))
     throw new CliError(`unknown potential '${arg}': not a built-in set (${BUILTIN_NAMES.join(', ')}) and no such file`);
-  let text: string;
-  try {
-    text = readFileSync(arg, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read potential file '${arg}': ${(e as Error).message}`);
-  }
-  try {
-    const f = readForceFieldFile(text, arg);
-    return { name: f.name ?? arg, source: f.source ?? arg, species: f.species, ff: f.ff };
-  } catch (e) {
-    if (e instanceof ForceFieldFileError) throw new CliError(e.message);
-    throw e;
-  }
+  const f = await readInWorker({ kind: 'forcefield', ...fileSource(arg), fileName: arg }, 'potential file');
+  return { name: f.name ?? arg, source: f.source ?? arg, species: f.species, ff: f.ff };
 }
 
 /**

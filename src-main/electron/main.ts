@@ -8,12 +8,13 @@
  * and validated in ipc.ts before it reaches the backend.
  */
 import { app, BrowserWindow, dialog, Menu, net, protocol, session, shell, type MenuItemConstructorOptions } from 'electron';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createApi } from '../api/handlers.ts';
 import type { Api } from '../api/contract.ts';
 import { DB_FILE_NAME } from '../paths.ts';
+import { writeFileAtomic } from '../files/atomic-write.ts';
 import { registerIpc } from './ipc.ts';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY } from './security.ts';
 
@@ -23,6 +24,8 @@ const rendererRoot = resolve(here, '../renderer');
 const preloadPath = join(here, '../preload/index.cjs');
 /** The worker script the runner spawns: built beside this file by electron-vite (entry "worker"). */
 const workerEntry = join(here, 'worker.js');
+/** The worker that reads uploaded files off this process's event loop (entry "parse-worker", src-main/parse/client.ts). */
+const parseWorkerEntry = join(here, 'parse-worker.js');
 /** electron-vite dev server URL; set only by `electron-vite dev`, never in a packaged app. */
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 
@@ -51,7 +54,8 @@ function lastDbPath(): string {
 
 function rememberDbPath(dbPath: string): void {
   mkdirSync(app.getPath('userData'), { recursive: true });
-  writeFileSync(settingsPath(), JSON.stringify({ dbPath }, null, 2));
+  // Whole or not at all: a crash mid-write must not leave a settings file that hides the last database.
+  writeFileAtomic(settingsPath(), JSON.stringify({ dbPath }, null, 2), { force: true });
 }
 
 // -------------------------------------------------------------------------------------------- backend
@@ -67,6 +71,7 @@ async function switchDatabase(dbPath: string, mustExist = false): Promise<void> 
       // File → Open must not create a file where the user pointed at one that has gone.
       mustExist,
       workerEntry,
+      parseWorkerEntry,
       emit: (event, payload) => win?.webContents.send(`glassfit:${event}`, payload),
       // Inside the packaged app's asar archive; Electron's fs reads it transparently.
       referenceDir: join(app.getAppPath(), 'resources/reference'),

@@ -83,6 +83,8 @@ export function buildCellList(cl: CellList, type: Int32Array, pos: Float64Array,
   const sx = nx > 1 ? k : Math.max(k, Math.ceil(rc / lx));
   const sy = ny > 1 ? k : Math.max(k, Math.ceil(rc / ly));
   const sz = nz > 1 ? k : Math.max(k, Math.ceil(rc / lz));
+  // A box edge far below the cut-off would need (2s+1)³ images per cell: refuse it rather than loop for ever.
+  if (Math.max(sx, sy, sz) > 64) throw new Error(`box ${lx} × ${ly} × ${lz} Å is too small for a ${rc} Å cut-off (more than 64 periodic images per side)`);
   if (nx !== cl.nx || ny !== cl.ny || nz !== cl.nz || sx !== cl.stencil[0] || sy !== cl.stencil[1] || sz !== cl.stencil[2]) {
     setupCells(cl, [nx, ny, nz], [sx, sy, sz]);
   }

@@ -104,9 +104,14 @@ export function exportJson(c: CampaignInfo, all: readonly EvaluationRecord[], be
   return { fileName: `${slug(c.name)}-evaluations.json`, text: JSON.stringify(doc, null, 1) + '\n' };
 }
 
+/**
+ * One CSV field: quoted when it holds a comma, quote or line break; a text (never a number) starting with = + - @
+ * or a tab gets a leading apostrophe, so a spreadsheet shows it instead of running it as a formula.
+ */
 function csvField(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? String(v) : String(v);
+  let s = String(v);
+  if (typeof v !== 'number' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -13,6 +13,7 @@ import { CostRangeSchema, EvaluationFailureSchema, EvaluationSpecJsonSchema, Ker
 import { ParameterSpaceSchema } from '../params/space.ts';
 import { OptimizerSettingsSchema, PHASES } from '../optimize/strategy.ts';
 import { BUILTIN_NAMES } from '../params/sets.ts';
+import { bounded, SETTING_BOUNDS } from '../settings-bounds.ts';
 
 /** Bumped with every store migration that changes what a record holds (src-main/store/migrations.ts). */
 export const SCHEMA_VERSION = 1;
@@ -95,7 +96,7 @@ export const CampaignRecordSchema = z.object({
   protocol: CampaignProtocolSchema,
   /** Parsed with defaults filled at creation, so a campaign never changes meaning when defaults do. budget = optimizer evaluations. */
   optimizer: OptimizerSettingsSchema,
-  workers: z.number().int().positive(),
+  workers: bounded(SETTING_BOUNDS.workers),
   seed: z.number().int().nonnegative(),
   /** Built-in sets evaluated under the same protocol for comparison (origin 'baseline'); not counted in the budget. */
   baselines: z.array(BuiltinNameSchema),

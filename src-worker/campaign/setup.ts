@@ -10,11 +10,13 @@
 import { DEFAULT_KERNEL, type KernelName } from '../md/engine.ts';
 import { PAPER_PROTOCOL, type Protocol } from '../md/protocol.ts';
 import type { ForceField } from '../md/forcefield.ts';
-import { referenceFromJson, referenceToJson, type Reference } from '../evaluate/reference.ts';
+import { referenceFromJson, referenceProblems, referenceToJson, type Reference } from '../evaluate/reference.ts';
 import { DEFAULT_COST_RANGE, type CostRange } from '../evaluate/cost.ts';
 import { parameterProblems, specProblems } from '../evaluate/evaluate.ts';
 import type { EvaluationSpec, SoftStartOverrides } from '../evaluate/spec.ts';
-import { allParamNames, fixedFromForceField, fromUnit, parseSpace, toUnit, type ParameterSpaceSpec } from '../params/space.ts';
+import { allParamNames, fixedFromForceField, fromUnit, parseParamName, parseSpace, toUnit, type ParameterSpaceSpec } from '../params/space.ts';
+import { pairList, type PairName } from '../species.ts';
+import { SETTING_BOUNDS, settingProblem } from '../settings-bounds.ts';
 import { BUILTIN_NAMES, builtinForceField, type BuiltinName } from '../params/sets.ts';
 import { parseOptimizerSettings, type Phase, type Proposal } from '../optimize/strategy.ts';
 import { SCHEMA_VERSION, type CampaignProtocol, type CampaignRecord, type EvaluationRecord, type Origin } from './records.ts';
@@ -71,6 +73,27 @@ export const DEFAULT_BASELINES: readonly BuiltinName[] = ['BKS', 'CHIK'];
 export const DEFAULT_FINAL_REPLICAS = 3;
 export const DEFAULT_BUDGET = 300;
 
+/**
+ * The pairs whose g(r) a fit of this space needs in its reference: the pair of every free A, ρ or C, and every
+ * pair of a species whose charge is free — with its neutralising partner (SiO2: q_O = −q_Si/2), whose charge
+ * moves too. Without them R_χ cannot see what the free parameters change.
+ */
+export function neededPairs(space: ParameterSpaceSpec): PairName[] {
+  const pairs = pairList(space.species);
+  const need = new Set<PairName>();
+  for (const d of space.free) {
+    const p = parseParamName(space.species, d.name);
+    if (!p) continue;
+    if (p.kind === 'q') {
+      for (const q of pairs) {
+        const names = [space.species.species[q.ti].name, space.species.species[q.tj].name];
+        if (names.includes(p.species) || names.includes(space.chargeBalance)) need.add(q.name);
+      }
+    } else need.add(p.pair);
+  }
+  return pairs.map((q) => q.name).filter((n) => need.has(n));
+}
+
 /** Paper-named values of every parameter of a forcefield (charges but the balancing one, then A, ρ, C per pair). */
 export function valuesOf(space: ParameterSpaceSpec, ff: ForceField): Record<string, number> {
   return fixedFromForceField(space.species, ff, allParamNames(space.species, space.chargeBalance));
@@ -103,12 +126,17 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
   const spec = evaluationSpecOf(protocol, species, choice.reference, choice.seed);
   const problems = specProblems(spec);
   if (problems.length) throw new CampaignSetupError(`protocol: ${problems.join('; ')}`);
+  // The reference must hold what this fit needs, before anything is stored (specProblems checked its values).
+  const need = neededPairs(space);
+  const refIssues = referenceProblems(choice.reference, { costRange: spec.costRange, needPairs: need, needWhy: `the free parameters ${space.free.map((d) => d.name).join(', ')}` });
+  if (refIssues.length) throw new CampaignSetupError(`reference ${choice.reference.provenance.name}: ${refIssues.join('; ')}`);
   // The box must hold the cut-offs whatever the parameters: check one point of the space.
   const centre = fromUnit(space, new Array<number>(space.free.length).fill(0.5));
   const boxIssues = parameterProblems(centre, spec);
   if (boxIssues.length) throw new CampaignSetupError(`protocol: ${boxIssues.join('; ')}`);
 
-  if (!Number.isInteger(choice.workers) || choice.workers < 1) throw new CampaignSetupError(`workers must be a positive integer, got ${choice.workers}`);
+  const workersIssue = settingProblem(SETTING_BOUNDS.workers, choice.workers);
+  if (workersIssue) throw new CampaignSetupError(`workers: ${workersIssue}`);
   if (!Number.isSafeInteger(choice.seed) || choice.seed < 0) throw new CampaignSetupError(`seed must be a non-negative integer, got ${choice.seed}`);
   const o = choice.optimizer;
   const dim = space.free.length;

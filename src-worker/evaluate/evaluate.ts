@@ -17,8 +17,9 @@ import { boxProblem } from '../md/neighbor.ts';
 import type { System } from '../md/system.ts';
 import { systemToFrame } from '../io/configuration.ts';
 import { createStructureAccumulator, structureObserver, structureResult } from '../analysis/structure.ts';
-import { structureSpecFor } from './reference.ts';
+import { referenceProblems, structureSpecFor } from './reference.ts';
 import { rChi } from './cost.ts';
+import { MAX_MD_STEPS, PROTOCOL_BOUNDS, settingProblem } from '../settings-bounds.ts';
 import { ENGINE_VERSION, type EvaluationFailure, type EvaluationResult, type EvaluationSpec, type FailedResult } from './spec.ts';
 
 /**
@@ -29,6 +30,13 @@ export function specProblems(spec: EvaluationSpec): string[] {
   const p = spec.protocol;
   const problems: string[] = [];
   if (!Number.isSafeInteger(spec.seed)) problems.push(`seed ${spec.seed} is not a safe integer`);
+  // The same bounds as the schemas (settings-bounds.ts), for specs built in code rather than parsed.
+  for (const [key, bound] of Object.entries(PROTOCOL_BOUNDS)) {
+    const why = settingProblem(bound, p[key as keyof typeof PROTOCOL_BOUNDS]);
+    if (why) return [`${key}: ${why}`];
+  }
+  const steps = (p.relax + p.production) / p.timestep;
+  if (steps > MAX_MD_STEPS) problems.push(`${p.relax} + ${p.production} ps at ${p.timestep * 1000} fs is ${steps.toExponential(1)} MD steps; at most ${MAX_MD_STEPS.toExponential(0)} per evaluation`);
   if (!(Number.isInteger(p.atoms) && p.atoms > 0)) problems.push(`atoms = ${p.atoms} must be a positive integer`);
   if (!(p.densityGcm3 > 0)) problems.push(`density ${p.densityGcm3} g/cm³ must be positive`);
   if (!(p.temperature > 0)) problems.push(`temperature ${p.temperature} K must be positive`);
@@ -43,6 +51,9 @@ export function specProblems(spec: EvaluationSpec): string[] {
   const { rMin, rMax } = spec.costRange;
   if (!(rMax > rMin)) problems.push(`cost range [${rMin}, ${rMax}] Å is empty`);
   else if (!r.some((x) => x >= rMin && x <= rMax)) problems.push(`the reference has no r-grid point in the cost range [${rMin}, ${rMax}] Å`);
+  // A reference R_χ cannot be computed against (a zero or non-finite g, too few points) fails here, before
+  // any MD, rather than as NaN after it.
+  else for (const q of referenceProblems(spec.reference, { costRange: spec.costRange })) problems.push(`the reference is unusable: ${q}`);
   if (names === 'Si,O') {
     try {
       silicaCounts(p.atoms);

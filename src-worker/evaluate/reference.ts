@@ -18,6 +18,8 @@ import { firstMinimum, mainPeak } from '../analysis/peaks.ts';
 import { readGrTable, resample, type AdfTable, type GrTable } from '../io/gr-table.ts';
 import { readTrajectory, formatFromContent, formatFromName } from '../io/trajectory.ts';
 import { ParseError } from '../io/frame.ts';
+import { RANGES } from '../io/limits.ts';
+import { DEFAULT_COST_RANGE, type CostRange } from './cost.ts';
 
 /** Where a reference comes from, shown with it wherever it appears. */
 export interface ReferenceProvenance {
@@ -150,6 +152,87 @@ export function referenceFromStructure(s: Structure, species: SpeciesTable, grid
   });
 }
 
+// ------------------------------------------------------------------------------------------- usability
+
+/**
+ * Fewest reference points inside the cost range for R_χ to mean anything: a handful of bins cannot tell one
+ * liquid structure from another (the default grid has 400 in 0–8 Å).
+ */
+export const MIN_REFERENCE_POINTS = 10;
+
+export interface UsabilityOptions {
+  /** r-range of the R_χ sums (default 0–8 Å). */
+  readonly costRange?: CostRange;
+  /** Pairs the fit needs (the free parameters' pairs); each must be present and non-zero. */
+  readonly needPairs?: readonly PairName[];
+  /** Why those pairs are needed, for the message (e.g. 'the free parameters qSi, A_SiO'). */
+  readonly needWhy?: string;
+}
+
+/**
+ * Everything that makes a reference unusable for R_χ, each in one line; empty when it is usable. Values must be
+ * finite and in their physical range (g ≥ 0, limits.ts), r increasing, enough points in the cost range, every
+ * pair present non-zero there (Σ g_ref² is R_χ's denominator: a zero pair makes it 0/0), and the pairs the fit
+ * needs present. Checked at import, at campaign creation and on every evaluation spec, so a reference that would
+ * make R_χ NaN can never be stored or run.
+ */
+export function referenceProblems(ref: Reference, opts: UsabilityOptions = {}): string[] {
+  const out: string[] = [];
+  const { rMin, rMax } = opts.costRange ?? DEFAULT_COST_RANGE;
+  const r = ref.r;
+  if (ref.pairs.length === 0) out.push('it holds no pair g(r)');
+  for (let i = 0; i < r.length; i++) {
+    if (!(Number.isFinite(r[i]) && r[i] >= RANGES.r.min && r[i] <= RANGES.r.max) || (i > 0 && !(r[i] > r[i - 1]))) {
+      out.push(`its r grid is not finite and increasing in [0, ${RANGES.r.max}] Å (point ${i + 1}: ${r[i]})`);
+      break;
+    }
+  }
+  let from = 0;
+  while (from < r.length && r[from] < rMin) from++;
+  let to = r.length;
+  while (to > from && r[to - 1] > rMax) to--;
+  if (to - from < MIN_REFERENCE_POINTS) out.push(`it has ${to - from} point${to - from === 1 ? '' : 's'} in the cost range ${rMin}–${rMax} Å; at least ${MIN_REFERENCE_POINTS} are needed`);
+  const g = RANGES.g;
+  for (const p of ref.pairs) {
+    const v = ref.g[p];
+    if (!v || v.length !== r.length) {
+      out.push(`g_${p} has ${v ? v.length : 0} values for ${r.length} r points`);
+      continue;
+    }
+    let bad = -1;
+    let sumSq = 0;
+    for (let i = 0; i < v.length; i++) {
+      if (!(v[i] >= g.min && v[i] <= g.max)) {
+        bad = i;
+        break;
+      }
+      if (i >= from && i < to) sumSq += v[i] * v[i];
+    }
+    if (bad >= 0) out.push(`g_${p} = ${v[bad]} at r = ${r[bad]} Å is outside [${g.min}, ${g.max}]: ${g.why}`);
+    else if (!(sumSq > 0) && to > from) out.push(`g_${p} is zero at every r in the cost range ${rMin}–${rMax} Å, so its χ² is 0/0`);
+  }
+  const missing = (opts.needPairs ?? []).filter((p) => !ref.pairs.includes(p));
+  if (missing.length) out.push(`it has no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, which ${opts.needWhy ?? 'the fit'} need${opts.needWhy ? '' : 's'}`);
+  if (ref.adf) {
+    for (const t of ref.adf.triplets) {
+      const p = ref.adf.p[t];
+      const k = p ? p.findIndex((x) => !(x >= RANGES.adf.min && x <= RANGES.adf.max)) : 0;
+      if (k >= 0) {
+        out.push(`the ${t} angle distribution has ${p ? `${p[k]} at θ = ${ref.adf.theta[k]}°` : 'no values'}: ${RANGES.adf.why}`);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** A ParseError at line 1 of the file when the reference is unusable: the import dialog and the CLI show it. */
+function requireUsable(ref: Reference, fileName: string): Reference {
+  const problems = referenceProblems(ref);
+  if (problems.length) throw new ParseError(fileName, 1, `unusable reference: ${problems.join('; ')}`);
+  return ref;
+}
+
 export interface ImportOptions {
   readonly species?: SpeciesTable; // default SILICA
   readonly grid?: RdfSpec; // evaluation grid, default 0–8 Å / 0.02 Å
@@ -167,7 +250,7 @@ export function importReference(text: string, fileName: string, opts: ImportOpti
   const grid = opts.grid ?? DEFAULT_RDF_SPEC;
   if (isTable(text, fileName)) {
     const table = readGrTable(text, fileName, species);
-    return referenceFromGrTable(table, {
+    const fromTable = referenceFromGrTable(table, {
       species,
       grid,
       provenance: {
@@ -177,11 +260,12 @@ export function importReference(text: string, fileName: string, opts: ImportOpti
         description: opts.description ?? `partial g(r) table ${fileName} (${table.pairs.join(', ')}; r ${table.r[0]}–${table.r[table.r.length - 1]} Å, ${table.r.length} rows)`,
       },
     });
+    return requireUsable(fromTable, fileName);
   }
   const frames = readTrajectory(text, fileName, { species, typeMap: opts.typeMap });
   const s = analyzeFrames(frames, species, { rdf: grid, bondCutoffs: opts.bondCutoffs ?? null });
   const f0 = frames[0];
-  return referenceFromStructure(s, species, grid, {
+  const fromFrames = referenceFromStructure(s, species, grid, {
     kind: 'trajectory',
     name: fileName,
     source: fileName,
@@ -190,6 +274,7 @@ export function importReference(text: string, fileName: string, opts: ImportOpti
     frames: frames.length,
     notes: frames.length < 10 ? [`only ${frames.length} frame${frames.length === 1 ? '' : 's'}: g(r) will be noisy`] : undefined,
   });
+  return requireUsable(fromFrames, fileName);
 }
 
 /**

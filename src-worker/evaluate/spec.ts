@@ -21,6 +21,7 @@ import type { Coordination } from '../analysis/coordination.ts';
 import type { BondCutoffs } from '../analysis/bonds.ts';
 import { ReferenceJsonSchema, referenceFromJson, referenceToJson, type Reference } from './reference.ts';
 import type { CostRange } from './cost.ts';
+import { bounded, PROTOCOL_BOUNDS as PB, SETTING_BOUNDS } from '../settings-bounds.ts';
 
 /**
  * Version of the numbers an evaluation produces. Bump it whenever a change to the engine, the kernels,
@@ -118,22 +119,23 @@ const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const positive = finite.refine((x) => x > 0, 'must be > 0');
 
 export const SpeciesTableSchema = z.object({
-  species: z.array(z.object({ name: z.string().min(1), mass: positive })).min(1),
+  species: z.array(z.object({ name: z.string().regex(/^[A-Z][a-z]?$/, 'must be an element symbol such as Si'), mass: positive })).min(1),
 });
 
+/** Every field within its physical bounds (settings-bounds.ts), the reason in the message. */
 export const ProtocolSchema = z.object({
-  atoms: z.number().int().positive(),
-  densityGcm3: positive,
-  temperature: positive,
-  timestep: positive,
-  relax: finite.refine((x) => x >= 0, 'must be ≥ 0'),
-  production: positive,
-  sampleEvery: z.number().int().positive(),
-  tDamp: positive,
-  skin: finite.refine((x) => x >= 0, 'must be ≥ 0'),
+  atoms: bounded(PB.atoms),
+  densityGcm3: bounded(PB.densityGcm3),
+  temperature: bounded(PB.temperature),
+  timestep: bounded(PB.timestep),
+  relax: bounded(PB.relax),
+  production: bounded(PB.production),
+  sampleEvery: bounded(PB.sampleEvery),
+  tDamp: bounded(PB.tDamp),
+  skin: bounded(PB.skin),
 });
 
-export const CostRangeSchema = z.object({ rMin: finite, rMax: finite }).refine((r) => r.rMax > r.rMin, 'rMax must exceed rMin');
+export const CostRangeSchema = z.object({ rMin: bounded(SETTING_BOUNDS.r), rMax: bounded(SETTING_BOUNDS.r) }).refine((r) => r.rMax > r.rMin, 'rMax must exceed rMin');
 
 export const KernelSchema = z.enum(['exact', 'table']);
 
@@ -146,7 +148,7 @@ export const EvaluationSpecJsonSchema = z.object({
   kernel: KernelSchema,
   softStart: z
     .object({
-      steps: z.number().int().nonnegative(),
+      steps: bounded(SETTING_BOUNDS.softStartSteps),
       timestep: positive,
       xlimit: positive,
       berendsenTau: positive,

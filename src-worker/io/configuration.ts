@@ -8,6 +8,7 @@ import { typeOf } from '../species.ts';
 import { createSystem, wrapPositions, type System } from '../md/system.ts';
 import type { ForceField } from '../md/forcefield.ts';
 import { ParseError, type Frame } from './frame.ts';
+import { quoteToken } from './limits.ts';
 import { readExtxyz, writeExtxyz } from './extxyz.ts';
 import { readLammpsData, writeLammpsData } from './lammps-data.ts';
 
@@ -50,7 +51,7 @@ export function frameToSystem(frame: Frame, species: SpeciesTable, ff?: ForceFie
   }
   if (unknown.size > 0)
     throw new Error(
-      `${source}: unknown species ${[...unknown].map((s) => `'${s}'`).join(', ')}; the potential knows ${species.species.map((s) => s.name).join(', ')}`,
+      `${source}: unknown species ${[...unknown].slice(0, 5).map(quoteToken).join(', ')}${unknown.size > 5 ? ` and ${unknown.size - 5} more` : ''}; the potential knows ${species.species.map((s) => s.name).join(', ')}`,
     );
   const sys = createSystem(species, type, frame.pos.slice(), { ...frame.box });
   wrapPositions(sys.pos, sys.box);

@@ -7,6 +7,8 @@
  * is wrong. Numbers are written in JavaScript's shortest round-trip form, so write → read is exact.
  */
 import { ParseError, type Frame } from './frame.ts';
+import { checkAtomCount, checkRange, parseNumber, readLines } from './parse-fields.ts';
+import { oneLine, quoteToken, type Quantity } from './limits.ts';
 
 // Z → symbol, for files that carry atomic numbers instead of species names.
 const ELEMENTS =
@@ -79,15 +81,15 @@ function getKey(kv: Map<string, string>, name: string): [string, string] | undef
 function parseProperties(spec: string, file: string, lineNo: number): Column[] {
   const f = spec.split(':');
   if (f.length % 3 !== 0 || f.length === 0)
-    throw new ParseError(file, lineNo, `Properties='${spec}' is not a list of name:type:count triples`);
+    throw new ParseError(file, lineNo, `Properties=${quoteToken(spec)} is not a list of name:type:count triples`);
   const cols: Column[] = [];
   let start = 0;
   for (let k = 0; k < f.length; k += 3) {
     const name = f[k];
     const type = f[k + 1].toUpperCase();
-    const count = Number(f[k + 2]);
+    const count = /^\d{1,4}$/.test(f[k + 2]) ? Number(f[k + 2]) : NaN;
     if (!name || !['S', 'R', 'I', 'L'].includes(type) || !Number.isInteger(count) || count < 1)
-      throw new ParseError(file, lineNo, `bad property '${f[k]}:${f[k + 1]}:${f[k + 2]}' in Properties (want name:S|R|I|L:count)`);
+      throw new ParseError(file, lineNo, `bad property ${quoteToken(`${f[k]}:${f[k + 1]}:${f[k + 2]}`)} in Properties (want name:S|R|I|L:count)`);
     cols.push({ name, type: type as Column['type'], count, start });
     start += count;
   }
@@ -100,7 +102,7 @@ function findColumn(cols: Column[], names: string[]): Column | undefined {
 
 /** Parse every frame of an extended XYZ text. */
 export function readExtxyz(text: string, file: string): Frame[] {
-  const lines = text.split('\n');
+  const lines = readLines(text, file);
   const frames: Frame[] = [];
   let li = 0;
   while (li < lines.length) {
@@ -111,23 +113,22 @@ export function readExtxyz(text: string, file: string): Frame[] {
     }
     const countLine = li + 1;
     const countText = lines[li].trim();
-    const n = Number(countText);
-    if (!/^\d+$/.test(countText) || !Number.isSafeInteger(n))
-      throw new ParseError(file, countLine, `expected the number of atoms, got '${countText.slice(0, 40)}'`);
+    if (!/^\d{1,16}$/.test(countText)) throw new ParseError(file, countLine, `expected the number of atoms, got ${quoteToken(countText)}`);
     if (li + 1 >= lines.length) throw new ParseError(file, countLine + 1, 'file ends before the comment line');
+    const n = checkAtomCount(Number(countText), file, countLine);
     const commentNo = li + 2;
     const kv = parseKeyValues(lines[li + 1], file, commentNo);
     const lat = getKey(kv, 'Lattice');
     if (!lat) throw new ParseError(file, commentNo, 'no Lattice="…" on the comment line (a periodic box is required)');
-    const L = lat[1].trim().split(/\s+/).map(Number);
-    if (L.length !== 9 || L.some((v) => !Number.isFinite(v)))
-      throw new ParseError(file, commentNo, `Lattice must hold 9 numbers, got '${lat[1]}'`);
+    const latTokens = lat[1].trim().split(/\s+/);
+    if (latTokens.length !== 9) throw new ParseError(file, commentNo, `Lattice must hold 9 numbers, got ${quoteToken(lat[1])}`);
+    const L = latTokens.map((t, k) => parseNumber(t, file, commentNo, `Lattice entry ${k + 1}`));
     if (L[1] !== 0 || L[2] !== 0 || L[3] !== 0 || L[5] !== 0 || L[6] !== 0 || L[7] !== 0)
       throw new ParseError(file, commentNo, 'the cell is not orthorhombic (non-zero off-diagonal Lattice entries); only orthorhombic boxes are supported');
-    if (!(L[0] > 0 && L[4] > 0 && L[8] > 0)) throw new ParseError(file, commentNo, `cell lengths must be positive, got ${L[0]} ${L[4]} ${L[8]}`);
+    for (const k of [0, 4, 8]) checkRange(L[k], 'boxLength', file, commentNo, `cell length ${'xyz'[k / 4]}`);
     const pbc = getKey(kv, 'pbc');
     if (pbc && pbc[1].trim().split(/\s+/).some((v) => !['T', 't', 'True', 'true', '1'].includes(v)))
-      throw new ParseError(file, commentNo, `pbc="${pbc[1]}": the engine needs a box periodic in x, y and z`);
+      throw new ParseError(file, commentNo, `pbc=${quoteToken(pbc[1])}: the engine needs a box periodic in x, y and z`);
     const propsKey = getKey(kv, 'Properties');
     const cols = parseProperties(propsKey ? propsKey[1] : 'species:S:1:pos:R:3', file, commentNo);
     const width = cols.reduce((s, c) => s + c.count, 0);
@@ -156,12 +157,7 @@ export function readExtxyz(text: string, file: string): Frame[] {
       const tok = lines[li + 2 + a].trim().split(/\s+/);
       if (tok.length !== width || tok[0] === '')
         throw new ParseError(file, lineNo, `expected ${width} columns (${cols.map((c) => c.name).join(', ')}), got ${tok[0] === '' ? 0 : tok.length}`);
-      const num = (c: Column, k: number, what: string): number => {
-        const s = tok[c.start + k];
-        const v = Number(s);
-        if (s === '' || !Number.isFinite(v)) throw new ParseError(file, lineNo, `${what} '${s}' is not a finite number`);
-        return v;
-      };
+      const num = (c: Column, k: number, what: string, range?: Quantity): number => parseNumber(tok[c.start + k], file, lineNo, what, range);
       if (sp) names[a] = tok[sp.start];
       else {
         const z = num(zc as Column, 0, 'atomic number');
@@ -169,12 +165,12 @@ export function readExtxyz(text: string, file: string): Frame[] {
         if (!Number.isInteger(z) || !sym) throw new ParseError(file, lineNo, `unknown atomic number ${z}`);
         names[a] = sym;
       }
-      for (let d = 0; d < 3; d++) pos[3 * a + d] = num(posc, d, 'position');
-      if (vel && velc) for (let d = 0; d < 3; d++) vel[3 * a + d] = num(velc, d, 'velocity');
-      if (forces && forc) for (let d = 0; d < 3; d++) forces[3 * a + d] = num(forc, d, 'force');
+      for (let d = 0; d < 3; d++) pos[3 * a + d] = num(posc, d, 'position', 'coordinate');
+      if (vel && velc) for (let d = 0; d < 3; d++) vel[3 * a + d] = num(velc, d, 'velocity', 'velocity');
+      if (forces && forc) for (let d = 0; d < 3; d++) forces[3 * a + d] = num(forc, d, 'force', 'force');
       if (ids && idc) {
-        const v = num(idc, 0, 'id');
-        if (!Number.isInteger(v)) throw new ParseError(file, lineNo, `id '${tok[idc.start]}' is not an integer`);
+        const v = num(idc, 0, 'id', 'atomId');
+        if (!Number.isInteger(v)) throw new ParseError(file, lineNo, `id ${quoteToken(tok[idc.start])} is not an integer`);
         ids[a] = v;
       }
     }
@@ -185,8 +181,7 @@ export function readExtxyz(text: string, file: string): Frame[] {
       const kl = k.toLowerCase();
       if (kl === 'lattice' || kl === 'properties' || kl === 'pbc') continue;
       if (kl === 'energy') {
-        energy = Number(v);
-        if (!Number.isFinite(energy)) throw new ParseError(file, commentNo, `energy='${v}' is not a finite number`);
+        energy = parseNumber(v, file, commentNo, 'energy', 'energy');
         continue;
       }
       if (kl === 'step' || kl === 'timestep') {
@@ -213,7 +208,9 @@ export function readExtxyz(text: string, file: string): Frame[] {
   return frames;
 }
 
-function quoteValue(v: string): string {
+/** A key or value of the comment line: one line (control characters become spaces), quoted when it must be. */
+function quoteValue(raw: string): string {
+  const v = oneLine(raw);
   return /^[^\s"={}]+$/.test(v) ? v : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 

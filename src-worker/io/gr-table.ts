@@ -7,7 +7,8 @@
  */
 import { pairName, typeOf, type PairName, type SpeciesTable } from '../species.ts';
 import { ParseError } from './frame.ts';
-import { parseNumber, quote, splitLines } from './parse-fields.ts';
+import { parseNumber, quote, readLines, type RangeSpec } from './parse-fields.ts';
+import { quoteToken } from './limits.ts';
 
 /** A table as read: column names and one Float64Array per column. */
 export interface ColumnTable {
@@ -20,9 +21,12 @@ export interface ColumnTable {
 const R_NAME = /^r(_?A|_?Å|_?ang(strom)?|\s*\((A|Å)\)|\s*\[(A|Å)\])?$/i;
 const THETA_NAME = /^(theta|angle|θ)(_?deg(rees)?|\s*\(deg(rees)?\)|\s*\[deg\]|_?°|\s*\(°\))?$/i;
 
-/** Read a header + numeric rows table. `firstColumn` recognises the abscissa's name in the header. */
-export function readColumnTable(text: string, fileName: string, firstColumn: RegExp, example: string): ColumnTable {
-  const lines = splitLines(text);
+/**
+ * Read a header + numeric rows table. `firstColumn` recognises the abscissa's name in the header; `ranges`
+ * gives the physical range of the abscissa and of the other columns (limits.ts), checked value by value.
+ */
+export function readColumnTable(text: string, fileName: string, firstColumn: RegExp, example: string, ranges: { readonly x: RangeSpec; readonly y: RangeSpec }): ColumnTable {
+  const lines = readLines(text, fileName);
   let k = 0;
   let header: string[] | null = null;
   let csv = false;
@@ -53,7 +57,7 @@ export function readColumnTable(text: string, fileName: string, firstColumn: Reg
     if (raw === '' || raw.startsWith('#')) continue;
     const f = csv ? raw.split(',').map((s) => s.trim()) : raw.split(/\s+/);
     if (f.length !== header.length) throw new ParseError(fileName, k + 1, `row has ${f.length} columns, the header names ${header.length}`);
-    for (let c = 0; c < f.length; c++) cols[c].push(parseNumber(f[c], fileName, k + 1, `value of ${header[c]}`));
+    for (let c = 0; c < f.length; c++) cols[c].push(parseNumber(f[c], fileName, k + 1, `value of ${header[c]}`, c === 0 ? ranges.x : ranges.y));
   }
   const rows = cols[0].length;
   if (rows < 2) throw new ParseError(fileName, lines.length, `the table has ${rows} data row${rows === 1 ? '' : 's'}; at least 2 are needed`);
@@ -89,7 +93,7 @@ function symbolsOf(name: string, prefix: string, count: number): string[] | null
 
 function speciesIndex(table: SpeciesTable, sym: string, col: string, file: string, line: number): number {
   const t = typeOf(table, sym);
-  if (t < 0) throw new ParseError(file, line, `column '${col}': unknown species '${sym}' (expected ${table.species.map((s) => s.name).join(', ')})`);
+  if (t < 0) throw new ParseError(file, line, `column ${quoteToken(col)}: unknown species '${sym}' (expected ${table.species.map((s) => s.name).join(', ')})`);
   return t;
 }
 
@@ -101,23 +105,20 @@ export interface GrTable {
 }
 
 export function readGrTable(text: string, fileName: string, species: SpeciesTable): GrTable {
-  const t = readColumnTable(text, fileName, R_NAME, 'r,SiSi,SiO,OO');
+  const t = readColumnTable(text, fileName, R_NAME, 'r,SiSi,SiO,OO', { x: 'r', y: 'g' });
   const g: Record<PairName, Float64Array> = {};
   const order: { name: PairName; key: number }[] = [];
   const nTypes = species.species.length;
   for (let c = 1; c < t.columns.length; c++) {
     const col = t.columns[c];
     const sym = symbolsOf(col, 'g', 2);
-    if (!sym) throw new ParseError(fileName, t.headerLine, `bad header: column '${col}' does not name a species pair (e.g. SiO or g_SiO)`);
+    if (!sym) throw new ParseError(fileName, t.headerLine, `bad header: column ${quoteToken(col)} does not name a species pair (e.g. SiO or g_SiO)`);
     const ti = speciesIndex(species, sym[0], col, fileName, t.headerLine);
     const tj = speciesIndex(species, sym[1], col, fileName, t.headerLine);
     const name = pairName(species, ti, tj);
     if (g[name]) throw new ParseError(fileName, t.headerLine, `bad header: pair ${name} appears twice`);
     g[name] = t.data[c];
     order.push({ name, key: Math.min(ti, tj) * nTypes + Math.max(ti, tj) });
-  }
-  for (let i = 0; i < t.rows; i++) {
-    if (t.data[0][i] < 0) throw new ParseError(fileName, findRowLine(splitLines(text), t.headerLine, i), `r must not be negative: ${t.data[0][i]}`);
   }
   order.sort((a, b) => a.key - b.key);
   return { r: t.data[0], pairs: order.map((o) => o.name), g };
@@ -131,13 +132,13 @@ export interface AdfTable {
 }
 
 export function readAdfTable(text: string, fileName: string, species: SpeciesTable): AdfTable {
-  const t = readColumnTable(text, fileName, THETA_NAME, 'theta,OSiO,SiOSi');
+  const t = readColumnTable(text, fileName, THETA_NAME, 'theta,OSiO,SiOSi', { x: 'theta', y: 'adf' });
   const p: Record<string, Float64Array> = {};
   const triplets: string[] = [];
   for (let c = 1; c < t.columns.length; c++) {
     const col = t.columns[c];
     const sym = symbolsOf(col, 'p', 3);
-    if (!sym) throw new ParseError(fileName, t.headerLine, `bad header: column '${col}' does not name an angle triplet (e.g. OSiO or p_OSiO)`);
+    if (!sym) throw new ParseError(fileName, t.headerLine, `bad header: column ${quoteToken(col)} does not name an angle triplet (e.g. OSiO or p_OSiO)`);
     for (const s of sym) speciesIndex(species, s, col, fileName, t.headerLine);
     const name = sym.join('');
     if (p[name]) throw new ParseError(fileName, t.headerLine, `bad header: triplet ${name} appears twice`);

@@ -9,6 +9,11 @@
  */
 import { ParseError, type Frame } from './frame.ts';
 import type { SpeciesTable } from '../species.ts';
+import { checkAtomCount, checkRange, parseInteger, parseNumber, readLines, type RangeSpec } from './parse-fields.ts';
+import { oneLine, quoteToken } from './limits.ts';
+
+/** Most atom types a data file may declare: glassfit's species tables hold a few species. */
+const MAX_ATOM_TYPES = 1000;
 
 export type AtomStyle = 'charge' | 'atomic' | 'full' | 'molecular';
 
@@ -70,21 +75,17 @@ function stripComment(line: string): [string, string] {
   return h < 0 ? [line.trim(), ''] : [line.slice(0, h).trim(), line.slice(h + 1).trim()];
 }
 
-function number(s: string, file: string, line: number, what: string): number {
-  const v = Number(s);
-  if (s === undefined || s === '' || !Number.isFinite(v)) throw new ParseError(file, line, `${what} '${s ?? ''}' is not a finite number`);
-  return v;
+function number(s: string, file: string, line: number, what: string, range?: RangeSpec): number {
+  return parseNumber(s, file, line, what, range);
 }
 
-function integer(s: string, file: string, line: number, what: string): number {
-  const v = number(s, file, line, what);
-  if (!Number.isInteger(v)) throw new ParseError(file, line, `${what} '${s}' is not an integer`);
-  return v;
+function integer(s: string, file: string, line: number, what: string, range?: RangeSpec): number {
+  return parseInteger(s, file, line, what, range);
 }
 
 /** Parse a LAMMPS data file. */
 export function readLammpsData(text: string, file: string, opts: ReadLammpsDataOptions = {}): LammpsData {
-  const lines = text.split('\n');
+  const lines = readLines(text, file);
   let nAtoms = -1;
   let nTypes = -1;
   const lo = [NaN, NaN, NaN];
@@ -97,20 +98,22 @@ export function readLammpsData(text: string, file: string, opts: ReadLammpsDataO
     if (SECTION_NAMES.has(body)) break;
     const tok = body.split(/\s+/);
     const lineNo = li + 1;
-    if (tok.length === 2 && tok[1] === 'atoms') nAtoms = integer(tok[0], file, lineNo, 'atom count');
-    else if (tok.length === 3 && tok[1] === 'atom' && tok[2] === 'types') nTypes = integer(tok[0], file, lineNo, 'atom type count');
+    if (tok.length === 2 && tok[1] === 'atoms') nAtoms = checkAtomCount(integer(tok[0], file, lineNo, 'atom count'), file, lineNo, 'atom count');
+    else if (tok.length === 3 && tok[1] === 'atom' && tok[2] === 'types')
+      nTypes = integer(tok[0], file, lineNo, 'atom type count', { min: 1, max: MAX_ATOM_TYPES, unit: '', why: "glassfit's species tables hold a few species" });
     else if (tok.length === 4 && ['xlo', 'ylo', 'zlo'].includes(tok[2])) {
       const d = ['xlo', 'ylo', 'zlo'].indexOf(tok[2]);
       if (tok[3] !== ['xhi', 'yhi', 'zhi'][d]) throw new ParseError(file, lineNo, `expected '${tok[2]} ${['xhi', 'yhi', 'zhi'][d]}'`);
-      lo[d] = number(tok[0], file, lineNo, `${tok[2]}`);
-      hi[d] = number(tok[1], file, lineNo, `${['xhi', 'yhi', 'zhi'][d]}`);
+      lo[d] = number(tok[0], file, lineNo, `${tok[2]}`, 'coordinate');
+      hi[d] = number(tok[1], file, lineNo, `${['xhi', 'yhi', 'zhi'][d]}`, 'coordinate');
       if (!(hi[d] > lo[d])) throw new ParseError(file, lineNo, `${tok[3]} must exceed ${tok[2]}`);
+      checkRange(hi[d] - lo[d], 'boxLength', file, lineNo, `${'xyz'[d]} box length`);
     } else if (tok.length === 6 && tok[3] === 'xy' && tok[4] === 'xz' && tok[5] === 'yz') {
       if ([0, 1, 2].some((k) => number(tok[k], file, lineNo, 'tilt factor') !== 0))
         throw new ParseError(file, lineNo, 'triclinic box (non-zero xy xz yz): only orthorhombic boxes are supported');
     } else if (/^\d+$/.test(tok[0]) && tok.length >= 2) {
       // other counts (bonds, angles, …, extra/bond/per/atom): not needed for the engine
-    } else throw new ParseError(file, lineNo, `unrecognised header line '${body}'`);
+    } else throw new ParseError(file, lineNo, `unrecognised header line ${quoteToken(body)}`);
   }
   if (nAtoms < 0) throw new ParseError(file, li + 1, "header has no 'N atoms' line");
   if (nTypes < 1) throw new ParseError(file, li + 1, "header has no 'N atom types' line");
@@ -136,7 +139,7 @@ export function readLammpsData(text: string, file: string, opts: ReadLammpsDataO
       continue;
     }
     const headerNo = li + 1;
-    if (!SECTION_NAMES.has(body)) throw new ParseError(file, headerNo, `expected a section name (Atoms, Masses, Velocities, …), got '${body}'`);
+    if (!SECTION_NAMES.has(body)) throw new ParseError(file, headerNo, `expected a section name (Atoms, Masses, Velocities, …), got ${quoteToken(body)}`);
     li++;
     // Section body: skip one blank line, then lines until the next blank line followed by a section or EOF.
     const rows: { tok: string[]; comment: string; lineNo: number }[] = [];
@@ -156,14 +159,14 @@ export function readLammpsData(text: string, file: string, opts: ReadLammpsDataO
         const t = integer(r.tok[0], file, r.lineNo, 'atom type');
         if (t < 1 || t > nTypes) throw new ParseError(file, r.lineNo, `atom type ${t} is outside 1..${nTypes}`);
         if (r.tok.length < 2) throw new ParseError(file, r.lineNo, 'Masses line needs a type and a mass');
-        masses[t - 1] = number(r.tok[1], file, r.lineNo, 'mass');
+        masses[t - 1] = number(r.tok[1], file, r.lineNo, 'mass', 'mass');
         if (r.comment) massNames[t - 1] = r.comment.split(/\s+/)[0];
       }
     } else if (body === 'Atoms') {
       atomsSeen = true;
       const declared = comment.split(/\s+/)[0];
       if (declared && declared in STYLES) style = declared as AtomStyle;
-      else if (declared) throw new ParseError(file, headerNo, `atom style '${declared}' is not supported (charge, atomic, full, molecular)`);
+      else if (declared) throw new ParseError(file, headerNo, `atom style ${quoteToken(declared)} is not supported (charge, atomic, full, molecular)`);
       if (rows.length !== nAtoms) throw new ParseError(file, rows.length ? rows[rows.length - 1].lineNo : headerNo, `Atoms section has ${rows.length} lines, the header says ${nAtoms} atoms`);
       if (!style) {
         const w = rows.length ? rows[0].tok.length : 6;
@@ -175,15 +178,15 @@ export function readLammpsData(text: string, file: string, opts: ReadLammpsDataO
       rows.forEach((r, a) => {
         if (r.tok.length !== st.cols && r.tok.length !== st.cols + 3)
           throw new ParseError(file, r.lineNo, `atom style ${style} needs ${st.cols} columns (or ${st.cols + 3} with image flags), got ${r.tok.length}`);
-        const id = integer(r.tok[0], file, r.lineNo, 'atom id');
+        const id = integer(r.tok[0], file, r.lineNo, 'atom id', 'atomId');
         if (idLine.has(id)) throw new ParseError(file, r.lineNo, `atom id ${id} appears twice`);
         idLine.set(id, a);
         ids[a] = id;
         const t = integer(r.tok[st.typeAt], file, r.lineNo, 'atom type');
         if (t < 1 || t > nTypes) throw new ParseError(file, r.lineNo, `atom type ${t} is outside 1..${nTypes}`);
         types[a] = t;
-        if (charges) charges[a] = number(r.tok[st.qAt], file, r.lineNo, 'charge');
-        for (let d = 0; d < 3; d++) pos[3 * a + d] = number(r.tok[st.xAt + d], file, r.lineNo, `${'xyz'[d]} coordinate`) - lo[d];
+        if (charges) charges[a] = number(r.tok[st.qAt], file, r.lineNo, 'charge', 'charge');
+        for (let d = 0; d < 3; d++) pos[3 * a + d] = checkRange(number(r.tok[st.xAt + d], file, r.lineNo, `${'xyz'[d]} coordinate`, 'coordinate') - lo[d], 'coordinate', file, r.lineNo, `${'xyz'[d]} coordinate (from the box's low corner)`);
       });
     } else if (body === 'Velocities') {
       if (!atomsSeen) throw new ParseError(file, headerNo, 'Velocities section before the Atoms section');
@@ -191,10 +194,10 @@ export function readLammpsData(text: string, file: string, opts: ReadLammpsDataO
       if (rows.length !== nAtoms) throw new ParseError(file, headerNo, `Velocities section has ${rows.length} lines, the header says ${nAtoms} atoms`);
       for (const r of rows) {
         if (r.tok.length < 4) throw new ParseError(file, r.lineNo, 'a Velocities line needs id vx vy vz');
-        const id = integer(r.tok[0], file, r.lineNo, 'atom id');
+        const id = integer(r.tok[0], file, r.lineNo, 'atom id', 'atomId');
         const a = idLine.get(id);
         if (a === undefined) throw new ParseError(file, r.lineNo, `velocity for atom id ${id}, which is not in the Atoms section`);
-        for (let d = 0; d < 3; d++) vel[3 * a + d] = number(r.tok[1 + d], file, r.lineNo, 'velocity');
+        for (let d = 0; d < 3; d++) vel[3 * a + d] = number(r.tok[1 + d], file, r.lineNo, 'velocity', 'velocity');
       }
     }
     // other sections: skipped
@@ -249,7 +252,8 @@ export function writeLammpsData(fr: Frame, opts: WriteLammpsDataOptions = {}): s
   if (withQ) for (const nm of typeNames) if (opts.charges?.[nm] === undefined) throw new Error(`no charge given for species '${nm}'`);
   const { lx, ly, lz } = fr.box;
   const out: string[] = [
-    (opts.title ?? 'written by glassfit').replace(/\n/g, ' '),
+    // The title is the file's first line: a name with a newline must not start a second one.
+    oneLine(opts.title ?? 'written by glassfit'),
     '',
     `${fr.n} atoms`,
     `${typeNames.length} atom types`,
@@ -261,7 +265,7 @@ export function writeLammpsData(fr: Frame, opts: WriteLammpsDataOptions = {}): s
   ];
   if (opts.species) {
     out.push('Masses', '');
-    opts.species.species.forEach((s, k) => out.push(`${k + 1} ${s.mass} # ${s.name}`));
+    opts.species.species.forEach((s, k) => out.push(`${k + 1} ${s.mass} # ${oneLine(s.name)}`));
     out.push('');
   }
   out.push(`Atoms # ${withQ ? 'charge' : 'atomic'}`, '');

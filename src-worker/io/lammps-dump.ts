@@ -7,7 +7,8 @@
  * a triclinic header is accepted when every tilt is zero.
  */
 import { ParseError, type Frame } from './frame.ts';
-import { fields, parseInteger, parseNumber, quote, splitLines } from './parse-fields.ts';
+import { checkAtomCount, checkRange, fields, parseInteger, parseNumber, quote, readLines } from './parse-fields.ts';
+import { quoteToken } from './limits.ts';
 
 export interface LammpsDumpOptions {
   /** LAMMPS atom type → species name. Default: 1 = Si, 2 = O (the fixtures' and glassfit's convention). */
@@ -45,7 +46,7 @@ const COORDS: readonly (readonly [string, string, string, boolean])[] = [
 export function readLammpsDump(text: string, fileName: string, opts: LammpsDumpOptions = {}): Frame[] {
   const typeMap = opts.typeMap ?? DEFAULT_TYPE_MAP;
   const allowed = opts.species ? new Set(opts.species) : null;
-  const lines = splitLines(text);
+  const lines = readLines(text, fileName);
   const frames: Frame[] = [];
   let k = 0; // index of the next line to read; its line number is k + 1
 
@@ -68,10 +69,9 @@ export function readLammpsDump(text: string, fileName: string, opts: LammpsDumpO
     while (k < lines.length && /^ITEM: (UNITS|TIME)\s*$/.test(lines[k])) k += 2;
     expectItem('TIMESTEP');
     const stepLine = next('the timestep');
-    const step = parseInteger(fields(stepLine)[0], fileName, k, 'timestep');
+    const step = parseInteger(fields(stepLine)[0], fileName, k, 'timestep', 'timestep');
     expectItem('NUMBER OF ATOMS');
-    const n = parseInteger(fields(next('the number of atoms'))[0], fileName, k, 'number of atoms');
-    if (n < 0) throw new ParseError(fileName, k, `number of atoms is negative: ${n}`);
+    const n = checkAtomCount(parseInteger(fields(next('the number of atoms'))[0], fileName, k, 'number of atoms'), fileName, k);
 
     const boxFlags = fields(expectItem('BOX BOUNDS'));
     const triclinic = boxFlags[0] === 'xy';
@@ -82,12 +82,13 @@ export function readLammpsDump(text: string, fileName: string, opts: LammpsDumpO
       if (f.length !== (triclinic ? 3 : 2)) {
         throw new ParseError(fileName, k, `${'xyz'[d]} box bounds need ${triclinic ? 3 : 2} numbers (lo hi${triclinic ? ' tilt' : ''}), got ${f.length}`);
       }
-      const a = parseNumber(f[0], fileName, k, `${'xyz'[d]}lo`);
-      const b = parseNumber(f[1], fileName, k, `${'xyz'[d]}hi`);
+      const a = parseNumber(f[0], fileName, k, `${'xyz'[d]}lo`, 'coordinate');
+      const b = parseNumber(f[1], fileName, k, `${'xyz'[d]}hi`, 'coordinate');
       if (triclinic && parseNumber(f[2], fileName, k, 'tilt factor') !== 0) {
         throw new ParseError(fileName, k, 'triclinic box with a non-zero tilt: glassfit handles orthorhombic boxes only');
       }
       if (!(b > a)) throw new ParseError(fileName, k, `${'xyz'[d]} box bounds are empty: lo ${a} ≥ hi ${b}`);
+      checkRange(b - a, 'boxLength', fileName, k, `${'xyz'[d]} box length`);
       lo[d] = a;
       len[d] = b - a;
     }
@@ -119,10 +120,10 @@ export function readLammpsDump(text: string, fileName: string, opts: LammpsDumpO
       if (f.length !== cols.length) throw new ParseError(fileName, k, `atom line has ${f.length} columns, the ATOMS header names ${cols.length}`);
       for (let d = 0; d < 3; d++) {
         const v = parseNumber(f[ic[d]], fileName, k, cname[d]);
-        pos[3 * i + d] = scaled ? v * len[d] : v - lo[d];
+        pos[3 * i + d] = checkRange(scaled ? v * len[d] : v - lo[d], 'coordinate', fileName, k, `${cname[d]} (from the box's low corner)`);
       }
-      if (vel) for (let d = 0; d < 3; d++) vel[3 * i + d] = parseNumber(f[ivx + d], fileName, k, 'v' + 'xyz'[d]);
-      if (ids) ids[i] = parseInteger(f[iid], fileName, k, 'atom id');
+      if (vel) for (let d = 0; d < 3; d++) vel[3 * i + d] = parseNumber(f[ivx + d], fileName, k, 'v' + 'xyz'[d], 'velocity');
+      if (ids) ids[i] = parseInteger(f[iid], fileName, k, 'atom id', 'atomId');
       let name: string;
       if (iel >= 0) name = f[iel];
       else {
@@ -131,7 +132,7 @@ export function readLammpsDump(text: string, fileName: string, opts: LammpsDumpO
         if (mapped === undefined) throw new ParseError(fileName, k, `atom type ${ty} is not in the type map (${typeMapText(typeMap)})`);
         name = mapped;
       }
-      if (allowed && !allowed.has(name)) throw new ParseError(fileName, k, `unknown species '${name}' (expected one of ${[...allowed].join(', ')})`);
+      if (allowed && !allowed.has(name)) throw new ParseError(fileName, k, `unknown species ${quoteToken(name)} (expected one of ${[...allowed].join(', ')})`);
       names[i] = name;
     }
     frames.push(sortById({ n, box: { lx: len[0], ly: len[1], lz: len[2] }, names, pos, vel, ids, step }, fileName, headerLine));

@@ -19,12 +19,25 @@
  * header), and linear interpolation costs some accuracy (tests/export measures it).
  *
  * Numbers are written with JavaScript's shortest round-trip form, so LAMMPS reads back the same doubles.
+ *
+ * Every text that is not ours (campaign and reference names, notes) goes into a comment line through
+ * `commentLine`: control characters become spaces, so a name can never start a line LAMMPS would execute
+ * (`x\nshell rm …`), and a trailing '&' is dropped, so it can never continue a comment onto the next line.
  */
 import type { ForceField } from '../md/forcefield.ts';
 import { pairList, type SpeciesTable } from '../species.ts';
 import { singleBuckDsf, prepareBuckDsf } from '../md/buck-dsf.ts';
 import type { PairOut } from '../md/potential.ts';
+import { oneLine } from './limits.ts';
 
+/** One LAMMPS comment line holding any text: one line, no '&' continuation (see the module header). */
+export function commentLine(text: string): string {
+  const t = oneLine(text).replace(/[\s&]+$/, '');
+  return t.startsWith('#') ? t : `# ${t}`;
+}
+
+/** A file name LAMMPS reads as one word in a pair_coeff line. */
+const SAFE_FILE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 /** mie/cut's prefactor for exponents (24, 6): (γr/(γr−γa))·(γr/γa)^(γa/(γr−γa)) = (4/3)·4^(1/3). */
 export const MIE_24_6_PREFACTOR = (24 / 18) * Math.pow(24 / 6, 6 / 18);
 
@@ -82,7 +95,7 @@ function header(kind: string, ff: ForceField, species: SpeciesTable, meta: Expor
     for (let i = 0; i < entries.length; i += 4) lines.push(`#   ${entries.slice(i, i + 4).map(([k, v]) => `${k} = ${num(v)}`).join(', ')}`);
   }
   for (const n of meta.notes ?? []) lines.push(`# ${n}`);
-  return lines;
+  return lines.map(commentLine);
 }
 
 function massAndCharge(ff: ForceField, species: SpeciesTable): string[] {
@@ -140,6 +153,7 @@ export function lammpsTable(ff: ForceField, species: SpeciesTable, meta: ExportM
   const n = opts.points ?? 20_000;
   const rLo = opts.rInner ?? 0.5;
   if (!(Number.isInteger(n) && n >= 2)) throw new Error(`table points must be an integer ≥ 2, got ${n}`);
+  if (!SAFE_FILE_NAME.test(opts.tableFile)) throw new Error(`table file name ${JSON.stringify(opts.tableFile.slice(0, 80))} must be one word of letters, digits, '.', '_' or '-'`);
   const rc = ff.cutoff;
   if (ff.dsf.cutoff !== rc) throw new Error(`the table variant needs equal cut-offs (short range ${rc} Å, Coulomb ${ff.dsf.cutoff} Å); use the include variant`);
   if (!(rLo > 0 && rLo < rc)) throw new Error(`table inner cut-off ${rLo} Å must lie in (0, ${rc}) Å`);

@@ -10,6 +10,7 @@ import { readLammpsDump } from './lammps-dump.ts';
 import { readExtxyz } from './extxyz.ts';
 import { readPoscar, readXdatcar } from './vasp.ts';
 import { fields, splitLines } from './parse-fields.ts';
+import { quoteToken } from './limits.ts';
 
 export type TrajectoryFormat = 'lammps-dump' | 'extxyz' | 'xdatcar' | 'poscar';
 
@@ -82,7 +83,7 @@ function checkSpecies(frames: Frame[], text: string, fileName: string, names: re
     const fr = frames[f];
     for (let a = 0; a < fr.n; a++) {
       if (!allowed.has(fr.names[a])) {
-        throw new ParseError(fileName, extxyzAtomLine(text, f, a), `unknown species '${fr.names[a]}' (expected one of ${names.join(', ')})`);
+        throw new ParseError(fileName, extxyzAtomLine(text, f, a), `unknown species ${quoteToken(fr.names[a])} (expected one of ${names.join(', ')})`);
       }
     }
   }
@@ -91,7 +92,7 @@ function checkSpecies(frames: Frame[], text: string, fileName: string, names: re
 
 /** 1-based line of atom a of frame f, walking the frames as the reader does (blank lines between frames). */
 function extxyzAtomLine(text: string, f: number, a: number): number {
-  const lines = text.split('\n');
+  const lines = splitLines(text);
   let li = 0;
   for (let k = 0; li < lines.length; ) {
     if (lines[li].trim() === '') {
@@ -114,7 +115,7 @@ export function frameTypes(frame: Frame, species: SpeciesTable, scratch?: Int32A
     const name = frame.names[i];
     if (name !== lastName) {
       lastType = typeOf(species, name);
-      if (lastType < 0) throw new Error(`atom ${i + 1} is '${name}', not one of ${species.species.map((s) => s.name).join(', ')}`);
+      if (lastType < 0) throw new Error(`atom ${i + 1} is ${quoteToken(name)}, not one of ${species.species.map((s) => s.name).join(', ')}`);
       lastName = name;
     }
     out[i] = lastType;

@@ -7,7 +7,8 @@
 import type { Box } from '../md/system.ts';
 import { PS_PER_FS } from '../units.ts';
 import { ParseError, type Frame } from './frame.ts';
-import { fields, parseInteger, parseNumber, quote, splitLines } from './parse-fields.ts';
+import { checkAtomCount, checkRange, fields, parseInteger, parseNumber, quote, readLines } from './parse-fields.ts';
+import { quoteToken, RANGES } from './limits.ts';
 
 export interface VaspOptions {
   /** Species the caller can use; any other name is an error at the species line. */
@@ -64,7 +65,7 @@ function readHeader(lines: readonly string[], k: number, file: string, opts: Vas
     cartScale = [f, f, f];
   } else if (scale[0] > 0) cartScale = [scale[0], scale[0], scale[0]];
   else throw new ParseError(file, k + 2, 'scaling factor is zero');
-  const len = raw.map((l, d) => l * cartScale[d]);
+  const len = raw.map((l, d) => checkRange(l * cartScale[d], 'boxLength', file, k + 3 + d, `cell length along ${'xyz'[d]} (lattice vector × scaling factor)`));
 
   const speciesLine = fields(line(k + 5, 'the species line'));
   if (speciesLine.length > 0 && speciesLine.every((s) => /^\d+$/.test(s))) {
@@ -72,7 +73,7 @@ function readHeader(lines: readonly string[], k: number, file: string, opts: Vas
   }
   const species = speciesLine.map((label) => {
     const el = elementOf(label);
-    if (!el) throw new ParseError(file, k + 6, `species '${label}' is not an element symbol`);
+    if (!el) throw new ParseError(file, k + 6, `species ${quoteToken(label)} is not an element symbol`);
     if (opts.species && !opts.species.includes(el)) throw new ParseError(file, k + 6, `unknown species '${el}' (expected one of ${opts.species.join(', ')})`);
     return el;
   });
@@ -80,11 +81,16 @@ function readHeader(lines: readonly string[], k: number, file: string, opts: Vas
   if (counts.length !== species.length) {
     throw new ParseError(file, k + 7, `${counts.length} atom counts for ${species.length} species (${species.join(' ')})`);
   }
+  // Every count and their sum are checked before any array grows: a count of 3·10⁸ must not reach push().
+  const m = counts.map((c, s) => {
+    const v = parseInteger(c, file, k + 7, `atom count of ${species[s]}`);
+    if (v < 0) throw new ParseError(file, k + 7, `atom count of ${species[s]} is negative`);
+    return checkAtomCount(v, file, k + 7, `atom count of ${species[s]}`);
+  });
+  checkAtomCount(m.reduce((a, b) => a + b, 0), file, k + 7, 'total number of atoms');
   const names: string[] = [];
-  counts.forEach((c, s) => {
-    const m = parseInteger(c, file, k + 7, `atom count of ${species[s]}`);
-    if (m < 0) throw new ParseError(file, k + 7, `atom count of ${species[s]} is negative`);
-    for (let i = 0; i < m; i++) names.push(species[s]);
+  m.forEach((count, s) => {
+    for (let i = 0; i < count; i++) names.push(species[s]);
   });
   if (names.length === 0) throw new ParseError(file, k + 7, 'no atoms');
   return { box: { lx: len[0], ly: len[1], lz: len[2] }, names, n: names.length, cartScale, next: k + 7 };
@@ -92,6 +98,8 @@ function readHeader(lines: readonly string[], k: number, file: string, opts: Vas
 
 /** n position lines from index k: three numbers each (extra columns such as T/F flags are ignored). */
 function readCoords(lines: readonly string[], k: number, n: number, direct: boolean, box: Box, file: string, cartScale: readonly number[], what: string): Float64Array {
+  // Velocities are checked in Å/fs, as CONTCAR stores them (the caller converts to Å/ps).
+  const range = what === 'velocity block' ? { ...RANGES.velocity, min: RANGES.velocity.min * PS_PER_FS, max: RANGES.velocity.max * PS_PER_FS, unit: 'Å/fs' } : RANGES.coordinate;
   const pos = new Float64Array(3 * n);
   const len = [box.lx, box.ly, box.lz];
   for (let i = 0; i < n; i++) {
@@ -102,7 +110,7 @@ function readCoords(lines: readonly string[], k: number, n: number, direct: bool
     if (f.length < 3) throw new ParseError(file, k + i + 1, `atom ${i + 1} needs 3 coordinates, got ${f.length} columns`);
     for (let d = 0; d < 3; d++) {
       const v = parseNumber(f[d], file, k + i + 1, `coordinate ${'xyz'[d]} of atom ${i + 1}`);
-      pos[3 * i + d] = direct ? v * len[d] : v * cartScale[d];
+      pos[3 * i + d] = checkRange(direct ? v * len[d] : v * cartScale[d], range, file, k + i + 1, `${what === 'velocity block' ? 'velocity' : 'coordinate'} ${'xyz'[d]} of atom ${i + 1}`);
     }
   }
   return pos;
@@ -110,7 +118,7 @@ function readCoords(lines: readonly string[], k: number, n: number, direct: bool
 
 /** POSCAR or CONTCAR: one frame; a CONTCAR's velocity block becomes `vel` (Å/ps). */
 export function readPoscar(text: string, fileName: string, opts: VaspOptions = {}): Frame {
-  const lines = splitLines(text);
+  const lines = readLines(text, fileName);
   const h = readHeader(lines, 0, fileName, opts);
   let k = h.next;
   if (k < lines.length && /^\s*[sS]/.test(lines[k])) k++; // Selective dynamics
@@ -134,7 +142,7 @@ export function readPoscar(text: string, fileName: string, opts: VaspOptions = {
 
 /** XDATCAR: every configuration block ("Direct configuration=  N"); a repeated header means a new cell. */
 export function readXdatcar(text: string, fileName: string, opts: VaspOptions = {}): Frame[] {
-  const lines = splitLines(text);
+  const lines = readLines(text, fileName);
   const frames: Frame[] = [];
   let h = readHeader(lines, 0, fileName, opts);
   let k = h.next;

@@ -7,6 +7,7 @@
  * Points live in the unit cube [0,1]^d of the parameter space (params/space.ts maps them to forcefields).
  */
 import { z } from 'zod';
+import { bounded, SETTING_BOUNDS } from '../settings-bounds.ts';
 
 export const PHASES = ['initial', 'bo', 'cg', 'replica', 'baseline'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -159,8 +160,8 @@ export const CmaesSettingsSchema = z.object({
 const common = {
   /** Free parameters (the unit cube's dimension), from the parameter space. */
   dim: z.number().int().min(1),
-  /** Evaluations in all, failed ones included. */
-  budget: z.number().int().min(1),
+  /** Evaluations in all, failed ones included; bounded with its reason in settings-bounds.ts. */
+  budget: bounded(SETTING_BOUNDS.budget),
 };
 
 export const OptimizerSettingsSchema = z.discriminatedUnion('strategy', [

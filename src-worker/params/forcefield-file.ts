@@ -16,6 +16,7 @@
  * Units are LAMMPS metal (eV, Å, e; C in eV·Å⁶, D in eV·Å²⁴). Every problem is reported with its JSON path.
  */
 import { z } from 'zod';
+import { oneLine } from '../io/limits.ts';
 import { SILICA, SILICA_COMPOSITION, pairList, type SpeciesTable } from '../species.ts';
 import { DEFAULT_CUTOFF, DEFAULT_DSF, SILICA_D, checkForceField, netCharge, silicaCharges, type ForceField } from '../md/forcefield.ts';
 
@@ -29,7 +30,7 @@ export const ForceFieldFileSchema = z.strictObject({
   format: z.literal('glassfit-forcefield'),
   version: z.literal(1),
   name: z.string().optional(),
-  species: z.array(z.strictObject({ name: z.string().min(1), mass: finite.refine((x) => x > 0, 'must be > 0') })).min(1),
+  species: z.array(z.strictObject({ name: z.string().regex(/^[A-Z][a-z]?$/, 'must be an element symbol such as Si'), mass: finite.refine((x) => x > 0, 'must be > 0') })).min(1),
   charges: z.record(z.string(), finite),
   pairs: z.record(z.string(), FullPair),
   cutoff: finite.refine((x) => x > 0, 'must be > 0'),
@@ -69,7 +70,9 @@ export class ForceFieldFileError extends Error {
     readonly file: string,
     readonly problems: readonly string[],
   ) {
-    super(`${file}: ${problems.join('; ')}`);
+    // One bounded line whatever the file held (JSON.parse quotes the text around an error, newlines included).
+    const text = oneLine(`${file}: ${problems.join('; ')}`);
+    super(text.length > 600 ? `${text.slice(0, 599)}…` : text);
     this.name = 'ForceFieldFileError';
   }
 }

@@ -9,6 +9,7 @@
  * A_SiO, rho_OO, C_SiSi. Values are metal units: e, eV, Å, eV·Å⁶.
  */
 import { z } from 'zod';
+import { PARAMETER_LIMITS, settingProblem } from '../settings-bounds.ts';
 import type { ForceField, PairParams } from '../md/forcefield.ts';
 import { DEFAULT_CUTOFF, DEFAULT_DSF } from '../md/forcefield.ts';
 import type { PairName, SpeciesName, SpeciesTable } from '../species.ts';
@@ -32,7 +33,7 @@ export const DimensionSchema = z.object({
 export type Dimension = z.infer<typeof DimensionSchema>;
 
 const SpeciesTableSchema = z.object({
-  species: z.array(z.object({ name: z.string().min(1), mass: z.number().positive() })).min(1),
+  species: z.array(z.object({ name: z.string().regex(/^[A-Z][a-z]?$/, 'must be an element symbol such as Si'), mass: z.number().positive() })).min(1),
 });
 
 /** The stored form of a parameter space; `validateSpace` adds the checks a schema cannot express. */
@@ -128,15 +129,23 @@ export function validateSpace(s: ParameterSpaceSpec): SpaceProblem[] {
     if (!(d.lower < d.upper)) out.push({ name: d.name, problem: `lower bound ${d.lower} must be below upper bound ${d.upper}` });
     if (d.scale === 'log' && !(d.lower > 0)) out.push({ name: d.name, problem: `log scale needs a positive lower bound, got ${d.lower}` });
     if (!p) continue;
+    const before = out.length;
     if (d.unit !== PARAM_UNITS[p.kind]) out.push({ name: d.name, problem: `unit must be ${PARAM_UNITS[p.kind]}, got ${d.unit}` });
     if ((p.kind === 'A' || p.kind === 'C') && d.lower < 0) out.push({ name: d.name, problem: `${p.kind} must be ≥ 0 (paper sign convention), lower bound is ${d.lower}` });
     if (p.kind === 'rho' && !(d.lower > 0)) out.push({ name: d.name, problem: `ρ must be > 0, lower bound is ${d.lower}` });
+    // The outer physical limits, once the bounds are otherwise sound (one message per mistake).
+    const outer = out.length > before ? null : (settingProblem(PARAMETER_LIMITS[p.kind], d.lower) ?? settingProblem(PARAMETER_LIMITS[p.kind], d.upper));
+    if (outer) out.push({ name: d.name, problem: `bounds [${d.lower}, ${d.upper}]: ${outer}` });
   }
   for (const [name, v] of Object.entries(s.fixed)) {
     const p = checkName(name, 'fixed');
     if (!Number.isFinite(v)) out.push({ name, problem: `fixed value ${v} is not finite` });
     else if (p && (p.kind === 'A' || p.kind === 'C') && v < 0) out.push({ name, problem: `${p.kind} must be ≥ 0, fixed at ${v}` });
     else if (p && p.kind === 'rho' && !(v > 0)) out.push({ name, problem: `ρ must be > 0, fixed at ${v}` });
+    else if (p) {
+      const outer = settingProblem(PARAMETER_LIMITS[p.kind], v);
+      if (outer) out.push({ name, problem: `fixed at ${v}: ${outer}` });
+    }
   }
   if (sp.includes(s.chargeBalance)) {
     for (const name of allParamNames(s.species, s.chargeBalance)) if (!seen.has(name)) out.push({ name, problem: 'has no value: make it free or fixed' });
@@ -144,7 +153,12 @@ export function validateSpace(s: ParameterSpaceSpec): SpaceProblem[] {
   for (const p of pairList(s.species)) {
     const v = s.D[p.name];
     if (v === undefined || !Number.isFinite(v) || v < 0) out.push({ name: `D_${p.name}`, problem: `D must be a finite number ≥ 0 eV·Å²⁴, got ${v}` });
+    else if (settingProblem(PARAMETER_LIMITS.D, v)) out.push({ name: `D_${p.name}`, problem: `D = ${v}: ${settingProblem(PARAMETER_LIMITS.D, v)}` });
   }
+  const cut = settingProblem(PARAMETER_LIMITS.cutoff, s.cutoff) ?? settingProblem(PARAMETER_LIMITS.cutoff, s.dsf.cutoff);
+  if (cut && Number.isFinite(s.cutoff) && Number.isFinite(s.dsf.cutoff) && s.cutoff > 0 && s.dsf.cutoff > 0) out.push({ name: 'cutoff', problem: `cut-offs ${s.cutoff} and ${s.dsf.cutoff} Å: ${cut}` });
+  const alpha = settingProblem(PARAMETER_LIMITS.dsfAlpha, s.dsf.alpha);
+  if (alpha && Number.isFinite(s.dsf.alpha) && s.dsf.alpha >= 0) out.push({ name: 'dsf.alpha', problem: `${s.dsf.alpha} Å⁻¹: ${alpha}` });
   if (!(s.cutoff > 0) || !Number.isFinite(s.cutoff)) out.push({ name: 'cutoff', problem: `cut-off must be a positive length in Å, got ${s.cutoff}` });
   if (!(s.dsf.alpha >= 0) || !Number.isFinite(s.dsf.alpha)) out.push({ name: 'dsf.alpha', problem: `DSF damping must be ≥ 0 Å⁻¹, got ${s.dsf.alpha}` });
   if (!(s.dsf.cutoff > 0) || !Number.isFinite(s.dsf.cutoff)) out.push({ name: 'dsf.cutoff', problem: `DSF cut-off must be positive in Å, got ${s.dsf.cutoff}` });

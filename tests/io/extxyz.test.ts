@@ -91,7 +91,7 @@ describe('extended XYZ reader', () => {
     ['a malformed Properties', '1\nLattice="5 0 0 0 5 0 0 0 5" Properties=species:S:1:pos:R\nO 1 2 3\n', 2, /name:type:count/],
     ['an unterminated quote', '1\nLattice="5 0 0 0 5 0 0 0 5\nO 1 2 3\n', 2, /unterminated/],
     ['an atom line with a missing column', '2\nLattice="5 0 0 0 5 0 0 0 5"\nO 1 2 3\nO 1 2\n', 4, /expected 4 columns .* got 3/],
-    ['a position that is not a number', '1\nLattice="5 0 0 0 5 0 0 0 5"\nO 1 x 3\n', 3, /position 'x' is not a finite number/],
+    ['a position that is not a number', '1\nLattice="5 0 0 0 5 0 0 0 5"\nO 1 x 3\n', 3, /position is not a number: 'x'/],
     ['a truncated second frame', '1\nLattice="5 0 0 0 5 0 0 0 5"\nO 1 2 3\n2\nLattice="5 0 0 0 5 0 0 0 5"\nO 1 2 3\n', 7, /file ends after 1 of 2 atom lines/],
     ['a non-periodic pbc', '1\nLattice="5 0 0 0 5 0 0 0 5" pbc="T T F"\nO 1 2 3\n', 2, /periodic/],
   ];

@@ -73,7 +73,7 @@ describe('LAMMPS data reader', () => {
     ['an Atoms line with too few columns', HEAD + 'Atoms # charge\n\n1 1 0.5 1 2\n2 2 -0.5 1 2 3\n', 12, /needs 6 columns .* got 5/],
     ['an atom type out of range', HEAD + 'Atoms # charge\n\n1 1 0.5 1 2 3\n2 3 -0.5 1 2 3\n', 13, /type 3 is outside 1..2/],
     ['a duplicate atom id', HEAD + 'Atoms # charge\n\n1 1 0.5 1 2 3\n1 2 -0.5 1 2 3\n', 13, /id 1 appears twice/],
-    ['a coordinate that is not a number', HEAD + 'Atoms # charge\n\n1 1 0.5 1 2 3\n2 2 -0.5 1 nan? 3\n', 13, /coordinate 'nan\?' is not a finite number/],
+    ['a coordinate that is not a number', HEAD + 'Atoms # charge\n\n1 1 0.5 1 2 3\n2 2 -0.5 1 nan? 3\n', 13, /y coordinate is not a number: 'nan\?'/],
     ['too few atoms', HEAD + 'Atoms # charge\n\n1 1 0.5 1 2 3\n', 12, /1 lines, the header says 2 atoms/],
     ['velocities for an unknown atom', HEAD + 'Atoms # charge\n\n1 1 0.5 1 2 3\n2 2 -0.5 1 2 3\n\nVelocities\n\n1 0 0 0\n9 0 0 0\n', 18, /atom id 9, which is not in the Atoms section/],
     ['an unsupported atom style', HEAD + 'Atoms # sphere\n\n1 1 1 1 1 1 1\n', 10, /atom style 'sphere' is not supported/],

@@ -42,7 +42,7 @@ describe('extended XYZ trajectories', () => {
     it('wrong column count', () => expectParseError(() => read(good.replace('O 4 5 6', 'O 4 5')), 'a.extxyz', 4, /expected 4 columns.*got 3/));
     it('unknown species (second frame)', () =>
       expectParseError(() => read(good + '\n' + frame(2, LAT, ['Si 1 2 3', 'Na 4 5 6'])), 'a.extxyz', 9, /unknown species 'Na' \(expected one of Si, O\)/));
-    it('non-numeric value', () => expectParseError(() => read(good.replace('Si 1 2 3', 'Si 1 two 3')), 'a.extxyz', 3, /'two' is not a finite number/));
+    it('non-numeric value', () => expectParseError(() => read(good.replace('Si 1 2 3', 'Si 1 two 3')), 'a.extxyz', 3, /position is not a number: 'two'/));
     it('truncated frame', () => expectParseError(() => read(good + frame(3, LAT, ['Si 1 2 3'])), 'a.extxyz', 8, /file ends|got 0/));
   });
 });

@@ -109,6 +109,9 @@ describe('validation', () => {
     expect(problemsOf(withDim('rho_OO', { lower: 0 }))).toEqual(['rho_OO: ρ must be > 0, lower bound is 0']);
     expect(problemsOf(withDim('rho_OO', { unit: 'eV' }))).toEqual(['rho_OO: unit must be Å, got eV']);
     expect(problemsOf(withDim('qSi', { upper: Infinity }))).toEqual(['qSi: bounds must be finite, got [1.2, Infinity]']);
+    // Finite but absurd: outside the physical limits of settings-bounds.ts, with the reason.
+    expect(problemsOf(withDim('A_SiO', { upper: 1e15 }))).toEqual(['A_SiO: bounds [1000, 1000000000000000]: must lie in 0–100000000 eV: published Buckingham prefactors stay below 10⁵ eV']);
+    expect(problemsOf(withDim('qSi', { lower: -20 }))[0]).toMatch(/^qSi: bounds \[-20, 2\.6\]: must lie in -8–8 e/);
   });
 
   it('names unknown, missing, duplicated and derived parameters', () => {

@@ -2,18 +2,15 @@
  * `glassfit analyze <trajectory>`: partial g(r), bond-angle distributions and coordination of a trajectory
  * (LAMMPS dump, extended XYZ, VASP XDATCAR or POSCAR/CONTCAR), printed as a summary and written as CSV.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { parse, num, int } from '../args.ts';
 import { CliError } from '../errors.ts';
+import { checkOutput, fileSource, readInWorker, writeOutput } from '../files.ts';
 import { SILICA } from '../../../src-worker/species.ts';
 import { MV2D } from '../../../src-worker/units.ts';
-import { ParseError } from '../../../src-worker/io/frame.ts';
 import { parseTypeMap } from '../../../src-worker/io/lammps-dump.ts';
-import { detectFormat, readTrajectory } from '../../../src-worker/io/trajectory.ts';
 import { writeAdfCsv, writeGrCsv } from '../../../src-worker/io/gr-table.ts';
 import { rdfSpecOfWidth } from '../../../src-worker/analysis/rdf.ts';
-import { analyzeFrames, type Structure } from '../../../src-worker/analysis/structure.ts';
+import { RANGES } from '../../../src-worker/io/limits.ts';
 import { firstMinimum, mainPeak } from '../../../src-worker/analysis/peaks.ts';
 
 export const help = `usage: glassfit analyze <trajectory> [options]
@@ -32,7 +29,10 @@ options:
                         (default: first minimum of this trajectory's g_SiO)
   --skip <n>            ignore the first n frames (default 0)
   --every <k>           use every k-th frame after those (default 1)
-  --json                print the summary as one JSON object`;
+  --force               replace --out / --adf if they exist
+  --json                print the summary as one JSON object
+
+The file is read and analysed in a worker thread, with a time and a memory limit.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -46,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
       'bond-cutoff': { type: 'string' },
       skip: { type: 'string' },
       every: { type: 'string' },
+      force: { type: 'boolean' },
       json: { type: 'boolean' },
     },
     true,
@@ -57,8 +58,9 @@ export async function run(argv: string[]): Promise<number> {
     const v = values[name];
     return typeof v === 'string' ? v : undefined;
   };
-  const rMax = num(opt('rmax'), 'rmax', 8, (x) => x > 0);
-  const bin = num(opt('bin'), 'bin', 0.02, (x) => x > 0 && x <= rMax);
+  // An r-range of a liquid's pair distances, and at most 10⁶ bins: nothing a typing error can turn into an allocation.
+  const rMax = num(opt('rmax'), 'rmax', 8, (x) => x > 0 && x <= RANGES.r.max);
+  const bin = num(opt('bin'), 'bin', 0.02, (x) => x > 0 && x <= rMax && rMax / x <= 1e6);
   const skip = int(opt('skip'), 'skip', 0, 0);
   const every = int(opt('every'), 'every', 1, 1);
   const bondCutoff = opt('bond-cutoff') === undefined ? undefined : num(opt('bond-cutoff'), 'bond-cutoff', 0, (x) => x > 0);
@@ -71,44 +73,39 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError((e as Error).message);
   }
 
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const fileName = basename(path);
-  const t0 = performance.now();
-  let structure: Structure;
-  let used: ReturnType<typeof readTrajectory>;
-  let format: string;
-  try {
-    format = detectFormat(text, fileName);
-    const frames = readTrajectory(text, fileName, { species: SILICA, typeMap });
-    used = frames.filter((_, i) => i >= skip && (i - skip) % every === 0);
-    if (used.length === 0) throw new CliError(`${fileName} has ${frames.length} frames; --skip ${skip} leaves none`);
-    structure = analyzeFrames(used, SILICA, { rdf: spec, bondCutoffs: bondCutoff === undefined ? null : { SiO: bondCutoff } });
-  } catch (e) {
-    if (e instanceof ParseError) throw new CliError(e.message);
-    if (e instanceof CliError) throw e;
-    throw new CliError(`${fileName}: ${(e as Error).message}`);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-
   const out = opt('out');
   const adfOut = opt('adf');
-  if (out) writeFileSync(out, writeGrCsv(structure.rdf.r, structure.rdf.pairs, structure.rdf.g));
+  const force = values.force === true;
+  checkOutput(out, { force, what: '--out' });
+  checkOutput(adfOut, { force, what: '--adf' });
+
+  const { fileName } = fileSource(path);
+  const t0 = performance.now();
+  const a = await readInWorker({
+    kind: 'analysis',
+    ...fileSource(path),
+    species: SILICA,
+    ...(typeMap ? { typeMap } : {}),
+    rdf: spec,
+    bondCutoffs: bondCutoff === undefined ? null : { SiO: bondCutoff },
+    skip,
+    every,
+  }, 'trajectory');
+  const { structure, format } = a;
+  const seconds = (performance.now() - t0) / 1000;
+
+  if (out) writeOutput(out, writeGrCsv(structure.rdf.r, structure.rdf.pairs, structure.rdf.g), { force, what: '--out' });
   if (adfOut) {
     if (!structure.adf) throw new CliError('no angle distributions were computed');
-    writeFileSync(adfOut, writeAdfCsv(structure.adf.theta, structure.adf.triplets, structure.adf.p));
+    writeOutput(adfOut, writeAdfCsv(structure.adf.theta, structure.adf.triplets, structure.adf.p), { force, what: '--adf' });
   }
 
-  const f0 = used[0];
+  const f0 = a.first;
   const massAmu = f0.names.reduce((m, name) => m + (SILICA.species.find((s) => s.name === name)?.mass ?? 0), 0);
   const summary = {
     file: fileName,
     format,
-    frames: used.length,
+    frames: a.used,
     atoms: f0.n,
     boxA: [f0.box.lx, f0.box.ly, f0.box.lz],
     densityGcm3: (massAmu / (f0.box.lx * f0.box.ly * f0.box.lz)) * MV2D,

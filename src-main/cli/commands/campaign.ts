@@ -4,13 +4,14 @@
  * handlers, so they check and answer exactly as the app does; `run` drives the same campaign runner the app
  * embeds, with a progress line, and pauses cleanly on Ctrl-C (resume with `run` again).
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parse, int, num } from '../args.ts';
+import { parse, int } from '../args.ts';
 import { CliError } from '../errors.ts';
+import { checkOutput, readTextFile, writeOutput } from '../files.ts';
+import { SETTING_BOUNDS, settingProblem, workersProblem } from '../../../src-worker/settings-bounds.ts';
 import { splitOptions } from '../potential-arg.ts';
-import { PROTOCOL_OPTIONS, protocolFromOptions, protocolHelp } from '../protocol-args.ts';
+import { PROTOCOL_OPTIONS, costRangeFromOptions, protocolFromOptions, protocolHelp, softStartSteps } from '../protocol-args.ts';
 import { formatValues, pct, progressPrinter, progressText, referenceText } from '../campaign-print.ts';
 import { createApi } from '../../api/handlers.ts';
 import { ApiError, parseInput, type Api, type EventSink, type NewCampaignInput } from '../../api/contract.ts';
@@ -21,7 +22,6 @@ import { startCampaign, type RunOutcome } from '../../runner/runner.ts';
 import { nodeWorkerEntry } from '../../runner/worker-path.ts';
 import { PAPER_PROTOCOL } from '../../../src-worker/md/protocol.ts';
 import { DEFAULT_KERNEL, KERNEL_NAMES, type KernelName } from '../../../src-worker/md/engine.ts';
-import { defaultSoftStart } from '../../../src-worker/md/start.ts';
 import { DEFAULT_COST_RANGE } from '../../../src-worker/evaluate/cost.ts';
 import { PRESET_NAMES, PRESETS, customSpace, presetSpace, type PresetName } from '../../../src-worker/params/presets.ts';
 import { BUILTIN_NAMES, BUILTIN_SETS, silicaForceField } from '../../../src-worker/params/sets.ts';
@@ -37,12 +37,14 @@ export const help = `usage: glassfit campaign <new|run|status|list|export> [opti
   campaign run <id>                         run or resume it (Ctrl-C pauses; run again to resume)
   campaign status <id> [--json]             counts by status and the best point so far
   campaign list [--json]                    every campaign of the database
-  campaign export <id> --format lammps|json|csv|forcefield --out <file>
+  campaign export <id> --format lammps|json|csv|forcefield --out <file> [--force]
                                             lammps: the best evaluation's LAMMPS include file
                                             (--evaluation <id> for another, --variant table for
                                             pair_style table + its table file beside --out);
                                             json/csv: every evaluation; forcefield: a parameter file
-                                            for --potential
+                                            for --potential. An existing file is replaced only with
+                                            --force, the database never; files are written whole
+                                            (temporary file + rename)
 
 Every command takes --db <file> (default: the desktop app's database,
   ${defaultDbPath()}).
@@ -224,18 +226,13 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
   const kernel = (values.kernel ?? DEFAULT_KERNEL) as KernelName;
   if (!KERNEL_NAMES.includes(kernel)) throw new CliError(`--kernel must be one of ${KERNEL_NAMES.join(', ')}, got '${values.kernel}'`);
   const protocol = protocolFromOptions(values, PAPER_PROTOCOL);
-  const startPs = values['start-ps'] === undefined ? undefined : num(values['start-ps'], 'start-ps', 1, (x) => x >= 0);
-  const softStart = startPs === undefined ? undefined : { steps: Math.round(startPs / defaultSoftStart(protocol.temperature).timestep) };
-  const costRange = { rMin: num(values.rmin, 'rmin', DEFAULT_COST_RANGE.rMin), rMax: num(values.rmax, 'rmax', DEFAULT_COST_RANGE.rMax) };
+  const steps = softStartSteps(values['start-ps'], protocol.temperature);
+  const softStart = steps === undefined ? undefined : { steps };
+  const costRange = costRangeFromOptions(values);
   let reference: NewCampaignInput['reference'] = { kind: 'builtin' };
   if (values.reference !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(values.reference, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(`cannot read reference '${values.reference}': ${code ?? (e as Error).message}`);
-    }
+    // Read here, parsed in the parse worker by the API handler.
+    const text = readTextFile(values.reference, 'reference');
     let typeMap: Record<string, string> | undefined;
     if (values['type-map'] !== undefined) {
       try {
@@ -364,6 +361,10 @@ async function runCampaign(argv: string[]): Promise<number> {
   const v = values as { db?: string; workers?: string; quiet?: boolean };
   if (positionals.length > 1) throw new CliError(`unexpected argument '${positionals[1]}'`);
   const workers = v.workers === undefined ? undefined : int(v.workers, 'workers', 1, 1);
+  if (workers !== undefined) {
+    const why = settingProblem(SETTING_BOUNDS.workers, workers) ?? workersProblem(workers, availableParallelism());
+    if (why) throw new CliError(`--workers: ${why}`);
+  }
   const store = openStoreForCli(dbPath(v));
   try {
     const id = resolveId(store, positionals[0]);
@@ -483,10 +484,10 @@ async function list(argv: string[]): Promise<number> {
 async function exportCampaign(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { ...DB_OPTION, format: { type: 'string' }, out: { type: 'string' }, evaluation: { type: 'string' }, variant: { type: 'string' } },
+    { ...DB_OPTION, format: { type: 'string' }, out: { type: 'string' }, evaluation: { type: 'string' }, variant: { type: 'string' }, force: { type: 'boolean' } },
     true,
   );
-  const v = values as { db?: string; format?: string; out?: string; evaluation?: string; variant?: string };
+  const v = values as { db?: string; format?: string; out?: string; evaluation?: string; variant?: string; force?: boolean };
   if (positionals.length > 1) throw new CliError(`unexpected argument '${positionals[1]}'`);
   const format = v.format;
   if (!format || !['lammps', 'json', 'csv', 'forcefield'].includes(format)) throw new CliError(`--format must be lammps, json, csv or forcefield, got '${format ?? ''}'`);
@@ -496,15 +497,17 @@ async function exportCampaign(argv: string[]): Promise<number> {
   if (v.variant !== undefined && format !== 'lammps') throw new CliError('--variant applies to --format lammps only');
   if (v.evaluation !== undefined && format !== 'lammps' && format !== 'forcefield') throw new CliError('--evaluation applies to --format lammps and forcefield only');
   const out = resolve(v.out);
-  if (!existsSync(dirname(out))) throw new CliError(`--out: folder ${dirname(out)} does not exist`);
   const path = dbPath(v);
+  // Refused before the database is even opened: an existing file without --force, the database itself always.
+  const writeOpts = { force: v.force === true, protect: [path], what: '--out' };
+  checkOutput(out, writeOpts);
   const api = await openApi(path, true);
   try {
     const id = resolveIdIn(path, positionals[0]);
     if (format === 'json' || format === 'csv') {
       const f = await call(api.handlers['export.table']({ campaignId: id, format }));
-      writeFileSync(out, f.text);
-      console.error(`wrote ${format.toUpperCase()} of every evaluation to ${out}`);
+      const wrote = writeOutput(out, f.text, writeOpts);
+      console.error(`wrote ${format.toUpperCase()} of every evaluation to ${wrote}`);
       return 0;
     }
     let evaluationId: number;
@@ -521,19 +524,17 @@ async function exportCampaign(argv: string[]): Promise<number> {
       const { campaign } = await api.handlers['campaigns.get']({ id });
       const e = (await api.handlers['evaluations.detail']({ id: evaluationId })).record;
       const finals = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc', origin: ['final'] })).rows;
-      writeFileSync(out, exportForceField(campaign, e, finals).text);
-      console.error(`wrote the parameters of evaluation ${evaluationId} to ${out} (use it with --potential ${out})`);
+      const wrote = writeOutput(out, exportForceField(campaign, e, finals).text, writeOpts);
+      console.error(`wrote the parameters of evaluation ${evaluationId} to ${wrote} (use it with --potential ${wrote})`);
       return 0;
     }
     const f = await call(api.handlers['export.lammps']({ evaluationId, variant }));
-    writeFileSync(out, f.text);
-    const written = [out];
-    // The table variant's include names its table file; it is written beside --out under that name.
-    for (const extra of f.files.slice(1)) {
-      const p = join(dirname(out), extra.fileName);
-      writeFileSync(p, extra.text);
-      written.push(p);
-    }
+    // The table variant's include names its table file; it is written beside --out under that name. Every file
+    // is checked before the first is written, so a refusal leaves nothing half-exported.
+    const extras = f.files.slice(1).map((x) => ({ path: join(dirname(out), x.fileName), text: x.text }));
+    for (const x of extras) checkOutput(x.path, { ...writeOpts, what: 'the table file' });
+    const written = [writeOutput(out, f.text, writeOpts)];
+    for (const x of extras) written.push(writeOutput(x.path, x.text, { ...writeOpts, what: 'the table file' }));
     console.error(`wrote the LAMMPS ${variant} file${written.length > 1 ? 's' : ''} of evaluation ${evaluationId}: ${written.join(', ')}`);
     return 0;
   } finally {

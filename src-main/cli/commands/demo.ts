@@ -5,11 +5,12 @@
  * It prints progress, then the best parameters, their R_χ next to BKS's (and CHIK's own, the noise floor) under
  * the same protocol, and writes the best set as a LAMMPS include file.
  */
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, int } from '../args.ts';
 import { CliError } from '../errors.ts';
+import { writeOutput } from '../files.ts';
 import { formatDuration, formatValues, pct } from '../campaign-print.ts';
 import { runWithProgress } from './campaign.ts';
 import { createApi } from '../../api/handlers.ts';
@@ -166,8 +167,8 @@ export async function run(argv: string[]): Promise<number> {
     const api = await createApi({ dbPath, workerEntry: nodeWorkerEntry(), emit: () => {}, mustExist: true });
     try {
       const f = await api.handlers['export.lammps']({ evaluationId: best.id, variant: 'include' });
-      const path = join(outDir, f.fileName);
-      writeFileSync(path, f.text);
+      // Never over an existing file, never over the database: the demo's names are new (evaluation ids are).
+      const path = writeOutput(join(outDir, f.fileName), f.text, { protect: [dbPath], what: 'the LAMMPS file' });
       say('');
       say(`LAMMPS include file of the best set: ${path}`);
     } finally {

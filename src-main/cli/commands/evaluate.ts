@@ -4,21 +4,19 @@
  * on the worker pool. Prints the per-pair χ and R_χ table in percent (mean ± sd over replicas) or one JSON
  * object, writes the mean g(r) and angle distributions as CSV, and draws a progress line with ETA on stderr.
  */
-import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parse, num, int } from '../args.ts';
+import { checkOutput, fileSource, readInWorker, writeOutput } from '../files.ts';
+import { parse, int } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { resolvePotential, splitOptions } from '../potential-arg.ts';
 import { formatDuration, statusLine } from '../terminal.ts';
-import { PROTOCOL_OPTIONS, protocolFromOptions, protocolHelp } from '../protocol-args.ts';
-import { loadDefaultReference, loadReferenceFile } from '../../reference/load.ts';
+import { PROTOCOL_OPTIONS, costRangeFromOptions, protocolFromOptions, protocolHelp, softStartSteps } from '../protocol-args.ts';
+import { loadDefaultReference } from '../../reference/load.ts';
 import { createPool } from '../../runner/pool.ts';
 import { nodeWorkerEntry } from '../../runner/worker-path.ts';
 import { PS_PER_FS } from '../../../src-worker/units.ts';
 import type { Progress } from '../../../src-worker/md/protocol.ts';
 import { DEFAULT_KERNEL, KERNEL_NAMES, type KernelName } from '../../../src-worker/md/engine.ts';
-import { defaultSoftStart } from '../../../src-worker/md/start.ts';
-import { ParseError } from '../../../src-worker/io/frame.ts';
 import { parseTypeMap } from '../../../src-worker/io/lammps-dump.ts';
 import { writeAdfCsv, writeGrCsv } from '../../../src-worker/io/gr-table.ts';
 import type { Reference } from '../../../src-worker/evaluate/reference.ts';
@@ -27,6 +25,7 @@ import { parameterProblems, specProblems } from '../../../src-worker/evaluate/ev
 import { evaluateReplicas, meanAdf, meanRdf, type ReplicaSummary, type Spread } from '../../../src-worker/evaluate/replicas.ts';
 import type { DoneResult, EvaluationResult, EvaluationSpec } from '../../../src-worker/evaluate/spec.ts';
 import { ENGINE_VERSION } from '../../../src-worker/evaluate/spec.ts';
+import { SETTING_BOUNDS, settingProblem, workersProblem, type SettingBound } from '../../../src-worker/settings-bounds.ts';
 
 export const help = `usage: glassfit evaluate --potential <name|file.json> [options]
 
@@ -51,6 +50,7 @@ ${protocolHelp()}
   --rmin A --rmax A      r-range of the R_χ sums, Å (default ${DEFAULT_COST_RANGE.rMin}–${DEFAULT_COST_RANGE.rMax}, the whole reference grid)
   --gr-out FILE.csv      write g(r) (mean over finished replicas): columns r,SiSi,SiO,OO
   --adf-out FILE.csv     write bond-angle distributions (pooled over replicas): theta,OSiO,SiOSi
+  --force                replace --gr-out / --adf-out if they exist
   --json                 print one JSON object (R_χ and χ in %)
   --quiet                no progress line
 
@@ -72,22 +72,28 @@ export async function run(argv: string[]): Promise<number> {
     rmax: { type: 'string' },
     'gr-out': { type: 'string' },
     'adf-out': { type: 'string' },
+    force: { type: 'boolean' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean' },
   });
   const { str: values, flag } = splitOptions(raw);
-  const pot = resolvePotential(values.potential);
+  const pot = await resolvePotential(values.potential);
+  const force = flag.force === true;
+  checkOutput(values['gr-out'], { force, what: '--gr-out' });
+  checkOutput(values['adf-out'], { force, what: '--adf-out' });
   const kernel = (values.kernel ?? DEFAULT_KERNEL) as KernelName;
   if (!KERNEL_NAMES.includes(kernel)) throw new CliError(`--kernel must be one of ${KERNEL_NAMES.join(', ')}, got '${values.kernel}'`);
-  const replicas = int(values.replicas, 'replicas', 1, 1);
-  const workers = int(values.workers, 'workers', Math.min(replicas, availableParallelism()), 1);
+  const replicas = boundedInt(values.replicas, 'replicas', 1, SETTING_BOUNDS.replicas);
+  const workers = boundedInt(values.workers, 'workers', Math.min(replicas, availableParallelism()), SETTING_BOUNDS.workers);
+  const tooMany = workersProblem(workers, availableParallelism());
+  if (tooMany) throw new CliError(`--workers: ${tooMany}`);
   const protocol = protocolFromOptions(values);
-  const costRange = { rMin: num(values.rmin, 'rmin', DEFAULT_COST_RANGE.rMin), rMax: num(values.rmax, 'rmax', DEFAULT_COST_RANGE.rMax) };
-  const reference = readReference(values.reference, values['type-map']);
+  const costRange = costRangeFromOptions(values);
+  const reference = await readReference(values.reference, values['type-map']);
 
   // The soft start is given in ps, as for `glassfit md`; the spec counts its steps of 0.5 fs.
-  const startPs = values['start-ps'] === undefined ? undefined : num(values['start-ps'], 'start-ps', 1, (x) => x >= 0);
-  const softStart = startPs === undefined ? undefined : { steps: Math.round(startPs / defaultSoftStart(protocol.temperature).timestep) };
+  const steps = softStartSteps(values['start-ps'], protocol.temperature);
+  const softStart = steps === undefined ? undefined : { steps };
   const spec: EvaluationSpec = { species: pot.species, protocol, reference, costRange, seed: int(values.seed, 'seed', 1), kernel, ...(softStart ? { softStart } : {}) };
   // Set-up problems are the user's input, reported before any worker starts.
   const problems = [...specProblems(spec)];
@@ -114,10 +120,10 @@ export async function run(argv: string[]): Promise<number> {
 
   if (values['gr-out'] && done.length > 0) {
     const g = meanRdf(done);
-    writeFileSync(values['gr-out'], writeGrCsv(g.r, g.pairs, g.g));
+    writeOutput(values['gr-out'], writeGrCsv(g.r, g.pairs, g.g), { force, what: '--gr-out' });
   }
   const adf = meanAdf(done);
-  if (values['adf-out'] && adf) writeFileSync(values['adf-out'], writeAdfCsv(adf.theta, adf.triplets, adf.p));
+  if (values['adf-out'] && adf) writeOutput(values['adf-out'], writeAdfCsv(adf.theta, adf.triplets, adf.p), { force, what: '--adf-out' });
 
   const report = jsonReport(pot.name, reference, spec, summary, results, wallS);
   if (flag.json) console.log(JSON.stringify(report));
@@ -127,16 +133,24 @@ export async function run(argv: string[]): Promise<number> {
   return summary.failed.length > 0 ? 3 : 0;
 }
 
-function readReference(path: string | undefined, typeMapArg: string | undefined): Reference {
+/** The built-in reference, or the user's file read (and its usability checked) in the parse worker. */
+async function readReference(path: string | undefined, typeMapArg: string | undefined): Promise<Reference> {
   if (path === undefined) return loadDefaultReference();
+  let typeMap: Record<number, string> | undefined;
   try {
-    const typeMap = typeMapArg !== undefined ? parseTypeMap(typeMapArg) : undefined;
-    return loadReferenceFile(path, typeMap ? { typeMap } : {});
+    typeMap = typeMapArg !== undefined ? parseTypeMap(typeMapArg) : undefined;
   } catch (e) {
-    if (e instanceof ParseError) throw new CliError(e.message);
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code ? `cannot read reference '${path}': ${code}` : `reference '${path}': ${(e as Error).message}`);
+    throw new CliError(`--type-map: ${(e as Error).message}`);
   }
+  return readInWorker({ kind: 'reference', ...fileSource(path), options: typeMap ? { typeMap } : {} }, 'reference');
+}
+
+/** An integer option within a bound of settings-bounds.ts, refused with its reason. */
+function boundedInt(value: string | undefined, name: string, dflt: number, bound: SettingBound): number {
+  const x = int(value, name, dflt, 1);
+  const why = settingProblem(bound, x);
+  if (why) throw new CliError(`--${name} ${value}: ${why}`);
+  return x;
 }
 
 const pct = (x: number) => 100 * x;

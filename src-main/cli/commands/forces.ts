@@ -4,12 +4,11 @@
  * against LAMMPS. Energy in eV on stdout (or one JSON object with --json); forces as CSV `id,fx,fy,fz`
  * (eV/Å), atoms in file order.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from '../args.ts';
+import { checkOutput, fileSource, readInWorker, writeOutput } from '../files.ts';
 import { CliError } from '../errors.ts';
 import { resolvePotential, splitOptions } from '../potential-arg.ts';
-import { readFrame, frameToSystem } from '../../../src-worker/io/configuration.ts';
-import { ParseError } from '../../../src-worker/io/frame.ts';
+import { formatOf, frameToSystem } from '../../../src-worker/io/configuration.ts';
 import { KERNEL_NAMES, preparePotential, type KernelName } from '../../../src-worker/md/engine.ts';
 import { createNeighborList, boxProblem } from '../../../src-worker/md/neighbor.ts';
 import { energyParts } from '../../../src-worker/md/buck-dsf.ts';
@@ -23,6 +22,7 @@ options:
   --config FILE          configuration: .extxyz/.xyz (extended XYZ) or .data (LAMMPS data file)
   --frame K              frame of a multi-frame extxyz file (0-based, negative from the end; default 0)
   --out FILE             write forces as CSV id,fx,fy,fz (eV/Å), atoms in file order
+  --force                replace --out if it exists
   --kernel exact|table   pair kernel (default exact: LAMMPS's numerics to round-off)
   --json                 print {"energy": eV, "atoms": N, ...} instead of text
 `;
@@ -33,32 +33,31 @@ export async function run(argv: string[]): Promise<number> {
     config: { type: 'string' },
     frame: { type: 'string' },
     out: { type: 'string' },
+    force: { type: 'boolean' },
     kernel: { type: 'string' },
     json: { type: 'boolean' },
   });
   const { str: values, flag } = splitOptions(raw);
-  const pot = resolvePotential(values.potential);
+  const pot = await resolvePotential(values.potential);
   if (!values.config) throw new CliError('--config is required (a .data or .extxyz file)');
+  try {
+    formatOf(values.config);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  checkOutput(values.out, { force: flag.force === true, what: '--out' });
   const kernel = (values.kernel ?? 'exact') as KernelName;
   if (!KERNEL_NAMES.includes(kernel)) throw new CliError(`--kernel must be one of ${KERNEL_NAMES.join(', ')}, got '${values.kernel}'`);
   const frameIndex = values.frame === undefined ? 0 : Number(values.frame);
   if (!Number.isInteger(frameIndex)) throw new CliError(`--frame must be an integer, got '${values.frame}'`);
 
-  let text: string;
-  try {
-    text = readFileSync(values.config, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read '${values.config}': ${(e as Error).message}`);
-  }
+  const frame = await readInWorker({ kind: 'configuration', ...fileSource(values.config), fileName: values.config, species: pot.species, index: frameIndex }, 'configuration');
+  const ids: Int32Array | undefined = frame.ids;
   let sys;
-  let ids: Int32Array | undefined;
   try {
-    const frame = readFrame(text, values.config, pot.species, frameIndex);
-    ids = frame.ids;
     sys = frameToSystem(frame, pot.species, pot.ff, values.config);
   } catch (e) {
-    if (e instanceof ParseError || e instanceof Error) throw new CliError(e.message);
-    throw e;
+    throw new CliError((e as Error).message);
   }
   const prepared = preparePotential(pot.species, pot.ff, kernel);
   const skin = 0; // a single point needs no skin: the list cut-off is the potential's
@@ -74,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
       const id = ids ? ids[a] : a + 1;
       lines.push(`${id},${sys.force[3 * a]},${sys.force[3 * a + 1]},${sys.force[3 * a + 2]}`);
     }
-    writeFileSync(values.out, lines.join('\n') + '\n');
+    writeOutput(values.out, lines.join('\n') + '\n', { force: flag.force === true, what: '--out' });
   }
   if (flag.json) {
     const out: Record<string, unknown> = { energy, atoms: sys.n, potential: pot.name, kernel: prepared.kernel };

@@ -3,18 +3,19 @@
  * configuration file), NVT relax, NVT production — with a progress line on stderr (steps/s, ETA), and write
  * the final configuration (.extxyz or .data, by extension).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { parse, num, int } from '../args.ts';
+import { parse, int } from '../args.ts';
+import { checkOutput, fileSource, readInWorker, writeOutput } from '../files.ts';
+import { protocolFromOptions, softStartSteps } from '../protocol-args.ts';
 import { CliError } from '../errors.ts';
 import { formatDuration, statusLine } from '../terminal.ts';
 import { resolvePotential, splitOptions } from '../potential-arg.ts';
 import { PAPER_PROTOCOL, type Progress, type Protocol, type RunContext } from '../../../src-worker/md/protocol.ts';
 import { KERNEL_NAMES, DEFAULT_KERNEL, runLiquid, type KernelName } from '../../../src-worker/md/engine.ts';
 import { describeFailure } from '../../../src-worker/md/failure.ts';
-import { formatConfiguration, formatOf, frameToSystem, readFrame } from '../../../src-worker/io/configuration.ts';
+import { formatConfiguration, formatOf, frameToSystem } from '../../../src-worker/io/configuration.ts';
 import { boxProblem } from '../../../src-worker/md/neighbor.ts';
-import { boxForDensity, defaultSoftStart, silicaCounts } from '../../../src-worker/md/start.ts';
+import { boxForDensity, silicaCounts } from '../../../src-worker/md/start.ts';
 import { PS_PER_FS } from '../../../src-worker/units.ts';
 import type { System } from '../../../src-worker/md/system.ts';
 
@@ -38,6 +39,7 @@ options:
   --seed N               seed of the random start and velocities (default 1)
   --kernel exact|table   pair kernel (default ${DEFAULT_KERNEL})
   --out FILE             final configuration, .extxyz or .data (default md-final.extxyz)
+  --force                replace --out if it exists
   --quiet                no progress line
 `;
 
@@ -57,10 +59,11 @@ export async function run(argv: string[]): Promise<number> {
     seed: { type: 'string' },
     kernel: { type: 'string' },
     out: { type: 'string' },
+    force: { type: 'boolean' },
     quiet: { type: 'boolean' },
   });
   const { str: values, flag } = splitOptions(raw);
-  const pot = resolvePotential(values.potential);
+  const pot = await resolvePotential(values.potential);
   const kernel = (values.kernel ?? DEFAULT_KERNEL) as KernelName;
   if (!KERNEL_NAMES.includes(kernel)) throw new CliError(`--kernel must be one of ${KERNEL_NAMES.join(', ')}, got '${values.kernel}'`);
   const out = values.out ?? 'md-final.extxyz';
@@ -69,30 +72,18 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  const protocol: Protocol = {
-    ...PAPER_PROTOCOL,
-    atoms: int(values.atoms, 'atoms', PAPER_PROTOCOL.atoms, 3),
-    densityGcm3: num(values.density, 'density', PAPER_PROTOCOL.densityGcm3, (x) => x > 0),
-    temperature: num(values.temp, 'temp', PAPER_PROTOCOL.temperature, (x) => x > 0),
-    relax: num(values['relax-ps'], 'relax-ps', PAPER_PROTOCOL.relax, (x) => x >= 0),
-    production: num(values['prod-ps'], 'prod-ps', PAPER_PROTOCOL.production, (x) => x >= 0),
-    timestep: num(values['dt-fs'], 'dt-fs', PAPER_PROTOCOL.timestep / PS_PER_FS, (x) => x > 0) * PS_PER_FS,
-    tDamp: num(values['tdamp-ps'], 'tdamp-ps', PAPER_PROTOCOL.tDamp, (x) => x > 0),
-    skin: num(values.skin, 'skin', PAPER_PROTOCOL.skin, (x) => x >= 0),
-  };
+  // The same bounds as the API and the forms (settings-bounds.ts); md samples nothing, so 0 ps production is fine.
+  const protocol: Protocol = protocolFromOptions(values, PAPER_PROTOCOL, { allowZeroProduction: true });
+  const force = flag.force === true;
+  checkOutput(out, { force, what: '--out' });
   const seed = int(values.seed, 'seed', 1);
-  const softStartPs = num(values['start-ps'], 'start-ps', 1, (x) => x >= 0);
+  const softStartStepsN = softStartSteps(values['start-ps'] ?? '1', protocol.temperature) as number;
 
   let start: System | undefined;
   if (values.config) {
-    let text: string;
+    const frame = await readInWorker({ kind: 'configuration', ...fileSource(values.config), fileName: values.config, species: pot.species, index: -1 }, 'configuration');
     try {
-      text = readFileSync(values.config, 'utf8');
-    } catch (e) {
-      throw new CliError(`cannot read '${values.config}': ${(e as Error).message}`);
-    }
-    try {
-      start = frameToSystem(readFrame(text, values.config, pot.species, -1), pot.species, pot.ff, values.config);
+      start = frameToSystem(frame, pot.species, pot.ff, values.config);
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -113,8 +104,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const ctx = progressContext(flag.quiet === true, start ? start.n : protocol.atoms);
-  const soft = defaultSoftStart(protocol.temperature);
-  const softStart = { steps: Math.round(softStartPs / soft.timestep) };
+  const softStart = { steps: softStartStepsN };
   const result = runLiquid(pot.ff, { protocol, seed, kernel, species: pot.species, softStart, ...(start ? { start } : {}) }, [], ctx);
   ctx.finish();
   const sys = result.sys;
@@ -122,19 +112,20 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`glassfit: ${describeFailure(result.failure)}`);
     if (sys) {
       const failedOut = out.replace(/(\.[^./]+)$/, '.failed$1');
-      writeFileSync(failedOut, formatConfiguration(sys, failedOut, pot.ff, { info: { potential: pot.name, failure: describeFailure(result.failure) } }));
-      console.error(`the configuration at the failure is in ${failedOut}`);
+      const wrote = writeOutput(failedOut, formatConfiguration(sys, failedOut, pot.ff, { info: { potential: pot.name, failure: describeFailure(result.failure) } }), { force, what: 'the failure configuration' });
+      console.error(`the configuration at the failure is in ${wrote}`);
     }
     return 3;
   }
   if (!sys) throw new Error('runLiquid returned no system');
   const s = result.stats;
-  writeFileSync(
+  writeOutput(
     out,
     formatConfiguration(sys, out, pot.ff, {
       energy: s.finalPotentialEnergy,
       info: { potential: pot.name, temperature_K: String(protocol.temperature), seed: String(seed), kernel: result.kernel, units: 'metal' },
     }),
+    { force, what: '--out' },
   );
   console.log(
     JSON.stringify({

@@ -18,8 +18,10 @@ import { defaultDbPath } from '../../paths.ts';
 export const help = `usage: glassfit serve [--db <file>] [--port <n>] [--no-build]
 
 Serves the workbench to a browser on this machine: http://127.0.0.1:<port>/?token=<random>.
-Only 127.0.0.1 is bound, and every request must carry the token, so neither other machines nor other
-users' browsers can drive it. From another machine, tunnel the port (ssh -L <port>:127.0.0.1:<port> host).
+Only 127.0.0.1 is bound, and every API call and the event stream must carry the token, so neither other
+machines nor other users' browsers can drive it. The page keeps the token in its tab (no cookie) and drops it
+from the address bar; a new tab needs the printed address again. From another machine, tunnel the port
+(ssh -L <port>:127.0.0.1:<port> host).
 
 options:
   --db <file>    SQLite database (default: the desktop app's, ${defaultDbPath()})

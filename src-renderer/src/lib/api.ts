@@ -1,7 +1,7 @@
 /**
  * The workbench API as the renderer sees it: `window.glassfit` (the Electron preload) when it exists, otherwise
  * the local bridge of `glassfit serve` — HTTP POST per call and one WebSocket for events, authorised by the
- * token in the page's URL. Both implement the same GlassfitApi type from the contract, so no view knows which
+ * token of the printed address (sessionToken below). Both implement the same GlassfitApi type from the contract, so no view knows which
  * transport it runs on. Only types come from src-main: nothing of the main process is bundled here.
  */
 import type { EventPayload, GlassfitApi } from '../../../src-main/api/contract';
@@ -41,8 +41,37 @@ export function connect(): Transport {
 
 type Listener = (payload: unknown) => void;
 
+const TOKEN_KEY = 'glassfit-token';
+
+/**
+ * The bridge's token: taken once from the printed address (`?token=…`), kept in this tab's sessionStorage —
+ * scoped by the browser to this origin, port included, so no other server on 127.0.0.1 ever sees it (a cookie
+ * would go to all of them) — and removed from the address bar, so it is not left in the page's URL, bookmarks
+ * or the history entry. A reload finds it in sessionStorage.
+ */
+export function sessionToken(): string {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl) {
+    try {
+      sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    } catch {
+      // Storage disabled: the token still works for this page's life.
+    }
+    params.delete('token');
+    const query = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${query ? `?${query}` : ''}${location.hash}`);
+    return fromUrl;
+  }
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 function bridgeTransport(): Transport {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const token = sessionToken();
   const listeners = new Map<EventName, Set<Listener>>();
   const connListeners = new Set<(s: ConnectionState) => void>();
   let state: ConnectionState = 'connecting';
