@@ -140,7 +140,7 @@ describe('glassfit campaign', () => {
     expect(doc.evaluations).toHaveLength(5);
     expect(doc.best.forcefield.format).toBe('glassfit-forcefield');
     // The campaign export itself works as --potential: its best set is used.
-    const asPotential = resolvePotential(json);
+    const asPotential = await resolvePotential(json);
     expect(asPotential.ff.charge.Si).toBe(doc.best.values.qSi);
     expect(asPotential.name).toMatch(/^cli test/);
 

@@ -3,8 +3,8 @@
  * status, one per forcefield. The three sets share no colour, because they meet in the same plots (the
  * convergence plot shows phases, statuses and the baselines at once), so a colour never means two things:
  * red is always a failed run, magenta always the fitted forcefield (this campaign's best or chosen point), black
- * always the reference. Plots (chart.js), the 3D legend and the CSS badges and dots (through the --phase-* and
- * --status-* variables applyPalette() sets) all read from here.
+ * always the reference. Plots (chart.js) and the CSS badges and dots (through the --phase-*, --status-* and --ff-*
+ * variables main.ts sets from paletteCss()) all read from here. No DOM here, so Node tests can import it.
  */
 
 /**
@@ -87,9 +87,4 @@ export function paletteCss(): Record<string, string> {
   for (const [k, v] of Object.entries(STATUS_STYLE)) vars[`--status-${k}`] = v.color;
   for (const [k, v] of Object.entries(FORCEFIELD_COLORS)) vars[`--ff-${k}`] = v;
   return vars;
-}
-
-/** Set the palette's CSS variables on the document (CSSOM, which the page's style CSP allows). */
-export function applyPalette(root: HTMLElement = document.documentElement): void {
-  for (const [k, v] of Object.entries(paletteCss())) root.style.setProperty(k, v);
 }

@@ -1,15 +1,15 @@
 /**
  * Plots as figures for a paper: the same chart.js configuration drawn again off screen at a journal's column
- * width, with its title, axis titles and legend, as a PNG at 300 dpi (the resolution recorded in the file) or as
- * an SVG (vector: paths and text). The on-screen chart is not touched; the figure is a second chart that lives
- * only while it is drawn.
+ * width, with its title, axis titles and legend, as a PNG at 300 dpi (the resolution recorded in the file,
+ * figure-export.ts, in the browser) or as an SVG (vector: paths and text, here). The on-screen chart is not
+ * touched; the figure is a second chart that lives only while it is drawn. Nothing here needs a DOM, so the
+ * SVG path is tested in Node.
  */
 import { BasicPlatform, Chart, type ChartConfiguration, type ChartDataset } from 'chart.js';
-import { SvgContext } from './svg-context';
-import { withDpi } from '../lib/png';
+import { SvgContext, type MeasureText } from './svg-context';
 
 /** CSS pixels per inch: chart.js lays out in CSS px, and fonts are sized in them. */
-const CSS_PX_PER_IN = 96;
+export const CSS_PX_PER_IN = 96;
 const CM_PER_IN = 2.54;
 
 export interface FigureWidth {
@@ -81,38 +81,12 @@ export function figureConfig(config: ChartConfiguration, title: string, devicePi
   } as ChartConfiguration;
 }
 
-/** The figure as a PNG at FIGURE_DPI, the resolution written into the file. */
-export async function figurePng(config: ChartConfiguration, o: FigureOptions): Promise<Blob> {
-  const { w, h } = figureSize(o);
-  const ratio = FIGURE_DPI / CSS_PX_PER_IN;
-  const canvas = document.createElement('canvas');
-  canvas.width = w;
-  canvas.height = h;
-  const chart = new Chart(canvas, { ...figureConfig(config, o.title, ratio), platform: BasicPlatform });
-  try {
-    const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the figure could not be encoded as PNG'))), 'image/png'));
-    const bytes = withDpi(new Uint8Array(await blob.arrayBuffer()), FIGURE_DPI);
-    return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' });
-  } finally {
-    chart.destroy();
-  }
-}
-
-/** Text widths for the SVG layout, measured with a real canvas in the figure's fonts. */
-function canvasMeasure(): (font: string, text: string) => number {
-  const ctx = document.createElement('canvas').getContext('2d');
-  return (font, text) => {
-    if (!ctx) return text.length * 7;
-    ctx.font = font;
-    return ctx.measureText(text).width;
-  };
-}
-
 /** The figure as SVG text: width and height in cm, drawn in CSS px units inside. */
-export function figureSvgText(config: ChartConfiguration, o: FigureOptions, measure = canvasMeasure()): string {
+export function figureSvgText(config: ChartConfiguration, o: FigureOptions, measure: MeasureText): string {
   const { w, h, wIn, hIn } = figureSize(o);
   const ctx = new SvgContext(w, h, measure);
-  const chart = new Chart(ctx as unknown as CanvasRenderingContext2D, { ...figureConfig(config, o.title, 1), platform: BasicPlatform });
+  // chart.js takes anything with a canvas and getContext('2d'): the SVG context is drawn on like a canvas's.
+  const chart = new Chart(ctx.canvas as never, { ...figureConfig(config, o.title, 1), platform: BasicPlatform });
   try {
     return ctx.toSvg({ title: o.title, size: { w: `${(wIn * CM_PER_IN).toFixed(2)}cm`, h: `${(hIn * CM_PER_IN).toFixed(2)}cm` } });
   } finally {
@@ -120,6 +94,3 @@ export function figureSvgText(config: ChartConfiguration, o: FigureOptions, meas
   }
 }
 
-export function figureSvg(config: ChartConfiguration, o: FigureOptions): Blob {
-  return new Blob([figureSvgText(config, o)], { type: 'image/svg+xml' });
-}

@@ -11,20 +11,36 @@
  */
 
 type Matrix = [number, number, number, number, number, number]; // a b c d e f, as in setTransform
+// The canvas's own string types, restated so this module needs no DOM typings (Node tests import it).
+type LineCap = 'butt' | 'round' | 'square';
+type LineJoin = 'bevel' | 'miter' | 'round';
+type TextAlign = 'center' | 'end' | 'left' | 'right' | 'start';
+type TextBaseline = 'alphabetic' | 'bottom' | 'hanging' | 'ideographic' | 'middle' | 'top';
+
+/** What measureText answers (the fields chart.js reads). */
+export interface Metrics {
+  readonly width: number;
+  readonly actualBoundingBoxAscent: number;
+  readonly actualBoundingBoxDescent: number;
+  readonly actualBoundingBoxLeft: number;
+  readonly actualBoundingBoxRight: number;
+  readonly fontBoundingBoxAscent: number;
+  readonly fontBoundingBoxDescent: number;
+}
 
 interface State {
   m: Matrix;
   fillStyle: string;
   strokeStyle: string;
   lineWidth: number;
-  lineCap: CanvasLineCap;
-  lineJoin: CanvasLineJoin;
+  lineCap: LineCap;
+  lineJoin: LineJoin;
   miterLimit: number;
   dash: number[];
   dashOffset: number;
   font: string;
-  textAlign: CanvasTextAlign;
-  textBaseline: CanvasTextBaseline;
+  textAlign: TextAlign;
+  textBaseline: TextBaseline;
   globalAlpha: number;
   composite: string;
   clip: string | null;
@@ -105,13 +121,13 @@ export class SvgContext {
   get fillStyle(): string {
     return this.#s.fillStyle;
   }
-  set fillStyle(v: string | CanvasGradient | CanvasPattern) {
+  set fillStyle(v: unknown) {
     if (typeof v === 'string') this.#s.fillStyle = v;
   }
   get strokeStyle(): string {
     return this.#s.strokeStyle;
   }
-  set strokeStyle(v: string | CanvasGradient | CanvasPattern) {
+  set strokeStyle(v: unknown) {
     if (typeof v === 'string') this.#s.strokeStyle = v;
   }
   get lineWidth(): number {
@@ -120,16 +136,16 @@ export class SvgContext {
   set lineWidth(v: number) {
     if (Number.isFinite(v) && v > 0) this.#s.lineWidth = v;
   }
-  get lineCap(): CanvasLineCap {
+  get lineCap(): LineCap {
     return this.#s.lineCap;
   }
-  set lineCap(v: CanvasLineCap) {
+  set lineCap(v: LineCap) {
     this.#s.lineCap = v;
   }
-  get lineJoin(): CanvasLineJoin {
+  get lineJoin(): LineJoin {
     return this.#s.lineJoin;
   }
-  set lineJoin(v: CanvasLineJoin) {
+  set lineJoin(v: LineJoin) {
     this.#s.lineJoin = v;
   }
   get miterLimit(): number {
@@ -150,16 +166,16 @@ export class SvgContext {
   set font(v: string) {
     this.#s.font = v;
   }
-  get textAlign(): CanvasTextAlign {
+  get textAlign(): TextAlign {
     return this.#s.textAlign;
   }
-  set textAlign(v: CanvasTextAlign) {
+  set textAlign(v: TextAlign) {
     this.#s.textAlign = v;
   }
-  get textBaseline(): CanvasTextBaseline {
+  get textBaseline(): TextBaseline {
     return this.#s.textBaseline;
   }
-  set textBaseline(v: CanvasTextBaseline) {
+  set textBaseline(v: TextBaseline) {
     this.#s.textBaseline = v;
   }
   get globalAlpha(): number {
@@ -180,7 +196,7 @@ export class SvgContext {
   shadowOffsetX = 0;
   shadowOffsetY = 0;
   imageSmoothingEnabled = true;
-  direction: CanvasDirection = 'ltr';
+  direction: 'inherit' | 'ltr' | 'rtl' = 'ltr';
 
   save(): void {
     this.#stack.push({ ...this.#s, m: [...this.#s.m] as Matrix, dash: [...this.#s.dash] });
@@ -199,7 +215,7 @@ export class SvgContext {
 
   // -------------------------------------------------------------------------------------- transform
 
-  setTransform(a: number | DOMMatrix2DInit = 1, b = 0, c = 0, d = 1, e = 0, f = 0): void {
+  setTransform(a: number | { a?: number; b?: number; c?: number; d?: number; e?: number; f?: number } = 1, b = 0, c = 0, d = 1, e = 0, f = 0): void {
     if (typeof a === 'object') {
       const m = a;
       this.#s.m = [m.a ?? 1, m.b ?? 0, m.c ?? 0, m.d ?? 1, m.e ?? 0, m.f ?? 0];
@@ -359,7 +375,7 @@ export class SvgContext {
     this.#s.clip = id;
   }
 
-  measureText(text: string): TextMetrics {
+  measureText(text: string): Metrics {
     const width = this.#measure(this.#s.font, text);
     const size = fontSize(this.#s.font);
     return {
@@ -370,12 +386,7 @@ export class SvgContext {
       actualBoundingBoxRight: width,
       fontBoundingBoxAscent: size * 0.8,
       fontBoundingBoxDescent: size * 0.2,
-      alphabeticBaseline: 0,
-      emHeightAscent: size * 0.8,
-      emHeightDescent: size * 0.2,
-      hangingBaseline: size * 0.8,
-      ideographicBaseline: -size * 0.2,
-    } as TextMetrics;
+    };
   }
 
   fillText(text: string, x: number, y: number): void {
@@ -401,10 +412,10 @@ export class SvgContext {
   drawImage(): void {
     // Image point styles are not used by the workbench's plots.
   }
-  createLinearGradient(): CanvasGradient {
-    return { addColorStop() {} } as CanvasGradient;
+  createLinearGradient(): { addColorStop(): void } {
+    return { addColorStop() {} };
   }
-  getImageData(): ImageData {
+  getImageData(): never {
     throw new Error('an SVG figure has no pixels to read');
   }
   isPointInPath(): boolean {
