@@ -15,6 +15,7 @@ export const channels = [
   'evaluations.detail',
   'surrogate.slice',
   'surrogate.map',
+  'surrogate.importance',
   'reference.preview',
   'reference.get',
   'compare.get',

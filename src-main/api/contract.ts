@@ -285,6 +285,22 @@ export const MapResultSchema = z
   })
   .nullable();
 
+/**
+ * Parameter importance (Optuna Dashboard's view) from the GP surrogate: first-order and total Sobol indices of
+ * the posterior mean over the search box (src-worker/campaign/importance.ts), per free parameter, on the GP's
+ * own output scale ('log': log R_χ).
+ */
+export const ImportanceResultSchema = z
+  .object({
+    params: z.array(z.object({ name: z.string(), first: z.number(), total: z.number() })),
+    scale: z.enum(['log', 'none']),
+    /** Evaluated points the GP was fitted on. */
+    points: z.number().int(),
+    /** Base samples of the estimator. */
+    samples: z.number().int(),
+  })
+  .nullable();
+
 export const ReferencePreviewResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), preview: ReferencePreviewSchema, curves: GrCurvesSchema, adf: AdfCurvesSchema.nullable() }),
   z.object({ ok: z.literal(false), error: z.string() }),
@@ -359,12 +375,14 @@ export const requests = {
   'campaigns.get': { input: z.object({ id }), output: CampaignGetSchema },
   'campaigns.create': { input: NewCampaignInputSchema, output: z.object({ id }) },
   'campaigns.control': { input: z.object({ id, action: z.enum(['resume', 'pause', 'stop']) }), output: z.object({ status: CampaignStatusSchema }) },
-  'campaigns.duplicate': { input: z.object({ id, name: NameSchema.optional() }), output: z.object({ id }) },
+  /** A copy of the settings (no evaluations) as a draft; `seed` default: the original's (pass a new one for other runs). */
+  'campaigns.duplicate': { input: z.object({ id, name: NameSchema.optional(), seed: z.number().int().nonnegative().max(0x7fffffff).optional() }), output: z.object({ id }) },
   'campaigns.delete': { input: z.object({ id, confirm: z.literal(true) }), output: z.object({}) },
   'evaluations.page': { input: EvaluationQuerySchema, output: EvaluationPageSchema },
   'evaluations.detail': { input: z.object({ id: evaluationId }), output: EvaluationDetailSchema },
   'surrogate.slice': { input: SliceRequestSchema, output: SliceResultSchema },
   'surrogate.map': { input: MapRequestSchema, output: MapResultSchema },
+  'surrogate.importance': { input: z.object({ campaignId: id }), output: ImportanceResultSchema },
   'reference.preview': { input: z.object({ fileName: FileNameSchema, text: FileTextSchema, typeMap: TypeMapSchema.optional() }), output: ReferencePreviewResultSchema },
   'reference.get': { input: z.object({ campaignId: id }), output: ReferenceGetSchema },
   'compare.get': { input: z.object({ campaignIds: z.array(id).min(1).max(20) }), output: CompareResultSchema },

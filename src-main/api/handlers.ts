@@ -49,6 +49,7 @@ import {
 } from '../../src-worker/campaign/setup.ts';
 import { exportCsv, exportJson, exportLammps, rChiWithReplicas } from '../../src-worker/campaign/export.ts';
 import type { MapView, SliceView } from '../../src-worker/optimize/surrogate.ts';
+import type { ImportanceView } from '../../src-worker/campaign/optimizer-service.ts';
 
 /**
  * µs per atom-step when the database has no finished evaluation to measure it by: `npm run bench:md` gives
@@ -312,10 +313,10 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       return { status: store.campaignInfo(id).status };
     },
 
-    async 'campaigns.duplicate'({ id, name }) {
+    async 'campaigns.duplicate'({ id, name, seed }) {
       const c = store.campaign(id);
       const now = new Date().toISOString();
-      const copy: CampaignRecord = { ...c, id: randomUUID(), name: name ?? `${c.name} (copy)`, createdAt: now, updatedAt: now, status: 'draft', stopReason: null, schemaVersion: SCHEMA_VERSION };
+      const copy: CampaignRecord = { ...c, id: randomUUID(), name: name ?? `${c.name} (copy)`, seed: seed ?? c.seed, createdAt: now, updatedAt: now, status: 'draft', stopReason: null, schemaVersion: SCHEMA_VERSION };
       store.createCampaign(
         copy,
         copy.baselines.map((b) => baselineEvaluation(copy, b)),
@@ -396,6 +397,19 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         points,
         boPath,
         cgPath: points.filter((p) => p.phase === 'cg' || p.phase === 'replica'),
+      };
+    },
+
+    async 'surrogate.importance'({ campaignId }) {
+      const c = store.campaignInfo(campaignId);
+      const { rows, history } = historyOf(c);
+      const v = (await optimizer().surrogate({ settings: c.optimizer, history, seed: c.seed, view: { kind: 'importance', n: 512 } })) as ImportanceView | null;
+      if (!v) return null;
+      return {
+        params: c.space.free.map((d, k) => ({ name: d.name, first: v.first[k], total: v.total[k] })),
+        scale: v.scale,
+        points: rows.filter((r) => r.status === 'done').length,
+        samples: v.n,
       };
     },
 

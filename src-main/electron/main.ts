@@ -174,8 +174,11 @@ function createWindow(): BrowserWindow {
     },
   });
   w.once('ready-to-show', () => w.show());
-  // The page sets its own <title>; the window title names the open database instead.
-  w.on('page-title-updated', (e) => e.preventDefault());
+  // The page's <title> names the open campaign ('fit A (running) — glassfit'); the window adds the database.
+  w.on('page-title-updated', (e, title) => {
+    e.preventDefault();
+    w.setTitle(backend ? `${title} — ${backend.dbPath}` : title);
+  });
   // A crashed or killed renderer comes back on its own; the backend and running campaigns were never in it.
   w.webContents.on('render-process-gone', (_e, details) => {
     console.error(`glassfit: renderer gone (${details.reason}); reloading`);

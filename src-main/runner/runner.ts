@@ -42,6 +42,7 @@ import { earlyStopSpecFor, incumbentRChi, replicaNoiseRel, screenedInARow, searc
 import { screenContextFor, screenForceField, type ScreenContext } from '../../src-worker/physics/screen.ts';
 import type { EarlyStopSpec } from '../../src-worker/evaluate/spec.ts';
 import { finished as finishedCount, mdRuns } from '../../src-worker/campaign/records.ts';
+import { finalReplicaDecision } from '../../src-worker/campaign/advice.ts';
 import type {
   CampaignProgress,
   CampaignRecord,
@@ -177,7 +178,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     const f = store.counts(campaignId, 'final');
     const best = store.best(campaignId);
     const budget = campaign.optimizer.budget;
-    const finalTotal = finishedCount(f) + f.queued + f.running || (best ? campaign.finalReplicas : 0);
+    const finalTotal = finishedCount(f) + f.queued + f.running || finalWanted(store, campaignId, campaign.finalReplicas, best).count;
     // ETA: MD runs left × mean wall time per finished one ÷ workers, less the running ones' progress.
     const mean = store.meanDurationS(campaignId);
     let etaS: number | null = null;
@@ -413,11 +414,14 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     if (o.queued + o.running > 0) return false;
     const f = store.counts(campaignId, 'final');
     const best = store.best(campaignId);
-    if (finishedCount(f) + f.queued + f.running === 0 && campaign.finalReplicas > 0 && best) {
-      for (const r of store.addEvaluations(campaignId, finalEvaluations(campaign, best, campaign.finalReplicas))) changed(r);
+    const decision = finalWanted(store, campaignId, campaign.finalReplicas, best);
+    if (finishedCount(f) + f.queued + f.running === 0 && decision.count > 0 && best) {
+      for (const r of store.addEvaluations(campaignId, finalEvaluations(campaign, best, decision.count))) changed(r);
       emitProgress();
       return false;
     }
+    // A best that a baseline beat gets no replicas; the stop reason says so, so nobody reads it as an oversight.
+    if (decision.reason && optimizerStop && !optimizerStop.detail.includes(decision.reason)) optimizerStop = { ...optimizerStop, detail: `${optimizerStop.detail}; ${decision.reason}` };
     const all = store.evaluations(campaignId, { status: ['queued', 'running'] });
     return all.length === 0 && running.size === 0;
   }
@@ -507,6 +511,11 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
   };
 }
 
+/** How many final replicas the best point gets (none when a baseline under the same protocol beat it: advice.ts). */
+function finalWanted(store: Store, campaignId: string, wanted: number, best: EvaluationRecord | null) {
+  return finalReplicaDecision(wanted, best, best ? store.evaluations(campaignId, { origin: ['baseline'] }) : []);
+}
+
 /** The progress of a campaign no runner of this process is running (draft, paused, stopped, finished, or run elsewhere). */
 export function restingProgress(store: Store, campaignId: string): CampaignProgress {
   const c = store.campaignInfo(campaignId);
@@ -528,7 +537,7 @@ export function restingProgress(store: Store, campaignId: string): CampaignProgr
     queued: o.queued,
     budget: c.optimizer.budget,
     baselines: { done: finishedCount(b), total: finishedCount(b) + b.queued + b.running },
-    final: { done: finishedCount(f), total: fTotal || (c.status === 'finished' || !best ? fTotal : c.finalReplicas) },
+    final: { done: finishedCount(f), total: fTotal || (c.status === 'finished' || !best ? fTotal : finalWanted(store, campaignId, c.finalReplicas, best).count) },
     bestRChi: best?.rChi ?? null,
     bestEvaluationId: best?.id ?? null,
     etaS: null,

@@ -9,6 +9,7 @@
  */
 import { propose, stop } from '../optimize/optimizer.ts';
 import { gpMap, gpSlice, surrogateFor, type MapView, type SliceView } from '../optimize/surrogate.ts';
+import { surrogateImportance } from './importance.ts';
 import { parseOptimizerSettings, type BoOptimizerSettings, type Feasible, type Observation, type OptimizerSettings, type Proposal, type StopReason } from '../optimize/strategy.ts';
 import { fromUnit, type ParameterSpaceSpec } from '../params/space.ts';
 import { screenForceField, type ScreenContext } from '../physics/screen.ts';
@@ -57,7 +58,17 @@ export function proposeNext(a: ProposeArgs): ProposeAnswer {
 
 export type SurrogateViewRequest =
   | { readonly kind: 'slice'; readonly dim: number; readonly points: number }
-  | { readonly kind: 'map'; readonly dx: number; readonly dy: number; readonly n: number };
+  | { readonly kind: 'map'; readonly dx: number; readonly dy: number; readonly n: number }
+  | { readonly kind: 'importance'; readonly n: number };
+
+/** Sobol indices of the GP mean per free parameter (importance.ts), and the scale they were taken on. */
+export interface ImportanceView {
+  readonly kind: 'importance';
+  readonly first: Float64Array;
+  readonly total: Float64Array;
+  readonly scale: 'log' | 'none';
+  readonly n: number;
+}
 
 export interface SurrogateArgs {
   readonly settings: OptimizerSettings;
@@ -66,7 +77,7 @@ export interface SurrogateArgs {
   readonly view: SurrogateViewRequest;
 }
 
-export type SurrogateAnswer = SliceView | MapView | null;
+export type SurrogateAnswer = SliceView | MapView | ImportanceView | null;
 
 /**
  * The GP settings a surrogate view uses: the campaign's own for 'bo'; BO's defaults for the other strategies,
@@ -82,5 +93,9 @@ export function surrogateView(a: SurrogateArgs): SurrogateAnswer {
   const sur = surrogateFor(a.history, surrogateSettings(a.settings), a.seed);
   if (!sur) return null;
   const v = a.view;
+  if (v.kind === 'importance') {
+    const imp = surrogateImportance(sur, v.n, a.seed);
+    return { kind: 'importance', first: imp.first, total: imp.total, scale: sur.settings.bo.gp.outputTransform, n: imp.n };
+  }
   return v.kind === 'slice' ? gpSlice(sur, v.dim, null, v.points) : gpMap(sur, v.dx, v.dy, null, v.n, v.n);
 }

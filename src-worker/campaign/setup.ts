@@ -68,7 +68,7 @@ export interface CampaignChoice {
   readonly seed: number;
   readonly baselines?: readonly string[];
   readonly finalReplicas?: number;
-  /** Add the built-in sets that are points of the space to the baselines (default: for strategy 'bo'). */
+  /** BO's design starts with the built-in sets that are points of the space (default true; baselines among them are used, not run twice). */
   readonly seedBuiltins?: boolean;
   /** Physics screen and early stopping: on unless turned off; tunables override DEFAULT_EARLY_STOP. */
   readonly search?: SearchChoice;
@@ -183,14 +183,28 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
   const workersIssue = settingProblem(SETTING_BOUNDS.workers, choice.workers);
   if (workersIssue) throw new CampaignSetupError(`workers: ${workersIssue}`);
   if (!Number.isSafeInteger(choice.seed) || choice.seed < 0) throw new CampaignSetupError(`seed must be a non-negative integer, got ${choice.seed}`);
+  const baselines = (choice.baselines ?? DEFAULT_BASELINES).map((b) => {
+    const name = BUILTIN_NAMES.find((k) => k.toLowerCase() === b.toLowerCase());
+    if (!name) throw new CampaignSetupError(`unknown baseline '${b}' (built-in sets: ${BUILTIN_NAMES.join(', ')})`);
+    return name;
+  });
+  if (new Set(baselines).size !== baselines.length) throw new CampaignSetupError(`baselines repeat: ${baselines.join(', ')}`);
+  if (baselines.length && names.join(',') !== 'Si,O') throw new CampaignSetupError(`built-in baselines are silica sets; the space's species are ${names.join(', ')}`);
+  // The built-ins that are points of the space seed BO's design (issue 11): a baseline among them enters the model
+  // as an observation once it has run (campaign/search.ts); the others are the design's first points.
+  const seeds = (choice.seedBuiltins ?? true) ? builtinsInSpace(space).filter((b) => !baselines.includes(b)) : [];
   const o = choice.optimizer;
   const dim = space.free.length;
   const raw: Record<string, unknown> = { strategy: o.strategy, dim, budget: o.budget };
   if (o.strategy === 'bo') {
-    const bo = o.bo ?? {};
+    const bo = o.bo as { trustRegion?: object; initial?: { include?: number[][] } } | undefined;
     const cg = o.cg ?? {};
+    const given = bo?.initial?.include ?? [];
+    const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, k) => Math.abs(x - b[k]) < 1e-12);
+    const seeded = seeds.map((b) => Array.from(toUnit(space, builtinForceField(b)))).filter((u) => !given.some((g) => same(g, u)));
+    const include = [...seeded, ...given];
     Object.assign(raw, {
-      bo: { ...bo, trustRegion: { ...NEW_CAMPAIGN_BO.trustRegion, ...((bo as { trustRegion?: object }).trustRegion ?? {}) } },
+      bo: { ...bo, initial: { ...(bo?.initial ?? {}), include }, trustRegion: { ...NEW_CAMPAIGN_BO.trustRegion, ...(bo?.trustRegion ?? {}) } },
       cg: { reserve: NEW_CAMPAIGN_CG.reserve, ...cg },
     });
   }
@@ -203,16 +217,6 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
     throw new CampaignSetupError((e as Error).message);
   }
 
-  const baselines = (choice.baselines ?? DEFAULT_BASELINES).map((b) => {
-    const name = BUILTIN_NAMES.find((k) => k.toLowerCase() === b.toLowerCase());
-    if (!name) throw new CampaignSetupError(`unknown baseline '${b}' (built-in sets: ${BUILTIN_NAMES.join(', ')})`);
-    return name;
-  });
-  if (new Set(baselines).size !== baselines.length) throw new CampaignSetupError(`baselines repeat: ${baselines.join(', ')}`);
-  if (baselines.length && names.join(',') !== 'Si,O') throw new CampaignSetupError(`built-in baselines are silica sets; the space's species are ${names.join(', ')}`);
-  // The built-ins inside the space seed the design (issue 11): they run first, as baselines, and the optimizer
-  // takes their results as observations. Only for the model-based strategies, and unless the user asked otherwise.
-  if (choice.seedBuiltins ?? o.strategy === 'bo') for (const b of builtinsInSpace(space)) if (!baselines.includes(b)) baselines.push(b);
   const finalReplicas = choice.finalReplicas ?? DEFAULT_FINAL_REPLICAS;
   if (!Number.isInteger(finalReplicas) || finalReplicas < 0) throw new CampaignSetupError(`final replicas must be a non-negative integer, got ${finalReplicas}`);
   const name = choice.name.trim();

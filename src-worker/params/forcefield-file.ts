@@ -10,6 +10,9 @@
  * Short silica forms (Si and O, q_O = −q_Si/2, D from the paper's fixed walls unless given, 8 Å, α = 0.25):
  *   { "qSi": 2.4, "pairs": { "SiO": { "A", "rho", "C" [, "D"] }, "OO": { … }, "SiSi": { … } } }
  *   { "qSi": 2.4, "A_SiO": …, "rho_SiO": …, "C_SiO": …, "A_OO": …, … }     (the paper's parameter names)
+ * A campaign export (`campaign export --format json`, "format": "glassfit-campaign") is read too: its best
+ * set (`best.forcefield`, a full-form file) is taken, so the file a user already has works as a potential.
+ * Any other "format" gets one line saying which formats are read, not a list of schema errors.
  * Units are LAMMPS metal (eV, Å, e; C in eV·Å⁶, D in eV·Å²⁴). Every problem is reported with its JSON path.
  */
 import { z } from 'zod';
@@ -88,6 +91,11 @@ export function readForceFieldFile(text: string, file: string): ForceFieldFile {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ForceFieldFileError(file, ['expected a JSON object']);
   const obj = json as Record<string, unknown>;
+  if (obj.format === CAMPAIGN_FORMAT) return campaignBest(obj, file);
+  if ('format' in obj && obj.format !== 'glassfit-forcefield')
+    throw new ForceFieldFileError(file, [
+      `'format' is ${JSON.stringify(obj.format)}: a potential file is a 'glassfit-forcefield' file (campaign export --format forcefield) or a campaign export (--format json, its best set is used)`,
+    ]);
   let out: ForceFieldFile;
   if ('format' in obj) {
     const r = ForceFieldFileSchema.safeParse(obj);
@@ -126,6 +134,21 @@ export function readForceFieldFile(text: string, file: string): ForceFieldFile {
     out = silicaFile(j.qSi, pair, j.name, j.source);
   }
   return out;
+}
+
+/** What `campaign export --format json` writes (src-worker/campaign/export.ts exportJson). */
+const CAMPAIGN_FORMAT = 'glassfit-campaign';
+
+/** The best set of a campaign export, named after the campaign; one line when the export has none. */
+function campaignBest(obj: Record<string, unknown>, file: string): ForceFieldFile {
+  const best = obj.best as { forcefield?: unknown } | null | undefined;
+  const name = (obj.campaign as { name?: unknown } | undefined)?.name;
+  if (!best || typeof best !== 'object' || best.forcefield === undefined)
+    throw new ForceFieldFileError(file, [
+      `a campaign export${typeof name === 'string' ? ` of '${name}'` : ''} with no finished evaluation, so no best set to use: run the campaign first, or pass a 'glassfit-forcefield' file`,
+    ]);
+  const ff = readForceFieldFile(JSON.stringify(best.forcefield), `${file} (best.forcefield)`);
+  return { ...ff, name: ff.name ?? (typeof name === 'string' ? `best of ${name}` : file) };
 }
 
 function isSilica(species: SpeciesTable): boolean {

@@ -118,7 +118,7 @@ function base(c: Channel): unknown {
     case 'campaigns.control':
       return c === 'campaigns.get' ? { id: campaignId } : { id: UNKNOWN_ID, action: 'stop' };
     case 'campaigns.duplicate':
-      return { id: UNKNOWN_ID, name: 'copy' };
+      return { id: UNKNOWN_ID, name: 'copy', seed: 1 };
     case 'campaigns.delete':
       return { id: UNKNOWN_ID, confirm: true };
     case 'campaigns.create':
@@ -131,6 +131,8 @@ function base(c: Channel): unknown {
       return { campaignId, param: 'qSi', points: 11 };
     case 'surrogate.map':
       return { campaignId, px: 'qSi', py: 'A_SiO', n: 5 };
+    case 'surrogate.importance':
+      return { campaignId };
     case 'reference.preview':
       return { fileName: 'gr.csv', text: SEEDS.gr };
     case 'reference.get':

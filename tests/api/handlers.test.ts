@@ -176,6 +176,15 @@ describe('workbench API handlers', () => {
     expect(map.scales).toEqual(['linear', 'log']);
     expect(map.boPath.length).toBeGreaterThan(0);
     await rejects(call('surrogate.slice', { campaignId: id, param: 'rho_OO' }), 'bad-input', /not a free parameter/);
+    const imp = await call('surrogate.importance', { campaignId: id });
+    if (imp === null) throw new Error('expected importances');
+    expect(imp.params.map((p) => p.name)).toEqual(['qSi', 'A_SiO']);
+    expect(imp.scale).toBe('log');
+    for (const p of imp.params) {
+      expect(p.first).toBeGreaterThanOrEqual(0);
+      expect(p.total).toBeLessThanOrEqual(1);
+      expect(p.total + 1e-6).toBeGreaterThanOrEqual(p.first - 0.05);
+    }
   });
 
   it('reference.get, compare.get, export.lammps and export.table', async () => {
@@ -208,6 +217,11 @@ describe('workbench API handlers', () => {
     const { id: plain } = await call('campaigns.create', newCampaign({ name: 'no search', search: { screen: false, earlyStop: { enabled: false } } }));
     expect((await call('campaigns.get', { id: plain })).campaign.search).toMatchObject({ screen: false, earlyStop: { enabled: false } });
     expect(await call('campaigns.delete', { id: plain, confirm: true })).toEqual({});
+        // A duplicate with a new seed: same settings, other MD seeds.
+    const { id: reseeded } = await call('campaigns.duplicate', { id, name: 'api copy 2', seed: 123456 });
+    expect((await call('campaigns.get', { id: reseeded })).campaign).toMatchObject({ name: 'api copy 2', status: 'draft', seed: 123456, space: c.space, protocol: c.protocol });
+    expect(() => parseInput('campaigns.duplicate', { id, seed: -1 })).toThrow(/seed/);
+    expect(await call('campaigns.delete', { id: reseeded, confirm: true })).toEqual({});
     expect((await call('evaluations.page', { campaignId: copy })).rows.map((r) => [r.origin, r.status])).toEqual([['baseline', 'queued']]);
     await rejects(call('campaigns.control', { id, action: 'resume' }), 'conflict', /finished/);
     expect(await call('campaigns.control', { id: copy, action: 'resume' })).toEqual({ status: 'running' });

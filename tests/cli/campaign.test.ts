@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { main } from '../../src-main/cli/glassfit.ts';
 import { openStore } from '../../src-main/store/store.ts';
 import { readForceFieldFile } from '../../src-worker/params/forcefield-file.ts';
+import { resolvePotential } from '../../src-main/cli/potential-arg.ts';
 import { TINY_FLAGS } from '../runner/tiny.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glassfit-cli-campaign-'));
@@ -64,13 +65,18 @@ describe('glassfit campaign', () => {
 
   it('new --json prints the id of a draft campaign with the frozen settings', async () => {
     const io = capture();
-    expect(await main(['campaign', 'new', '--db', db, '--name', 'cli test', '--bounds', 'qSi=1.8:2.6', ...NEW, '--json'])).toBe(0);
+    // No baseline here: a best that BKS clearly beats gets no final replica (tests/runner), and this flow
+    // exports a best with its replica.
+    expect(await main(['campaign', 'new', '--db', db, '--name', 'cli test', '--bounds', 'qSi=1.8:2.6', ...NEW, '--baselines', 'none', '--json'])).toBe(0);
     id = JSON.parse(io.out.join('\n')).id;
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    // Budget 4 in 2-D is all initial design: said before it runs (stdout stays the JSON alone).
+    expect(io.err.join('\n')).toMatch(/^glassfit: warning: budget 4 does not exceed the initial design: .* no Bayesian step will run/m);
+    expect(io.out).toHaveLength(1);
     const s = openStore(db, { mustExist: true });
     const c = s.campaign(id);
     s.close();
-    expect(c).toMatchObject({ name: 'cli test', status: 'draft', preset: 'BKS-2D', workers: 2, seed: 11, baselines: ['BKS'], finalReplicas: 1 });
+    expect(c).toMatchObject({ name: 'cli test', status: 'draft', preset: 'BKS-2D', workers: 2, seed: 11, baselines: [], finalReplicas: 1 });
     // A preset is searched in wall coordinates shaped by the reference: A_SiO becomes the Si–O minimum's position,
     // bounded around the built-in reference's first Si–O peak (1.61 Å).
     expect(c.space.free.map((d) => [d.name, d.lower, d.upper])).toEqual([
@@ -96,7 +102,7 @@ describe('glassfit campaign', () => {
   it('run shows progress, finishes, and status --json reports counts and the best point', async () => {
     const run = spawnCli(['campaign', 'run', id.slice(0, 8), '--db', db]);
     expect(await run.exit).toBe(0);
-    expect(run.stdout()).toMatch(/#\s+1 baseline BKS\s+R_χ \d+\.\d\d %/);
+    expect(run.stdout()).toMatch(/#\s+1 initial\s/);
     expect(run.stderr()).toMatch(/\d\/4 MD runs.* · best R_χ .*ETA/);
     expect(run.stderr()).toMatch(/campaign finished: 4\/4 MD runs/);
 
@@ -113,7 +119,7 @@ describe('glassfit campaign', () => {
     expect(st.best.rchi).toBeGreaterThan(0);
     expect(Object.keys(st.best.params)).toEqual(expect.arrayContaining(['qSi', 'A_SiO', 'rho_SiO', 'C_SiO']));
     expect(st.best.replicas).toBe(2);
-    expect(st.baselines).toEqual([expect.objectContaining({ label: 'BKS', status: 'done' })]);
+    expect(st.baselines).toEqual([]);
 
     const text = capture();
     expect(await main(['campaign', 'status', id.slice(0, 6), '--db', db])).toBe(0);
@@ -161,13 +167,17 @@ describe('glassfit campaign', () => {
     expect(await main(['campaign', 'export', id, '--db', db, '--format', 'json', '--out', json])).toBe(0);
     const doc = JSON.parse(readFileSync(json, 'utf8'));
     expect(doc).toMatchObject({ format: 'glassfit-campaign', campaign: { id } });
-    expect(doc.evaluations).toHaveLength(6);
+    expect(doc.evaluations).toHaveLength(5);
     expect(doc.best.forcefield.format).toBe('glassfit-forcefield');
+    // The campaign export itself works as --potential: its best set is used.
+    const asPotential = await resolvePotential(json);
+    expect(asPotential.ff.charge.Si).toBe(doc.best.values.qSi);
+    expect(asPotential.name).toMatch(/^cli test/);
 
     const csv = join(dir, 'all.csv');
     expect(await main(['campaign', 'export', id, '--db', db, '--format', 'csv', '--out', csv])).toBe(0);
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/^id,seq,origin,phase,label,status,r_chi_pct,chi_SiSi_pct,chi_SiO_pct,chi_OO_pct,qSi_e,/);
 
     const ffPath = join(dir, 'best.json');

@@ -58,18 +58,26 @@ export interface Served {
 }
 
 /** `node bin/glassfit.mjs serve --db <db>`; resolves once it prints its address. */
-export async function serve(dbPath: string, extra: string[] = []): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'glassfit.mjs'), 'serve', '--db', dbPath, ...extra], {
-    cwd: ROOT,
+export function serve(dbPath: string, extra: string[] = []): Promise<Served> {
+  return serveWith(process.execPath, [join(ROOT, 'bin', 'glassfit.mjs'), 'serve', '--db', dbPath, ...extra], ROOT, { GLASSFIT_DEBUG: '1' });
+}
+
+/**
+ * Any command that ends up in `glassfit serve` (`npx glassfit serve` in a fresh clone, say), in `cwd` with extra
+ * environment; resolves once it prints its address (within `timeoutMs`: a first run builds the renderer first).
+ */
+export async function serveWith(command: string, args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<Served> {
+  const child: ChildProcess = spawn(command, args, {
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GLASSFIT_DEBUG: '1' },
+    env: { ...process.env, ...env },
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const url = await new Promise<string>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`glassfit serve printed no address within 60 s:\n${out}`)), 60_000);
+    const timer = setTimeout(() => rej(new Error(`glassfit serve printed no address within ${timeoutMs / 1000} s:\n${out}`)), timeoutMs);
     const check = () => {
       const m = /serving the workbench at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))/.exec(out);
       if (m) {

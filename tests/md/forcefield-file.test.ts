@@ -77,4 +77,22 @@ describe('forcefield parameter files', () => {
     expect(problems(JSON.stringify({ qSi: 2.4, pairs: { SiO: { A: 1, rho: 0, C: 0 } } })).join('\n')).toMatch(/pairs\.SiO\.rho: must be > 0[\s\S]*pairs\.OO/);
     expect(problems(JSON.stringify({ foo: 1 })).join(' ')).toMatch(/expected a 'format': 'glassfit-forcefield' file/);
   });
+
+  it('reads a campaign export (format glassfit-campaign) as its best set, named after the campaign', () => {
+    const best = JSON.parse(writeForceFieldFile(builtinForceField('CHIK'), SILICA, { source: 'glassfit campaign x, evaluation 3' }));
+    const doc = { format: 'glassfit-campaign', version: 1, campaign: { name: 'my fit' }, best: { evaluationId: 3, forcefield: best }, evaluations: [] };
+    const f = readForceFieldFile(JSON.stringify(doc), 'all.json');
+    expect(f.ff).toEqual(builtinForceField('CHIK'));
+    expect(f.name).toBe('best of my fit');
+    expect(f.source).toBe('glassfit campaign x, evaluation 3');
+  });
+
+  it('says in one line what it wants for another format, or for a campaign export with no best set', () => {
+    const other = problems(JSON.stringify({ format: 'something-else', data: [1, 2] }));
+    expect(other).toHaveLength(1);
+    expect(other[0]).toMatch(/'format' is "something-else".*glassfit-forcefield.*--format forcefield.*--format json/);
+    const empty = problems(JSON.stringify({ format: 'glassfit-campaign', version: 1, campaign: { name: 'fresh' }, best: null, evaluations: [] }));
+    expect(empty).toHaveLength(1);
+    expect(empty[0]).toMatch(/campaign export of 'fresh' with no finished evaluation/);
+  });
 });

@@ -84,6 +84,25 @@ describe('campaign runner', () => {
     store.close();
   });
 
+  it('runs no final replicas of a best that a baseline clearly beat, and says so in the stop reason', async () => {
+    const store = openStore(join(dir, 'worse.sqlite'));
+    // q_Si 2.06 e, A_Si–O 33 keV: a stable liquid, but far from BKS's structure (R_χ ≈ 70 % against ≈ 9 % for BKS).
+    const { record, initial } = tinyCampaign({ optimizer: { strategy: 'bo', budget: 1, bo: { initial: { include: [[0.614, 0.76]] } } }, finalReplicas: 2 });
+    store.createCampaign(record, initial);
+    const ev = recorder();
+    const outcome = await startCampaign({ store, campaignId: record.id, workerEntry: entry, emit: ev.sink }).done;
+    expect(outcome).toMatchObject({ status: 'finished', error: null });
+    const all = store.evaluations(record.id);
+    const best = store.best(record.id)!;
+    const bks = all.find((e) => e.origin === 'baseline')!;
+    expect(best.rChi!).toBeGreaterThan(2 * bks.rChi!);
+    expect(all.filter((e) => e.origin === 'final')).toHaveLength(0);
+    expect(outcome.stopReason?.detail).toMatch(/the best R_χ \d+\.\d\d % is worse than BKS \d+\.\d\d % under the same protocol, so no final replicas were run/);
+    expect(store.campaignInfo(record.id).stopReason?.detail).toBe(outcome.stopReason?.detail);
+    expect(ev.of('campaign.progress').at(-1)).toMatchObject({ status: 'finished', final: { done: 0, total: 0 } });
+    store.close();
+  });
+
   it('pauses promptly, puts running evaluations back to the queue, and resumes without losing or repeating a result', async () => {
     const store = openStore(join(dir, 'pause.sqlite'));
     const { record, initial } = tinyCampaign({ baselines: [], finalReplicas: 0 });

@@ -30,6 +30,7 @@ import type { ParameterSpaceSpec } from '../../../src-worker/params/space.ts';
 import { DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS } from '../../../src-worker/campaign/setup.ts';
 import { exportForceField, rChiWithReplicas } from '../../../src-worker/campaign/export.ts';
 import { mdRuns } from '../../../src-worker/campaign/records.ts';
+import { searchWarnings } from '../../../src-worker/campaign/advice.ts';
 
 export const help = `usage: glassfit campaign <new|run|status|list|export> [options]
 
@@ -301,6 +302,10 @@ async function newCampaign(argv: string[]): Promise<number> {
   const api = await openApi(dbPath(values as { db?: string }), false);
   try {
     const { id } = await call(api.handlers['campaigns.create'](parsed));
+    // Said before anything runs: settings that do something a newcomer may not expect (advice.ts).
+    const o = parsed.optimizer;
+    for (const w of searchWarnings({ strategy: o.strategy, budget: o.budget, designSize: o.bo?.initial?.size ?? null, cgEnabled: o.cg?.enabled }, parsed.space.free.length))
+      console.error(`glassfit: warning: ${w}`);
     if ((values as { json?: boolean }).json) console.log(JSON.stringify({ id }));
     else {
       const { campaign } = await api.handlers['campaigns.get']({ id });
@@ -344,7 +349,7 @@ export async function runWithProgress(store: Store, id: string, opts: { workers?
     }
     interrupted = true;
     printer.finish();
-    process.stderr.write('glassfit: pausing (running evaluations go back to the queue)…\n');
+    process.stderr.write('glassfit: pausing: running evaluations stop and go back to the queue; their MD so far is lost, they start again on resume…\n');
     void run.pause();
   };
   process.on('SIGINT', onSigint);
@@ -395,7 +400,7 @@ async function runCampaign(argv: string[]): Promise<number> {
       return 0;
     }
     const announce = () => {
-      if (!v.quiet) console.error(`running campaign '${info.name}' (${id}) with ${workers ?? info.workers} workers; Ctrl-C pauses`);
+      if (!v.quiet) console.error(`running campaign '${info.name}' (${id}) with ${workers ?? info.workers} workers; Ctrl-C pauses (running evaluations start again on resume)`);
     };
     const { outcome, interrupted } = await runWithProgress(store, id, { ...(workers ? { workers } : {}), quiet: v.quiet === true, onStart: announce });
     const p = store.counts(id, 'optimizer');

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ensureRendererBuilt } from '../renderer-build.ts';
 import { fileURLToPath } from 'node:url';
 import { parse, int } from '../args.ts';
 import { CliError } from '../errors.ts';
@@ -14,7 +15,7 @@ import { nodeWorkerEntry } from '../../runner/worker-path.ts';
 import { startBridge } from '../../bridge/server.ts';
 import { defaultDbPath } from '../../paths.ts';
 
-export const help = `usage: glassfit serve [--db <file>] [--port <n>]
+export const help = `usage: glassfit serve [--db <file>] [--port <n>] [--no-build]
 
 Serves the workbench to a browser on this machine: http://127.0.0.1:<port>/?token=<random>.
 Only 127.0.0.1 is bound, and every API call and the event stream must carry the token, so neither other
@@ -25,15 +26,19 @@ from the address bar; a new tab needs the printed address again. From another ma
 options:
   --db <file>    SQLite database (default: the desktop app's, ${defaultDbPath()})
   --port <n>     TCP port (default: a free one chosen by the system)
+  --no-build     serve out/renderer as it is, even if missing or older than the sources
 
-Needs the built renderer (npm run build). Ctrl-C pauses running campaigns and exits.`;
+The first run after 'npm ci' (and the first after the renderer's sources change) builds the workbench
+(npm run build, about a minute). Ctrl-C pauses running campaigns and exits.`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { db: { type: 'string' }, port: { type: 'string' } });
+  const { values } = parse(argv, { db: { type: 'string' }, port: { type: 'string' }, 'no-build': { type: 'boolean' } });
   const dbPath = resolve(typeof values.db === 'string' ? values.db : defaultDbPath());
   const port = int(values.port as string | undefined, 'port', 0, 0);
   if (port > 65535) throw new CliError(`--port must be at most 65535, got ${port}`);
-  const rendererDir = fileURLToPath(new URL('../../../out/renderer', import.meta.url));
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const rendererDir = join(root, 'out', 'renderer');
+  if (values['no-build'] !== true) await ensureRendererBuilt(root);
   if (!existsSync(join(rendererDir, 'index.html'))) throw new CliError(`no built renderer in ${rendererDir}: run 'npm run build' first`);
 
   const bridge = await startBridge({

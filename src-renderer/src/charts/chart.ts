@@ -1,8 +1,9 @@
 /**
  * chart.js for the workbench: the components we use, registered once (tree-shaken), and the defaults every
  * plot shares — no animation (live plots redraw on every event), `parsing: false` (data arrive as {x, y}
- * points), LTTB decimation for long line series, calm colours, and a white background painted into the
- * canvas so an exported PNG looks like the screen.
+ * points), LTTB decimation for long line series, a white background painted into the canvas so an exported
+ * image looks like the screen, and tooltips that list every series near the pointer (the 'eachSeries'
+ * interaction mode). Colours live in colors.ts.
  */
 import {
   BarController,
@@ -11,6 +12,7 @@ import {
   Chart,
   Decimation,
   Filler,
+  Interaction,
   Legend,
   LinearScale,
   LineController,
@@ -21,6 +23,8 @@ import {
   Title,
   Tooltip,
   type ChartOptions,
+  type InteractionItem,
+  type InteractionModeFunction,
   type Plugin,
 } from 'chart.js';
 
@@ -70,39 +74,55 @@ export const whiteBackground: Plugin = {
 };
 Chart.register(whiteBackground);
 
-/** Optimizer phases, the same colour in every plot and badge (see app.css --phase-*). */
-export const PHASE_COLORS: Readonly<Record<string, string>> = {
-  initial: '#6b7280',
-  bo: '#2563eb',
-  cg: '#d97706',
-  replica: '#7c3aed',
-  baseline: '#059669',
+/**
+ * Interaction mode 'eachSeries': for every visible dataset, its element nearest to the pointer along x
+ * (within `EACH_SERIES_PX`), so a tooltip lists every series at that place — the reference, the model and the
+ * baselines at one r; an evaluation, the best so far and the baselines at one evaluation number — even though
+ * the series have different x grids (chart.js's 'index' mode assumes one grid).
+ */
+const EACH_SERIES_PX = 24;
+const eachSeries: InteractionModeFunction = function (chart, e) {
+  const items: InteractionItem[] = [];
+  const x = e.x ?? 0;
+  const y = e.y ?? 0;
+  const area = chart.chartArea;
+  if (x < area.left || x > area.right || y < area.top || y > area.bottom) return items;
+  chart.data.datasets.forEach((_ds, datasetIndex) => {
+    if (!chart.isDatasetVisible(datasetIndex)) return;
+    const meta = chart.getDatasetMeta(datasetIndex);
+    let bestI = -1;
+    let bestD = Infinity;
+    let bestDy = Infinity;
+    meta.data.forEach((el, index) => {
+      const p = el as unknown as { x: number; y: number; skip?: boolean };
+      if (p.skip || !Number.isFinite(p.x) || !Number.isFinite(p.y)) return;
+      const d = Math.abs(p.x - x);
+      const dy = Math.abs(p.y - y);
+      // Ties along x (a vertical run of points at one evaluation number): the one nearest the pointer.
+      if (d < bestD - 0.5 || (Math.abs(d - bestD) <= 0.5 && dy < bestDy)) {
+        bestD = d;
+        bestDy = dy;
+        bestI = index;
+      }
+    });
+    if (bestI >= 0 && bestD <= EACH_SERIES_PX) items.push({ element: meta.data[bestI], datasetIndex, index: bestI });
+  });
+  return items;
 };
+Interaction.modes.eachSeries = eachSeries;
 
-/** Curves of the structure plots: the reference is black (as in the paper's figures). */
-export const SERIES = {
-  reference: '#111827',
-  model: '#dc2626',
-  BKS: '#2563eb',
-  CHIK: '#059669',
-  ML: '#7c3aed',
-  'ML-SiO': '#d97706',
-  'ML-ALL': '#0891b2',
-  failed: '#b91c1c',
-} as const;
-
-/** A qualitative palette for anything else (parameters, campaigns). */
-export const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#be185d', '#4b5563', '#65a30d', '#9333ea'];
-
-/** Colours of fitted forcefields (campaign bests): the model red first, none shared with the built-in sets. */
-export const FIT_PALETTE = ['#dc2626', '#9333ea', '#0e7490', '#be185d', '#a16207', '#4b5563'];
+declare module 'chart.js' {
+  interface InteractionModeMap {
+    eachSeries: InteractionModeFunction;
+  }
+}
 
 /** Options every x–y plot starts from: linear axes with titles, no parsing, decimation for long lines. */
 export function xyOptions(xTitle: string, yTitle: string): ChartOptions<'line'> {
   return {
     parsing: false,
     normalized: true,
-    interaction: { mode: 'nearest', intersect: false },
+    interaction: { mode: 'eachSeries', intersect: false },
     scales: {
       x: { type: 'linear', title: { display: true, text: xTitle } },
       y: { type: 'linear', title: { display: true, text: yTitle } },
@@ -135,4 +155,13 @@ export interface Series {
   readonly width?: number;
 }
 
+/** A point of a plot that stands for one evaluation: clicking it inspects that evaluation. */
+export interface EvalPoint {
+  x: number;
+  y: number;
+  /** The evaluation's id (EvaluationRecord.id). */
+  id: number;
+}
+
 export { Chart };
+export { PHASE_COLORS, FORCEFIELD_COLORS, FIT_PALETTE, PALETTE, STATUS_STYLE, forcefieldColor, phaseColor, statusStyle, withAlpha } from './colors';

@@ -126,11 +126,21 @@ export const axis = {
   ei: 'expected improvement (% of R_χ)',
 };
 
-/** A phase name for people. */
+/**
+ * A phase name for people. 'replica' is the optimizer's own repeat of a point (CG's noise replicas), not the
+ * final replicas of the best the campaign runs at its end (those are told apart by their origin: whoLabel).
+ */
 export function phaseLabel(phase: string): string {
   return (
-    { initial: 'initial design', bo: 'Bayesian optimisation', cg: 'conjugate gradient', replica: 'final replica', baseline: 'baseline' } as Record<string, string>
+    { initial: 'initial design', bo: 'Bayesian optimisation', cg: 'conjugate gradient', replica: 'optimizer replica', baseline: 'random / CMA-ES sample' } as Record<string, string>
   )[phase] ?? phase;
+}
+
+/** What an evaluation is, in a few words: 'BKS (baseline)', 'final replica of the best', or its phase. */
+export function whoLabel(e: { origin: string; phase: string; label: string | null }): string {
+  if (e.origin === 'baseline') return `${e.label ?? 'built-in'} (baseline)`;
+  if (e.origin === 'final') return 'final replica of the best';
+  return phaseLabel(e.phase);
 }
 
 /** A safe file-name stem from a free-text name. */

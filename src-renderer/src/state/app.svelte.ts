@@ -24,6 +24,10 @@ class AppState {
   view = $state<View>('campaigns');
   /** The evaluation the structure, 3D and export views show (null: the campaign's best). */
   evaluationId = $state<number | null>(null);
+  /** The evaluation shown in the inspector drawer (a point clicked in a plot), or null when it is closed. */
+  inspecting = $state<number | null>(null);
+  /** Where focus goes back to when the drawer closes (the plot that was clicked). */
+  #inspectReturn: HTMLElement | null = null;
   info = $state.raw<AppInfo | null>(null);
   builtins = $state.raw<Builtins | null>(null);
   connection = $state<ConnectionState>('connecting');
@@ -36,6 +40,20 @@ class AppState {
     const id = this.#nextNotice++;
     this.notices = [...this.notices, { id, kind, text }];
     if (kind === 'info') setTimeout(() => this.dismiss(id), 5000);
+  }
+
+  /** Open an evaluation in the inspector drawer (from a click on its point in any plot) and make it the chosen one. */
+  inspect(id: number, from: HTMLElement | null = null): void {
+    this.#inspectReturn = from ?? (document.activeElement instanceof HTMLElement ? document.activeElement : null);
+    this.evaluationId = id;
+    this.inspecting = id;
+  }
+
+  closeInspector(): void {
+    this.inspecting = null;
+    const back = this.#inspectReturn;
+    this.#inspectReturn = null;
+    if (back?.isConnected) back.focus();
   }
 
   dismiss(id: number): void {

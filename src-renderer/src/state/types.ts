@@ -16,6 +16,7 @@ export type WorkerRow = WorkerStatus['workers'][number];
 export type EvaluationDetail = Output<'evaluations.detail'>;
 export type SliceResult = NonNullable<Output<'surrogate.slice'>>;
 export type MapResult = NonNullable<Output<'surrogate.map'>>;
+export type ImportanceResult = NonNullable<Output<'surrogate.importance'>>;
 export type ReferencePreviewResult = Output<'reference.preview'>;
 export type ReferenceData = Output<'reference.get'>;
 export type CompareRow = Output<'compare.get'>['rows'][number];

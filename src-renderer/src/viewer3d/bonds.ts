@@ -1,7 +1,8 @@
 /**
  * Bonds as one LineSegments: every pair of the listed species pairs (Si–O by default) closer than its cut-off,
  * found with a cell grid (O(n)). Distances use the minimum image, but a bond whose two ends sit on opposite
- * sides of the box (it crosses the periodic boundary) is not drawn, so no line spans the box.
+ * sides of the box (it crosses the periodic boundary) is not drawn, so no line spans the box; with a visibility
+ * mask (the slab tool), only bonds between two shown atoms.
  */
 import { BufferAttribute, BufferGeometry, LineBasicMaterial, LineSegments, type Group } from 'three';
 import { wrap, type ViewerFrame } from './frame';
@@ -15,7 +16,7 @@ export interface BondLayer {
   dispose(): void;
 }
 
-export function findBonds(frame: ViewerFrame, cutoffs: BondCutoffs): Float32Array {
+export function findBonds(frame: ViewerFrame, cutoffs: BondCutoffs, visible: Uint8Array | null = null): Float32Array {
   const n = frame.type.length;
   const nT = frame.species.length;
   const { lx, ly, lz } = frame.box;
@@ -69,7 +70,7 @@ export function findBonds(frame: ViewerFrame, cutoffs: BondCutoffs): Float32Arra
           for (let i = head[c]; i >= 0; i = next[i]) {
             const ti = frame.type[i];
             for (let j = head[d]; j >= 0; j = next[j]) {
-              if (j <= i) continue;
+              if (j <= i || (visible && (!visible[i] || !visible[j]))) continue;
               const cs = cutSq[ti * nT + frame.type[j]];
               if (cs < 0) continue;
               let ddx = p[3 * j] - p[3 * i];
@@ -88,8 +89,8 @@ export function findBonds(frame: ViewerFrame, cutoffs: BondCutoffs): Float32Arra
   return Float32Array.from(out);
 }
 
-export function buildBonds(frame: ViewerFrame, cutoffs: BondCutoffs, parent: Group): BondLayer {
-  const segs = findBonds(frame, cutoffs);
+export function buildBonds(frame: ViewerFrame, cutoffs: BondCutoffs, parent: Group, visible: Uint8Array | null = null): BondLayer {
+  const segs = findBonds(frame, cutoffs, visible);
   if (segs.length === 0) return { count: 0, lines: null, dispose() {} };
   const geometry = new BufferGeometry();
   geometry.setAttribute('position', new BufferAttribute(segs, 3));

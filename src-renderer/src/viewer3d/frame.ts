@@ -35,3 +35,31 @@ export function wrap(x: number, l: number): number {
   const y = x - Math.floor(x / l) * l;
   return y >= l ? 0 : y;
 }
+
+/**
+ * Colours by coordination (OVITO's habit for silica): Si 4-fold keeps the Si colour, under- and
+ * over-coordinated Si stand out (3-fold blue, 5-fold violet, 6-fold plum); O 2-fold (bridging) keeps the O
+ * colour, 1-fold (non-bridging) orange, 3-fold (tricluster) green. Anything else grey.
+ */
+export const COORDINATION_STYLE: Readonly<Record<string, Readonly<Record<number, { color: number; label: string }>>>> = {
+  Si: {
+    3: { color: 0x2f6fd0, label: '3-fold' },
+    4: { color: 0xd8b25a, label: '4-fold' },
+    5: { color: 0x8e44ad, label: '5-fold' },
+    6: { color: 0x4a235a, label: '6-fold' },
+  },
+  O: {
+    1: { color: 0xf08c00, label: '1-fold (non-bridging)' },
+    2: { color: 0xd0453a, label: '2-fold (bridging)' },
+    3: { color: 0x2e9e4f, label: '3-fold (tricluster)' },
+  },
+};
+export const OTHER_COORDINATION = 0x8a8f98;
+
+export function coordinationColor(species: string, z: number): number {
+  return COORDINATION_STYLE[species]?.[z]?.color ?? OTHER_COORDINATION;
+}
+
+export function hexCss(color: number): string {
+  return `#${color.toString(16).padStart(6, '0')}`;
+}
