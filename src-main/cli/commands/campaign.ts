@@ -304,7 +304,8 @@ async function newCampaign(argv: string[]): Promise<number> {
     const { id } = await call(api.handlers['campaigns.create'](parsed));
     // Said before anything runs: settings that do something a newcomer may not expect (advice.ts).
     const o = parsed.optimizer;
-    for (const w of searchWarnings({ strategy: o.strategy, budget: o.budget, designSize: o.bo?.initial?.size ?? null, cgEnabled: o.cg?.enabled }, parsed.space.free.length))
+    const dim = parsed.space?.free.length ?? (await api.handlers['campaigns.get']({ id })).campaign.space.free.length;
+    for (const w of searchWarnings({ strategy: o.strategy, budget: o.budget, designSize: o.bo?.initial?.size ?? null, cgEnabled: o.cg?.enabled }, dim))
       console.error(`glassfit: warning: ${w}`);
     if ((values as { json?: boolean }).json) console.log(JSON.stringify({ id }));
     else {
