@@ -168,7 +168,12 @@ export const NewCampaignInputSchema = z.object({
   search: SearchInputSchema.optional(),
   /** Start running at once (default false: the campaign is a draft). */
   start: z.boolean().optional(),
-}).refine((x) => (x.space === undefined) !== (x.shape === undefined), { message: 'give either space or shape (a preset), not both or neither', path: ['space'] });
+}).refine((x) => (x.space === undefined) !== (x.shape === undefined), {
+  message: 'give either space or shape (a preset), not both or neither',
+  path: ['space'],
+  // Run even when other fields fail, so one answer names every bad field.
+  when: (p) => typeof p.value === 'object' && p.value !== null,
+});
 export type NewCampaignInput = z.input<typeof NewCampaignInputSchema>;
 
 export const EvaluationQuerySchema = z.object({
