@@ -397,6 +397,16 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         points,
         boPath,
         cgPath: points.filter((p) => p.phase === 'cg' || p.phase === 'replica'),
+        ...(v.trustRegion
+          ? {
+              trustRegion: {
+                x: [unitToValue(dx, v.trustRegion.lower[kx]), unitToValue(dx, v.trustRegion.upper[kx])] as [number, number],
+                y: [unitToValue(dy, v.trustRegion.lower[ky]), unitToValue(dy, v.trustRegion.upper[ky])] as [number, number],
+                length: v.trustRegion.length,
+                collapsed: v.trustRegion.collapsed,
+              },
+            }
+          : {}),
       };
     },
 
