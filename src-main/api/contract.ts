@@ -233,6 +233,7 @@ export const BuiltinsSchema = z.object({
   optimizer: z.object({
     strategies: z.array(z.object({ name: z.enum(['bo', 'cg', 'random', 'cmaes']), label: z.string(), description: z.string() })),
     defaultBudget: z.number().int(),
+    /** A new campaign's BO and CG settings (the paper's, with the trust region and CG reserve new campaigns get). */
     bo: BoSettingsSchema,
     cg: CgSettingsSchema,
     cmaes: CmaesSettingsSchema,
@@ -259,7 +260,16 @@ export const EvaluationDetailSchema = z.object({
 });
 
 /** An evaluated point projected for a surrogate plot. */
-const SurrogatePointSchema = z.object({ evaluationId: z.number().int(), seq: z.number().int(), phase: PhaseSchema, rChi: z.number().nullable(), x: z.number(), y: z.number().optional() });
+const SurrogatePointSchema = z.object({
+  evaluationId: z.number().int(),
+  seq: z.number().int(),
+  phase: PhaseSchema,
+  /** done, failed, screened (no MD) or stopped (rChi is then the partial R_χ). */
+  status: EvaluationStatusSchema.optional(),
+  rChi: z.number().nullable(),
+  x: z.number(),
+  y: z.number().optional(),
+});
 
 export const SliceRequestSchema = z.object({ campaignId: id, param: z.string().min(1), points: z.number().int().min(2).max(1001).optional() });
 /** GP posterior along one free parameter through BO's answer (paper Fig. 2); x in the parameter's unit. */
