@@ -5,6 +5,7 @@
  * DOM, so Node tests import them.
  */
 import { pairLabel, pct } from './format';
+import { PAIR_ORDER, byOrder } from './order';
 import type { EvaluationRecord, ParameterSpace } from '../state/types';
 import type { Output } from '../../../src-main/api/contract';
 
@@ -121,6 +122,7 @@ export function boundOverrides(shaped: ParameterSpace, edited: ParameterSpace): 
 /** The reference's landmarks the bounds are built on, one phrase per pair: "Si–O peak 1.62 Å (no pairs below 1.38 Å)". */
 export function landmarkText(landmarks: Readonly<Record<string, { contact: number; empty: number; peak: number }>>): string {
   return Object.entries(landmarks)
+    .sort((a, b) => byOrder(PAIR_ORDER)(a[0], b[0]))
     .map(([p, l]) => `${pairLabel(p)} peak ${l.peak.toFixed(2)} Å (no pairs below ${l.empty.toFixed(2)} Å)`)
     .join(' · ');
 }
