@@ -155,8 +155,8 @@ describe('the physics-aware search in the workbench', () => {
       // Most of the box is screened out: draw until 26 points run "MD", keeping the first 14 screened ones.
       for (let attempt = 0; md < 26 && attempt < 5000; attempt++) {
         // The design first (random points of the box), then BO's steps around the best so far.
-        const bo = md >= 10 && bestU !== null;
-        const u = bo ? bestU!.map((x) => Math.min(1, Math.max(0, x + 0.16 * (uniform(rng) - 0.5)))) : Array.from({ length: d }, () => uniform(rng));
+        const bo: boolean = md >= 10 && bestU !== null;
+        const u: number[] = bo ? bestU!.map((x) => Math.min(1, Math.max(0, x + 0.16 * (uniform(rng) - 0.5)))) : Array.from({ length: d }, () => uniform(rng));
         const v = screenForceField(fromUnit(c.space, u), ctx);
         if (!v.ok && N.screened >= 14) continue;
         const item = proposalEvaluation(c, { u, phase: bo ? 'bo' : 'initial', ...(bo ? { meta: { role: 'tr', length: 0.4 } } : {}) });
