@@ -130,6 +130,7 @@ describe('the physics-aware search in the workbench', () => {
       name: 'e2e seeded search',
       reference: { kind: 'builtin' },
       shape: { preset: 'ML', coordinates: 'wall' },
+      preset: 'ML',
       protocol: { atoms: 648, relax: 1, production: 1 },
       optimizer: { strategy: 'bo', budget: 40 },
       workers: 1,
@@ -195,7 +196,10 @@ describe('the physics-aware search in the workbench', () => {
 
   it('run view: screened as ticks in their own row, stopped as open triangles, counts apart, reasons in the table', async () => {
     await page.goto(server.url);
-    await page.locator('tr[data-campaign="e2e seeded search"] button:has-text("Open")').click();
+    const listed = page.locator('tr[data-campaign="e2e seeded search"]');
+    await expect.poll(() => listed.locator('.progcell .counts').textContent()).toMatch(new RegExp(`${N.failed} failed\\s*${N.stopped} stopped early\\s*${N.screened} screened`));
+    await shotBoth(page, 'search-00-campaigns');
+    await listed.locator('button:has-text("Open")').click();
     await page.waitForSelector('canvas[data-plot^="Convergence"]');
     const counts = page.locator('[data-testid="run-counts"]');
     await expect.poll(() => counts.textContent()).toMatch(new RegExp(`${N.done + N.failed + N.stopped} / 40 MD runs`));
