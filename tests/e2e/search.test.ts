@@ -12,9 +12,10 @@
  * Screenshots at 1440×900 and 1024×700 go to tests/artifacts/search-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { WIDE, launchChromium, requireBuild, serve, shot, shotBoth, tempDir, type Served } from './harness.ts';
+import { WIDE, ensureArtifacts, launchChromium, requireBuild, serve, shot, shotBoth, tempDir, type Served } from './harness.ts';
 import { openStore } from '../../src-main/store/store.ts';
 import { campaignReference, proposalEvaluation } from '../../src-worker/campaign/setup.ts';
 import { fromUnit } from '../../src-worker/params/space.ts';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   requireBuild();
   server = await serve(dbPath);
   browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: WIDE, deviceScaleFactor: 1 })).newPage();
+  page = await (await browser.newContext({ viewport: WIDE, deviceScaleFactor: 1, acceptDownloads: true })).newPage();
   page.on('console', (m) => {
     if (m.type() === 'error') problems.push(`console: ${m.text()}`);
   });
@@ -229,6 +230,12 @@ describe('the physics-aware search in the workbench', () => {
     expect(await rows.first().locator('[data-testid="eval-reason"]').textContent()).toMatch(/^stopped at 35 % of MD \(relax\): partial R_χ/);
     await page.selectOption('[data-testid="filter-status"]', 'all');
     await shotBoth(page, 'search-03-run-screened-stopped');
+
+    // The convergence figure at a journal's column width keeps the row of screened points (legend names it).
+    const section = page.locator('section.plot:has(canvas[data-plot^="Convergence"])');
+    await section.locator('button:has-text("Export")').click();
+    const [d] = await Promise.all([page.waitForEvent('download'), section.locator('[data-export="png-column"]').click()]);
+    writeFileSync(join(ensureArtifacts(), 'search-05-figure-convergence-300dpi.png'), readFileSync((await d.path())!));
   });
 
   it('surrogate map: BO’s trust region drawn as a box', async () => {
