@@ -31,7 +31,7 @@ import {
 } from '../../src-worker/campaign/records.ts';
 import { ParameterSpaceSchema, DimensionSchema } from '../../src-worker/params/space.ts';
 import { ReferenceProvenanceSchema } from '../../src-worker/evaluate/reference.ts';
-import { BoSettingsSchema, CgSettingsSchema, CmaesSettingsSchema } from '../../src-worker/optimize/strategy.ts';
+import { BoSettingsSchema, CgSettingsSchema, CmaesSettingsSchema, TrustRegionSettingsSchema } from '../../src-worker/optimize/strategy.ts';
 import { CostRangeSchema, EvaluationSpecJsonSchema, KernelSchema, ProtocolSchema } from '../../src-worker/evaluate/spec.ts';
 import { PAPER_PROTOCOL } from '../../src-worker/md/protocol.ts';
 import { bounded, SETTING_BOUNDS } from '../../src-worker/settings-bounds.ts';
@@ -113,11 +113,23 @@ export const ReferenceInputSchema = z.discriminatedUnion('kind', [
  * and optional strategy settings (strategy.ts schemas; defaults filled and frozen at creation). `dim` comes from
  * the space. For 'cg' without `start`, CG starts at the centre of the box.
  */
+/**
+ * A settings object whose fields are each optional with their defaults removed: what the user leaves out stays
+ * out, so that the schema's paper defaults do not overwrite what campaign/setup.ts gives new campaigns
+ * (NEW_CAMPAIGN_BO's trust region, NEW_CAMPAIGN_CG's reserve); parseOptimizerSettings fills the rest at creation.
+ * (A `.partial()` keeps zod's defaults: `bo: { plateau: 50 }` turned the trust region off.)
+ */
+function choicesOf<T extends z.ZodRawShape>(schema: z.ZodObject<T>): z.ZodType<Partial<z.output<z.ZodObject<T>>>, Partial<z.input<z.ZodObject<T>>>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [k, v] of Object.entries(schema.shape) as [string, z.ZodType][]) shape[k] = (v instanceof z.ZodDefault || v instanceof z.ZodPrefault ? (v.unwrap() as z.ZodType) : v).optional();
+  return z.object(shape) as unknown as z.ZodType<Partial<z.output<z.ZodObject<T>>>, Partial<z.input<z.ZodObject<T>>>>;
+}
+
 export const OptimizerInputSchema = z.object({
   strategy: z.enum(['bo', 'cg', 'random', 'cmaes']),
   budget: bounded(SETTING_BOUNDS.budget),
-  bo: BoSettingsSchema.partial().optional(),
-  cg: CgSettingsSchema.partial().optional(),
+  bo: BoSettingsSchema.partial().extend({ trustRegion: choicesOf(TrustRegionSettingsSchema).optional() }).optional(),
+  cg: choicesOf(CgSettingsSchema).optional(),
   cmaes: CmaesSettingsSchema.partial().optional(),
   start: z.array(z.number().min(0).max(1)).optional(),
 });
@@ -221,6 +233,7 @@ export const BuiltinsSchema = z.object({
   optimizer: z.object({
     strategies: z.array(z.object({ name: z.enum(['bo', 'cg', 'random', 'cmaes']), label: z.string(), description: z.string() })),
     defaultBudget: z.number().int(),
+    /** A new campaign's BO and CG settings (the paper's, with the trust region and CG reserve new campaigns get). */
     bo: BoSettingsSchema,
     cg: CgSettingsSchema,
     cmaes: CmaesSettingsSchema,
@@ -247,7 +260,16 @@ export const EvaluationDetailSchema = z.object({
 });
 
 /** An evaluated point projected for a surrogate plot. */
-const SurrogatePointSchema = z.object({ evaluationId: z.number().int(), seq: z.number().int(), phase: PhaseSchema, rChi: z.number().nullable(), x: z.number(), y: z.number().optional() });
+const SurrogatePointSchema = z.object({
+  evaluationId: z.number().int(),
+  seq: z.number().int(),
+  phase: PhaseSchema,
+  /** done, failed, screened (no MD) or stopped (rChi is then the partial R_χ). */
+  status: EvaluationStatusSchema.optional(),
+  rChi: z.number().nullable(),
+  x: z.number(),
+  y: z.number().optional(),
+});
 
 export const SliceRequestSchema = z.object({ campaignId: id, param: z.string().min(1), points: z.number().int().min(2).max(1001).optional() });
 /** GP posterior along one free parameter through BO's answer (paper Fig. 2); x in the parameter's unit. */
@@ -287,6 +309,14 @@ export const MapResultSchema = z
     boPath: z.array(SurrogatePointSchema),
     /** The CG part in proposal order (phases cg, replica). */
     cgPath: z.array(SurrogatePointSchema),
+    /**
+     * BO's trust region (bo.trustRegion) projected on the two parameters, in their units: the box the next BO
+     * proposal is searched in, its side (unit-cube units) and whether it has collapsed (the hand-over to CG).
+     * Absent when the campaign's BO has none.
+     */
+    trustRegion: z
+      .object({ x: z.tuple([z.number(), z.number()]), y: z.tuple([z.number(), z.number()]), length: z.number(), collapsed: z.boolean() })
+      .optional(),
   })
   .nullable();
 

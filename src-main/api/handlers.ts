@@ -46,6 +46,8 @@ import {
   inSpace,
   searchSettings,
   valuesOf,
+  NEW_CAMPAIGN_BO,
+  NEW_CAMPAIGN_CG,
 } from '../../src-worker/campaign/setup.ts';
 import { exportCsv, exportJson, exportLammps, rChiWithReplicas } from '../../src-worker/campaign/export.ts';
 import type { MapView, SliceView } from '../../src-worker/optimize/surrogate.ts';
@@ -169,6 +171,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         evaluationId: r.id,
         seq: r.seq,
         phase: r.phase,
+        status: r.status,
         // A stopped run's partial R_χ is what the model saw; failed and screened points have none.
         rChi: r.status === 'done' || r.status === 'stopped' ? r.rChi : null,
         x: coord(c.space, kx, r.u),
@@ -211,8 +214,9 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
             { name: 'cmaes' as const, label: 'CMA-ES', description: 'evolution strategy: a baseline for comparison' },
           ],
           defaultBudget: DEFAULT_BUDGET,
-          bo: BoSettingsSchema.parse({}),
-          cg: CgSettingsSchema.parse({}),
+          // What a new campaign gets (setup.ts: the paper's settings with a trust region and a CG reserve).
+          bo: BoSettingsSchema.parse({ trustRegion: NEW_CAMPAIGN_BO.trustRegion }),
+          cg: CgSettingsSchema.parse(NEW_CAMPAIGN_CG),
           cmaes: CmaesSettingsSchema.parse({}),
         },
         defaultBaselines: [...DEFAULT_BASELINES],
@@ -397,6 +401,16 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         points,
         boPath,
         cgPath: points.filter((p) => p.phase === 'cg' || p.phase === 'replica'),
+        ...(v.trustRegion
+          ? {
+              trustRegion: {
+                x: [unitToValue(dx, v.trustRegion.lower[kx]), unitToValue(dx, v.trustRegion.upper[kx])] as [number, number],
+                y: [unitToValue(dy, v.trustRegion.lower[ky]), unitToValue(dy, v.trustRegion.upper[ky])] as [number, number],
+                length: v.trustRegion.length,
+                collapsed: v.trustRegion.collapsed,
+              },
+            }
+          : {}),
       };
     },
 

@@ -10,6 +10,7 @@
 import { propose, stop } from '../optimize/optimizer.ts';
 import { gpMap, gpSlice, surrogateFor, type MapView, type SliceView } from '../optimize/surrogate.ts';
 import { surrogateImportance } from './importance.ts';
+import { trustRegionBox, trustRegionState } from '../optimize/bo.ts';
 import { parseOptimizerSettings, type BoOptimizerSettings, type Feasible, type Observation, type OptimizerSettings, type Proposal, type StopReason } from '../optimize/strategy.ts';
 import { fromUnit, type ParameterSpaceSpec } from '../params/space.ts';
 import { screenForceField, type ScreenContext } from '../physics/screen.ts';
@@ -97,5 +98,12 @@ export function surrogateView(a: SurrogateArgs): SurrogateAnswer {
     const imp = surrogateImportance(sur, v.n, a.seed);
     return { kind: 'importance', first: imp.first, total: imp.total, scale: sur.settings.bo.gp.outputTransform, n: imp.n };
   }
-  return v.kind === 'slice' ? gpSlice(sur, v.dim, null, v.points) : gpMap(sur, v.dx, v.dy, null, v.n, v.n);
+  if (v.kind === 'slice') return gpSlice(sur, v.dim, null, v.points);
+  const map = gpMap(sur, v.dx, v.dy, null, v.n, v.n);
+  const s = a.settings;
+  if (s.strategy !== 'bo' || !s.bo.trustRegion.enabled) return map;
+  // The same region boPropose searches next: replayed from the history, centred on this fit's answer.
+  const tr = trustRegionState(a.history, s);
+  const box = trustRegionBox(sur, tr.length);
+  return { ...map, trustRegion: { lower: Array.from(box.lower), upper: Array.from(box.upper), length: tr.length, collapsed: tr.collapsed } };
 }

@@ -31,6 +31,11 @@ export interface MapView {
   readonly uy: Float64Array; // [ny]
   readonly mean: Float64Array; // [ny·nx] row-major (y index slow), y units
   readonly sd: Float64Array; // [ny·nx] posterior sd in the GP's output units
+  /**
+   * The trust region BO's next proposal is searched in (bo.ts trustRegionBox: unit cube, every free dimension),
+   * when the campaign's BO uses one; absent otherwise.
+   */
+  readonly trustRegion?: { readonly lower: number[]; readonly upper: number[]; readonly length: number; readonly collapsed: boolean };
 }
 
 /** The surrogate of a campaign's history (BO settings), or null with fewer than two successful points. */

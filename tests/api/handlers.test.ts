@@ -119,6 +119,11 @@ describe('workbench API handlers', () => {
     await rejects(call('campaigns.create', newCampaign({ protocol: { ...TINY_PROTOCOL, atoms: 301 } })), 'bad-input', /protocol: .*multiple of 3 atoms, got 301/);
     expect(() => parseInput('campaigns.create', { name: '' })).toThrow(ApiError);
     expect(() => parseInput('campaigns.create', newCampaign({ search: { earlyStop: { tolerance: 0.5 } } }))).toThrow(/earlyStop\.tolerance/);
+    // Settings the user leaves out stay out (new campaigns' trust region and CG reserve are not reset to the paper's).
+    const opt = parseInput('campaigns.create', newCampaign({ optimizer: { strategy: 'bo', budget: 4, bo: { plateau: 50 }, cg: { enabled: true } } })).optimizer;
+    expect(opt.bo).not.toHaveProperty('trustRegion');
+    expect(opt.cg).toEqual({ enabled: true });
+    expect(() => parseInput('campaigns.create', newCampaign({ optimizer: { strategy: 'bo', budget: 4, cg: { reserve: 2 } } }))).toThrow(/cg\.reserve/);
     await rejects(call('campaigns.create', newCampaign({ search: { earlyStop: { checkpoints: [0.6, 0.3] } } })), 'bad-input', /checkpoints must be ascending/);
     expect(await call('campaigns.list', undefined)).toEqual([]);
   });
@@ -175,6 +180,16 @@ describe('workbench API handlers', () => {
     expect(map.y[8]).toBeCloseTo(1e5, 6);
     expect(map.scales).toEqual(['linear', 'log']);
     expect(map.boPath.length).toBeGreaterThan(0);
+    // New campaigns search with a trust region: the map carries its box on the two parameters, inside the map.
+    const tr = map.trustRegion;
+    if (!tr) throw new Error('expected the trust region of a new campaign');
+    expect(tr.x[0]).toBeLessThan(tr.x[1]);
+    expect(tr.y[0]).toBeLessThan(tr.y[1]);
+    expect(tr.x[0]).toBeGreaterThanOrEqual(map.x[0] - 1e-9);
+    expect(tr.x[1]).toBeLessThanOrEqual(map.x[8] + 1e-9);
+    expect(tr.y[0]).toBeGreaterThanOrEqual(map.y[0] * (1 - 1e-9));
+    expect(tr.y[1]).toBeLessThanOrEqual(map.y[8] * (1 + 1e-9));
+    expect(tr.length).toBeGreaterThan(0);
     await rejects(call('surrogate.slice', { campaignId: id, param: 'rho_OO' }), 'bad-input', /not a free parameter/);
     const imp = await call('surrogate.importance', { campaignId: id });
     if (imp === null) throw new Error('expected importances');

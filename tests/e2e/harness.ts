@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
@@ -155,4 +156,46 @@ export function canvasStats(page: Page, selector = 'canvas'): Promise<CanvasStat
 export function ensureArtifacts(): string {
   mkdirSync(ARTIFACTS, { recursive: true });
   return ARTIFACTS;
+}
+
+/** The two window sizes every view is checked and photographed at. */
+export const WIDE = { width: 1440, height: 900 };
+export const NARROW = { width: 1024, height: 700 };
+
+/**
+ * Wait until every plot has followed its box's size: chart.js resizes on a ResizeObserver and the next animation
+ * frame, which a loaded machine's headless Chromium can hold back for a second or two after a viewport change.
+ */
+export async function chartsSettled(page: Page): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() =>
+          [...document.querySelectorAll<HTMLCanvasElement>('main canvas:not([data-plot="3d"])')].every((c) => Math.abs(c.getBoundingClientRect().width - (c.parentElement?.clientWidth ?? 0)) < 2),
+        ),
+      { timeout: 10_000, interval: 200 },
+    )
+    .toBe(true);
+}
+
+/** A full-page screenshot at the current size, `<artifacts>/<name>.png`. */
+export async function shot(page: Page, name: string, settleMs = 400): Promise<void> {
+  // Let the charts finish their layout after the last data change; capture from the top, where the sticky
+  // navigation and header sit in a full-page image.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(settleMs);
+  await chartsSettled(page);
+  await page.screenshot({ path: join(ensureArtifacts(), `${name}.png`), fullPage: true });
+}
+
+/** Screenshots at 1024×700 (`<name>-1024.png`, nothing may scroll sideways) and at 1440×900 (`<name>.png`). */
+export async function shotBoth(page: Page, name: string): Promise<void> {
+  await page.setViewportSize(NARROW);
+  await page.waitForTimeout(500);
+  await chartsSettled(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `${name}: the page scrolls sideways at 1024 px`).toBeLessThanOrEqual(1);
+  await shot(page, `${name}-1024`);
+  await page.setViewportSize(WIDE);
+  await shot(page, name);
 }

@@ -14,7 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, canvasStats, ensureArtifacts, launchChromium, requireBuild, serve, tempDir, type Served } from './harness.ts';
+import { ROOT, WIDE, canvasStats, ensureArtifacts, launchChromium, requireBuild, serve, shot as shotAt, shotBoth as shotBothAt, tempDir, type Served } from './harness.ts';
 import { finalReplicaDecision } from '../../src-worker/campaign/advice.ts';
 
 const dir = tempDir('glassfit-e2e-');
@@ -26,8 +26,6 @@ let page: Page;
 const problems: string[] = [];
 
 const CAMPAIGN = 'e2e BKS-2D tiny';
-const WIDE = { width: 1440, height: 900 };
-const NARROW = { width: 1024, height: 700 };
 
 beforeAll(async () => {
   requireBuild();
@@ -62,43 +60,8 @@ async function api<T>(channel: string, input?: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-/**
- * Wait until every plot has followed its box's size: chart.js resizes on a ResizeObserver and the next animation
- * frame, which a loaded machine's headless Chromium can hold back for a second or two after a viewport change.
- */
-async function chartsSettled(): Promise<void> {
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() =>
-          [...document.querySelectorAll<HTMLCanvasElement>('main canvas:not([data-plot="3d"])')].every((c) => Math.abs(c.getBoundingClientRect().width - (c.parentElement?.clientWidth ?? 0)) < 2),
-        ),
-      { timeout: 10_000, interval: 200 },
-    )
-    .toBe(true);
-}
-
-/** A full-page screenshot at the current size. */
-async function shot(name: string, settleMs = 400): Promise<void> {
-  // Let the charts finish their layout after the last data change; capture from the top, where the sticky
-  // navigation and header sit in a full-page image.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(settleMs);
-  await chartsSettled();
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-}
-
-/** Screenshots at 1024×700 (`<name>-1024.png`, nothing may scroll sideways) and at 1440×900 (`<name>.png`). */
-async function shotBoth(name: string): Promise<void> {
-  await page.setViewportSize(NARROW);
-  await page.waitForTimeout(500);
-  await chartsSettled();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, `${name}: the page scrolls sideways at 1024 px`).toBeLessThanOrEqual(1);
-  await shot(`${name}-1024`);
-  await page.setViewportSize(WIDE);
-  await shot(name);
-}
+const shot = (name: string, settleMs = 400): Promise<void> => shotAt(page, name, settleMs);
+const shotBoth = (name: string): Promise<void> => shotBothAt(page, name);
 
 async function go(view: string): Promise<void> {
   await page.click(`nav button[data-view="${view}"]`);

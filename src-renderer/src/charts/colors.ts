@@ -21,14 +21,14 @@ export const PHASE_COLORS = {
 
 /**
  * Evaluation statuses, each with its own colour and marker. A finished ('done') point is a filled circle in its
- * phase's colour; every other status has a colour no phase or forcefield uses. 'screened' and 'stopped' (issue
- * 11: rejected before MD by the physics screen; MD stopped early as hopeless) are defined here ahead of the
- * records that will carry them, so their marks are ready when they arrive.
+ * phase's colour; every other status has a colour no phase or forcefield uses. 'screened' (issue 11: rejected
+ * before MD by the physics screen, no R_χ) and 'stopped' (MD ended early as hopeless, a partial R_χ) are hollow.
  */
 export const STATUS_STYLE = {
   done: { color: '#374151', marker: 'circle', hollow: false, label: 'done' },
   failed: { color: '#d62728', marker: 'crossRot', hollow: false, label: 'failed run' },
-  stopped: { color: '#8c564b', marker: 'triangle', hollow: false, label: 'stopped early' },
+  // Open: its R_χ is the partial one at the stop, not a finished run's.
+  stopped: { color: '#8c564b', marker: 'triangle', hollow: true, label: 'stopped early' },
   screened: { color: '#bcbd22', marker: 'rectRot', hollow: true, label: 'screened (no MD)' },
   running: { color: '#9ca3af', marker: 'circle', hollow: true, label: 'running' },
   queued: { color: '#c4c8ce', marker: 'circle', hollow: true, label: 'queued' },

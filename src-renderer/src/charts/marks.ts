@@ -15,12 +15,21 @@ type Scatter = ChartDataset<'scatter', EvalPoint[]>;
 /** Phases in the order the search runs them, so legends read in that order too. */
 const PHASE_ORDER = ['initial', 'bo', 'cg', 'replica', 'baseline'];
 
+export interface MarkOptions {
+  /** Where evaluations without a value (failed runs) go: along the top of the plot, say; without it they are left out. */
+  readonly yMissing?: number;
+  /** Statuses a plot draws elsewhere (the convergence plot's row of screened points). */
+  readonly skip?: readonly StatusName[];
+  /** Legend labels that say more than the status's own (the convergence plot: "stopped early (partial R_χ)"). */
+  readonly labels?: Partial<Record<StatusName, string>>;
+}
+
 /**
  * Scatter datasets for `records`: finished ones by phase (y from `y`), final replicas of the best, then every
- * other status. `yMissing` places the marks of evaluations without a value (failed, screened): along the top
- * of the plot, say; a status whose records all lack a value and no `yMissing` is left out.
+ * other status (except `skip`). A status whose records all lack a value and no `yMissing` is left out.
  */
-export function evaluationMarks(records: readonly EvaluationRecord[], y: (e: EvaluationRecord) => number | null, x: (e: EvaluationRecord) => number, yMissing?: number): Scatter[] {
+export function evaluationMarks(records: readonly EvaluationRecord[], y: (e: EvaluationRecord) => number | null, x: (e: EvaluationRecord) => number, opts: MarkOptions = {}): Scatter[] {
+  const { yMissing, skip = [], labels = {} } = opts;
   const out: Scatter[] = [];
   const pt = (e: EvaluationRecord, v: number): EvalPoint => ({ x: x(e), y: v, id: e.id });
   const done = records.filter((e) => e.status === 'done' && e.origin !== 'final');
@@ -34,7 +43,7 @@ export function evaluationMarks(records: readonly EvaluationRecord[], y: (e: Eva
   if (finals.length)
     out.push({ type: 'scatter', label: 'final replica of the best', data: finals, backgroundColor: '#ffffff', borderColor: FORCEFIELD_COLORS.fit, borderWidth: 1.6, pointRadius: 3.5, pointHoverRadius: 5 });
   for (const status of Object.keys(STATUS_STYLE) as StatusName[]) {
-    if (status === 'done') continue;
+    if (status === 'done' || skip.includes(status)) continue;
     const st = STATUS_STYLE[status];
     const data = records
       .filter((e) => (e.status as string) === status)
@@ -45,7 +54,7 @@ export function evaluationMarks(records: readonly EvaluationRecord[], y: (e: Eva
     if (!data.length) continue;
     out.push({
       type: 'scatter',
-      label: st.label,
+      label: labels[status] ?? st.label,
       data,
       pointStyle: st.marker,
       pointRadius: st.marker === 'crossRot' ? 5 : 4,

@@ -23,16 +23,29 @@ export function pctPm(mean: number | null, sd: number | null | undefined, digits
 /** Units of the forcefield parameters, by kind (the same table as src-worker/params/space.ts PARAM_UNITS). */
 export type ParamUnit = 'e' | 'eV' | 'Å' | 'eV·Å⁶';
 
-/** Parameter kind from its name: qSi → q, A_SiO → A, rho_OO → rho, C_SiSi → C. */
-export function paramKind(name: string): 'q' | 'A' | 'rho' | 'C' | null {
+/**
+ * Parameter kind from its name: qSi → q, A_SiO → A, rho_OO → rho, C_SiSi → C, and the wall coordinates a
+ * reference-shaped space searches instead of A (src-worker/params/walls.ts): rmin_SiO (where the pair potential
+ * has its minimum, Å), rwall_OO (where the Born–Mayer repulsion reaches 1 eV, Å).
+ */
+export function paramKind(name: string): 'q' | 'A' | 'rho' | 'C' | 'rmin' | 'rwall' | null {
   if (/^q[A-Z]/.test(name) && !name.includes('_')) return 'q';
   const k = name.slice(0, name.indexOf('_'));
-  return k === 'A' || k === 'rho' || k === 'C' ? k : null;
+  return k === 'A' || k === 'rho' || k === 'C' || k === 'rmin' || k === 'rwall' ? k : null;
+}
+
+/** What a wall coordinate means, in words (the bounds table and tooltips); null for the paper's parameters. */
+export function wallMeaning(name: string): string | null {
+  const k = paramKind(name);
+  const pair = pairLabel(name.slice(name.indexOf('_') + 1));
+  if (k === 'rmin') return `position of the ${pair} potential minimum (the bond length the pair alone would give); A_${pair} follows from it`;
+  if (k === 'rwall') return `distance where the ${pair} Born–Mayer repulsion A·e^(−r/ρ) reaches 1 eV; A_${pair} follows from it`;
+  return null;
 }
 
 export function paramUnitOf(name: string): ParamUnit | '' {
   const k = paramKind(name);
-  return k === 'q' ? 'e' : k === 'A' ? 'eV' : k === 'rho' ? 'Å' : k === 'C' ? 'eV·Å⁶' : '';
+  return k === 'q' ? 'e' : k === 'A' ? 'eV' : k === 'rho' || k === 'rmin' || k === 'rwall' ? 'Å' : k === 'C' ? 'eV·Å⁶' : '';
 }
 
 /** A parameter value at a precision that suits its kind (A spans decades: integers; ρ: 4 decimals). */
@@ -45,6 +58,9 @@ export function num(name: string, v: number | null | undefined): string {
       return Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(4);
     case 'rho':
       return v.toFixed(4);
+    case 'rmin':
+    case 'rwall':
+      return v.toFixed(3);
     case 'C':
       return v.toFixed(1);
     default:
@@ -62,6 +78,7 @@ export function param(name: string, v: number | null | undefined, unit: string =
 export function paramParts(name: string): { base: string; sub: string } {
   const k = paramKind(name);
   if (k === 'q') return { base: 'q', sub: name.slice(1) };
+  if (k === 'rmin' || k === 'rwall') return { base: 'r', sub: `${k === 'rmin' ? 'min' : 'wall'},${pairLabel(name.slice(name.indexOf('_') + 1))}` };
   if (k) return { base: k === 'rho' ? 'ρ' : k, sub: pairLabel(name.slice(name.indexOf('_') + 1)) };
   return { base: name, sub: '' };
 }

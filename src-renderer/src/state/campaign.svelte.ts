@@ -4,7 +4,7 @@
  * events. Series are `$state.raw` and replaced, never mutated, so plots see a new array on each change.
  */
 import { api, app } from './app.svelte';
-import type { CampaignInfo, CampaignProgress, EvaluationDetail, EvaluationRecord, WorkerRow } from './types';
+import type { CampaignInfo, CampaignProgress, EvaluationDetail, EvaluationRecord, MdTime, WorkerRow } from './types';
 
 const PAGE = 5000; // the contract's largest page
 
@@ -12,6 +12,8 @@ class OpenCampaign {
   id = $state<string | null>(null);
   info = $state.raw<CampaignInfo | null>(null);
   progress = $state.raw<CampaignProgress | null>(null);
+  /** MD hours used and saved by early stopping (the store's sums); refreshed when a run is stopped. */
+  mdTime = $state.raw<MdTime | null>(null);
   evaluations = $state.raw<EvaluationRecord[]>([]);
   workers = $state.raw<WorkerRow[]>([]);
   loading = $state(false);
@@ -21,12 +23,14 @@ class OpenCampaign {
   #loadSeq = 0;
   /** Events that arrive while the pages load; applied after, so nothing is lost or overwritten by stale rows. */
   #buffer: EvaluationRecord[] | null = null;
+  #mdTimeTimer: ReturnType<typeof setTimeout> | null = null;
 
   async open(id: string): Promise<void> {
     const seq = ++this.#loadSeq;
     if (this.id !== id) {
       this.info = null;
       this.progress = null;
+      this.mdTime = null;
       this.evaluations = [];
       this.workers = [];
     }
@@ -44,6 +48,7 @@ class OpenCampaign {
       if (seq !== this.#loadSeq) return;
       this.info = got.campaign;
       this.progress = got.progress;
+      this.mdTime = got.mdTime ?? null;
       const buffered = this.#buffer ?? [];
       this.#buffer = null;
       this.evaluations = rows;
@@ -65,6 +70,7 @@ class OpenCampaign {
     if (got && got.campaign.id === this.id) {
       this.info = got.campaign;
       this.progress = got.progress;
+      this.mdTime = got.mdTime ?? null;
     }
   }
 
@@ -73,6 +79,7 @@ class OpenCampaign {
     this.id = null;
     this.info = null;
     this.progress = null;
+    this.mdTime = null;
     this.evaluations = [];
     this.workers = [];
   }
@@ -94,6 +101,13 @@ class OpenCampaign {
     this.evaluations = next;
     if (r.status !== 'queued' && r.status !== 'running') this.finished++;
     detailCache.delete(r.id);
+    // The MD hours saved are the store's sum over stopped runs: fetch it again, at most once a few seconds.
+    if (r.status === 'stopped' && !this.#mdTimeTimer) {
+      this.#mdTimeTimer = setTimeout(() => {
+        this.#mdTimeTimer = null;
+        void this.refreshInfo();
+      }, 3000);
+    }
   }
 
   byId(id: number | null | undefined): EvaluationRecord | undefined {

@@ -10,6 +10,7 @@ export type CampaignSummary = Output<'campaigns.list'>[number];
 export type CampaignGet = Output<'campaigns.get'>;
 export type CampaignInfo = CampaignGet['campaign'];
 export type CampaignProgress = CampaignGet['progress'];
+export type MdTime = NonNullable<CampaignGet['mdTime']>;
 export type EvaluationRecord = EventPayload<'evaluation.changed'>;
 export type WorkerStatus = EventPayload<'worker.status'>;
 export type WorkerRow = WorkerStatus['workers'][number];
