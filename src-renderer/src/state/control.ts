@@ -23,9 +23,11 @@ function runningWork(id: string): number | null {
  * Resume, pause or stop a campaign, asking first when that loses MD. `busy` is told when the request is under
  * way (after the question): a button disabled before it would lose focus, and focus could not come back to it.
  */
-export async function controlCampaign(c: { id: string; name: string; running: number }, action: 'resume' | 'pause' | 'stop', busy: (on: boolean) => void = () => {}): Promise<boolean> {
+export async function controlCampaign(c: { id: string; name: string; running: number; status?: string }, action: 'resume' | 'pause' | 'stop', busy: (on: boolean) => void = () => {}): Promise<boolean> {
   // The open campaign knows every running evaluation (baselines and final replicas too); the list, the optimizer's.
-  const running = campaign.id === c.id ? campaign.evaluations.filter((e) => e.status === 'running').length : c.running;
+  // A campaign that is not running has none (pausing cancelled them), whatever a lagging evaluation list still says.
+  const running =
+    c.status !== undefined && c.status !== 'running' ? 0 : campaign.id === c.id ? campaign.evaluations.filter((e) => e.status === 'running').length : c.running;
   if (action !== 'resume' && running > 0) {
     const work = runningWork(c.id);
     const runs = `${running} running evaluation${running > 1 ? 's' : ''}`;
