@@ -20,7 +20,7 @@
  * Every campaign lives in one SQLite database (default .bench/science.sqlite) under a name made of reference,
  * strategy, budget, seed and protocol: a killed bench resumes where it stopped (finished campaigns are read, not
  * re-run; an unfinished one is resumed by the runner, its running evaluations re-queued). Ctrl-C pauses.
- * --quick: CHIK and one other reference (the first fixture), physics vs paper, budget 40, 2 workers.
+ * --quick: CHIK and one other reference (teter, else the first fixture), physics vs paper, budget 40, 2 workers.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -100,7 +100,8 @@ function pickRefs(): Reference[] {
       return r;
     });
   }
-  return quick ? allRefs.slice(0, 2) : allRefs;
+  // --quick: CHIK and a literature set nobody tuned (Teter) when the panel has it.
+  return quick ? [allRefs[0], allRefs.find((x) => x.name === 'teter') ?? allRefs[1]].filter((x): x is Reference => x !== undefined) : allRefs;
 }
 const refs = pickRefs();
 const strategies = (opt.strategies ?? (quick ? 'physics,paper' : Object.keys(STRATEGIES).join(','))).split(',').map((s) => {
