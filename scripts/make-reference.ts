@@ -44,7 +44,10 @@ export const PEDONE_2006 = {
   charges: { Si: 2.4, O: -1.2 },
   SiO: { D: 0.340554, a: 2.0067, r0: 2.1, C: 1.0 },
   OO: { D: 0.042395, a: 1.379316, r0: 3.618701, C: 22.0 },
-  /** Short-range cut-off of Pedone's simulations (Å). */
+  /**
+   * Short-range cut-off (Å), chosen here: the O–O Morse term is −6 meV at 5.5 Å and the Si–O one −0.7 meV, so the
+   * unshifted truncation changes forces negligibly (LAMMPS's later `pair_style pedone` documentation uses 15 Å).
+   */
   cutoff: 5.5,
 } as const;
 
@@ -130,7 +133,13 @@ function pedonePotential(): Potential {
       `| Si–O | ${p.SiO.D} | ${p.SiO.a.toFixed(6)} | ${p.SiO.r0.toFixed(6)} | ${p.SiO.C} |`,
       `| O–O | ${p.OO.D} | ${p.OO.a} | ${p.OO.r0} | ${p.OO.C} |`,
       '',
-      `Charges q_Si = 2.4, q_O = −1.2 e; no Si–Si short-range term; short-range cut-off ${rc} Å (Pedone's), not shifted.`,
+      `Charges q_Si = 2.4, q_O = −1.2 e; no Si–Si short-range term; short-range cut-off ${rc} Å, not shifted (chosen here: the O–O Morse term is −6 meV there, Si–O −0.7 meV).`,
+      `Coulomb: ${pedoneCoulomb === 'long' ? "Ewald summation as Pedone's simulations used, here PPPM (kspace_style pppm 1e-5, real-space cut-off 10 Å)" : 'coul/dsf, α 0.25 Å⁻¹, cut-off 8 Å (glassfit\'s Coulomb, not Pedone\'s)'}.`,
+      '',
+      'The parameters were checked against an independent public LAMMPS input: github.com/gvermillion/research,',
+      '`pot/beryl/potential_beryl_tip.mod` (`morse 0.340554 2.006700 2.100000` for Si–O, `0.042395 1.379316 3.618701` for',
+      "O–O), and against a public Monte Carlo force-field file of the Pedone form (C 1.0 / 22.0 eV·Å¹², charges 2.4 / −1.2); LAMMPS's",
+      '`pair_style pedone` documentation (added after the version used here) gives the same O–O numbers.',
     ].join('\n'),
   };
 }
