@@ -5,6 +5,7 @@
  *
  *   npm run bench:science [-- --quick] [-- --json] [-- --refs CHIK,teter] [-- --strategies physics,paper]
  *                         [-- --budget N] [-- --workers N] [-- --seed N] [-- --db FILE] [-- --preset ml]
+ * (--strategies none: only the built-ins' R_χ per reference)
  *
  * References: `CHIK` (the built-in CHIK liquid, known answer) and every folder of tests/fixtures/science/ (a
  * LAMMPS liquid of a potential that is none of the built-ins: scripts/make-reference.ts, PROVENANCE.md each).
@@ -104,7 +105,9 @@ function pickRefs(): Reference[] {
   return quick ? [allRefs[0], allRefs.find((x) => x.name === 'teter') ?? allRefs[1]].filter((x): x is Reference => x !== undefined) : allRefs;
 }
 const refs = pickRefs();
-const strategies = (opt.strategies ?? (quick ? 'physics,paper' : Object.keys(STRATEGIES).join(','))).split(',').map((s) => {
+// --strategies none: only the built-ins under the protocol (a cheap first look at a new reference).
+const strategyArg = opt.strategies ?? (quick ? 'physics,paper' : Object.keys(STRATEGIES).join(','));
+const strategies = (strategyArg.trim().toLowerCase() === 'none' ? [] : strategyArg.split(',')).map((s) => {
   const k = s.trim();
   if (!(k in STRATEGIES)) throw new Error(`--strategies: unknown strategy '${k}' (known: ${Object.keys(STRATEGIES).join(', ')})`);
   return k;
@@ -225,7 +228,7 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? '
 // ------------------------------------------------------------------------------------------ main
 
 mkdirSync(dirname(dbFile), { recursive: true });
-log(`bench:science: ${refs.map((r) => r.name).join(', ')} × ${strategies.join(', ')}; preset ${preset}, budget ${budget}, ${workers} workers, seed ${seed}, ${protocolTag}; database ${dbFile}`);
+log(`bench:science: ${refs.map((r) => r.name).join(', ')} × ${strategies.length ? strategies.join(', ') : 'built-ins only'}; preset ${preset}, budget ${budget}, ${workers} workers, seed ${seed}, ${protocolTag}; database ${dbFile}`);
 const t0 = performance.now();
 const results: { reference: string; file: string | null; builtins: Record<string, number | null>; builtinsCampaignId: string; strategies: StrategyFigures[] }[] = [];
 let paused = false;
