@@ -266,6 +266,7 @@ if (flag.json) {
     const bi = Object.entries(r.builtins).map(([k, v]) => `${k} ${pct(v)}`).join(', ');
     const bestBuiltin = Math.min(...Object.values(r.builtins).filter((v): v is number => v !== null));
     console.log(`\n${r.reference}${r.file ? ` (${r.file.slice(ROOT.length + 1)})` : ' (built-in)'} — built-ins R_χ %: ${bi}`);
+    if (r.strategies.length === 0) continue;
     console.log(
       `${'strategy'.padEnd(21)} ${cps.map((c) => `@${c}`.padStart(7)).join(' ')} ${'vs best built-in'.padStart(16)} ${'MD runs'.padStart(7)} ${'failed'.padStart(6)} ${'screen'.padStart(6)} ${'stop'.padStart(5)} ${'MD h'.padStart(6)} ${'saved h'.padStart(7)} ${'to 10 %'.padStart(7)}`,
     );
