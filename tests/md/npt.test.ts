@@ -1,0 +1,76 @@
+/**
+ * The NPT integrator (LAMMPS fix npt: isotropic MTK barostat, Nosé–Hoover chains of 3 on particles and
+ * barostat) step by step against LAMMPS (fixtures/lammps/npt): 648 BKS atoms from a LAMMPS-equilibrated
+ * 3000 K liquid, 200 steps of `fix npt temp 3000 2800 0.1 iso 0 1000 0.5` — the volume shrinks by 5 % and
+ * both targets ramp. Temperature, potential energy, pressure, volume and the fix's energy every step,
+ * positions at the end.
+ */
+import { describe, expect, it } from 'vitest';
+import { SILICA } from '../../src-worker/species.ts';
+import { builtinForceField } from '../../src-worker/params/sets.ts';
+import { readLammpsData } from '../../src-worker/io/lammps-data.ts';
+import { frameToSystem } from '../../src-worker/io/configuration.ts';
+import { buckDsf } from '../../src-worker/md/buck-dsf.ts';
+import { createMdState, runSegment, defaultLimits, thermostatSetup, type Ensemble } from '../../src-worker/md/run.ts';
+import { createNoseHooverChain, nhcEnergy } from '../../src-worker/md/thermostat.ts';
+import { barostatEnergy, createMtkBarostat } from '../../src-worker/md/barostat.ts';
+import { pressure } from '../../src-worker/md/pressure.ts';
+import { volume } from '../../src-worker/md/system.ts';
+import { silentContext } from '../../src-worker/md/protocol.ts';
+import { fixtureText, readCsv } from './fixtures.ts';
+
+describe('fix npt (iso, MTK) against LAMMPS', () => {
+  it('matches step by step for 200 steps', () => {
+    const data = readLammpsData(fixtureText('npt/start.data'), 'start.data', { species: SILICA });
+    const ff = builtinForceField('BKS');
+    const sys = frameToSystem(data.frame, SILICA, ff);
+    const md = createMdState(sys, buckDsf, buckDsf.prepare(SILICA, ff), 2.0);
+    const chain = createNoseHooverChain(md.dof, 3000, 0.1);
+    const baro = createMtkBarostat(sys, 0, 1000, 0.5);
+    const ensemble: Ensemble = { kind: 'npt', chain, baro, ramp: { tStart: 3000, tStop: 2800, begin: 0, length: 200 } };
+    expect(thermostatSetup(md, ensemble)).toBeNull();
+    const thermo = readCsv(fixtureText('npt/thermo_npt.csv')).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])));
+    expect(thermo.length).toBe(201);
+    expect(Math.abs(pressure(sys, md.nl) - thermo[0].press)).toBeLessThan(1e-9 * 1e4);
+    const worst = { t: 0, pe: 0, p: 0, v: 0, e: 0 };
+    const failure = runSegment(md, ensemble, 0.001, 200, {
+      phase: 'relax',
+      limits: { ...defaultLimits(3000), maxTemperature: Infinity },
+      ctx: silentContext(),
+      onStep: (k, t) => {
+        const row = thermo[k];
+        expect(row.step).toBe(k);
+        worst.t = Math.max(worst.t, Math.abs(t - row.temp) / row.temp);
+        worst.pe = Math.max(worst.pe, Math.abs(md.potentialEnergy - row.poteng) / Math.abs(row.poteng));
+        // Pressure swings through zero: compare on the scale of its excursions (~10⁴ bar).
+        worst.p = Math.max(worst.p, Math.abs(pressure(sys, md.nl) - row.press) / 1e4);
+        worst.v = Math.max(worst.v, Math.abs(volume(sys.box) - row.volume) / row.volume);
+        worst.e = Math.max(worst.e, Math.abs(nhcEnergy(chain) + barostatEnergy(baro, sys, chain.tTarget) - row.f_int));
+      },
+    });
+    expect(failure).toBeNull();
+    expect(worst.t).toBeLessThan(1e-11); // measured 2e-14
+    expect(worst.pe).toBeLessThan(1e-11); // measured 4e-14
+    expect(worst.p).toBeLessThan(1e-8);
+    expect(worst.v).toBeLessThan(1e-11);
+    expect(worst.e).toBeLessThan(1e-8); // eV; the fix's energy reaches 12 eV
+    expect(volume(sys.box) / thermo[0].volume).toBeLessThan(0.96);
+    const dump = fixtureText('npt/final_npt.dump').trim().split('\n');
+    const ids = data.frame.ids as Int32Array | number[];
+    const atomOfId = new Map<number, number>();
+    for (let a = 0; a < sys.n; a++) atomOfId.set(Number(ids[a]), a);
+    const lo = Number(dump[5].split(' ')[0]); // the box dilates about its centre in LAMMPS
+    let worstDx = 0;
+    for (const line of dump.slice(9)) {
+      const [id, ...xyz] = line.split(' ').map(Number);
+      const a = atomOfId.get(id) as number;
+      for (let d = 0; d < 3; d++) {
+        let dx = sys.pos[3 * a + d] - (xyz[d] - lo);
+        dx -= sys.box.lx * Math.round(dx / sys.box.lx);
+        worstDx = Math.max(worstDx, Math.abs(dx));
+      }
+    }
+    expect(dump.length - 9).toBe(648);
+    expect(worstDx).toBeLessThan(1e-8);
+  });
+});
