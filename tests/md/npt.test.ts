@@ -15,7 +15,8 @@ import { createMdState, runSegment, defaultLimits, thermostatSetup, type Ensembl
 import { createNoseHooverChain, nhcEnergy } from '../../src-worker/md/thermostat.ts';
 import { barostatEnergy, createMtkBarostat } from '../../src-worker/md/barostat.ts';
 import { pressure } from '../../src-worker/md/pressure.ts';
-import { volume } from '../../src-worker/md/system.ts';
+import { copySystem, volume } from '../../src-worker/md/system.ts';
+import { createNeighborList } from '../../src-worker/md/neighbor.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
 import { fixtureText, readCsv } from './fixtures.ts';
 
@@ -72,5 +73,29 @@ describe('fix npt (iso, MTK) against LAMMPS', () => {
     }
     expect(dump.length - 9).toBe(648);
     expect(worstDx).toBeLessThan(1e-8);
+  });
+});
+
+describe('neighbour list under a barostat dilation', () => {
+  it('a kept list gives the forces of a fresh one while the shrunk skin allows, and rebuilds beyond', () => {
+    const data = readLammpsData(fixtureText('npt/start.data'), 'start.data', { species: SILICA });
+    const ff = builtinForceField('BKS');
+    const sys = frameToSystem(data.frame, SILICA, ff);
+    const t = buckDsf.prepare(SILICA, ff);
+    const kept = createNeighborList(sys.n, 8, 2.0);
+    buckDsf.compute(sys, kept, t);
+    for (const s of [0.99, 0.97, 1.02, 0.9]) {
+      const c = copySystem(sys);
+      for (let k = 0; k < c.pos.length; k++) c.pos[k] *= s;
+      c.box = { lx: sys.box.lx * s, ly: sys.box.ly * s, lz: sys.box.lz * s };
+      const builds = kept.builds;
+      const e1 = buckDsf.compute(c, kept, t);
+      const f1 = c.force.slice();
+      const e2 = buckDsf.compute(c, createNeighborList(c.n, 8, 2.0), t);
+      // 0.99–1.02 keep the list (allowed displacement (s·10 − 8)/2 Å ≥ 0.85 Å); 0.9 leaves 0.5 Å … rebuilt or not, exact.
+      if (s >= 0.97) expect(kept.builds).toBe(builds);
+      expect(Math.abs(e1 - e2)).toBeLessThanOrEqual(1e-10 * Math.abs(e2));
+      for (let k = 0; k < f1.length; k++) expect(Math.abs(f1[k] - c.force[k])).toBeLessThan(1e-9);
+    }
   });
 });
