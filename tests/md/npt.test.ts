@@ -18,6 +18,9 @@ import { pressure } from '../../src-worker/md/pressure.ts';
 import { copySystem, volume } from '../../src-worker/md/system.ts';
 import { createNeighborList } from '../../src-worker/md/neighbor.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
+import { describeFailure } from '../../src-worker/md/failure.ts';
+import { boxForDensity, defaultSoftStart, randomInsertion, silicaCounts, softStart } from '../../src-worker/md/start.ts';
+import { createRng } from '../../src-worker/rng.ts';
 import { fixtureText, readCsv } from './fixtures.ts';
 
 describe('fix npt (iso, MTK) against LAMMPS', () => {
@@ -97,5 +100,41 @@ describe('neighbour list under a barostat dilation', () => {
       expect(Math.abs(e1 - e2)).toBeLessThanOrEqual(1e-10 * Math.abs(e2));
       for (let k = 0; k < f1.length; k++) expect(Math.abs(f1[k] - c.force[k])).toBeLessThan(1e-9);
     }
+  });
+});
+
+describe('barostat blow-up', () => {
+  it('a box squeezed below the cut-off + skin ends the run as a box-collapse failure naming the step', () => {
+    // 66 atoms in a 10.0 Å box with a 1 Å skin (the smallest box the 8 Å cut-off allows), soft-started, then
+    // 100 GPa: the box must pass below 9 Å (3.0 g/cm³) while the atoms still fit.
+    const ff = builtinForceField('BKS');
+    const counts = silicaCounts(66);
+    const sys = randomInsertion(SILICA, counts, boxForDensity(SILICA, counts, 2.2), createRng(9));
+    const table = buckDsf.prepare(SILICA, ff);
+    const soft = softStart(sys, buckDsf, table, { ...defaultSoftStart(3000), skin: 1.0, steps: 200 }, createRng(9, 1), silentContext());
+    expect(soft.ok).toBe(true);
+    if (!soft.ok) return;
+    const md = soft.md;
+    const ensemble: Ensemble = {
+      kind: 'npt',
+      chain: createNoseHooverChain(md.dof, 3000, 0.1),
+      baro: createMtkBarostat(sys, 1e6, 1e6, 0.1),
+      ramp: { tStart: 3000, tStop: 3000, begin: md.step, length: 3000 },
+    };
+    expect(thermostatSetup(md, ensemble)).toBeNull();
+    const failure = runSegment(md, ensemble, 0.001, 3000, { phase: 'relax', limits: { ...defaultLimits(3000), maxTemperature: Infinity }, ctx: silentContext() });
+    expect(failure?.kind).toBe('box-collapse');
+    if (failure?.kind !== 'box-collapse') return;
+    expect(failure.edge).toBeLessThanOrEqual(9);
+    expect(failure.edge).toBeGreaterThan(8);
+    expect(failure.step).toBeGreaterThan(md.step - 1);
+    expect(describeFailure(failure)).toMatch(/shrank the box to 8\.\d+ Å/);
+  });
+
+  it('bad barostat settings are refused', () => {
+    const data = readLammpsData(fixtureText('npt/start.data'), 'start.data', { species: SILICA });
+    const sys = frameToSystem(data.frame, SILICA, builtinForceField('BKS'));
+    expect(() => createMtkBarostat(sys, 0, 0, 0)).toThrow(/damping time must be positive/);
+    expect(() => createMtkBarostat(sys, NaN, 0, 1)).toThrow(/must be finite/);
   });
 });
