@@ -129,7 +129,7 @@ export interface Ramp {
 /** How a segment integrates. */
 export type Ensemble =
   | { readonly kind: 'nve' }
-  | { readonly kind: 'nvt'; readonly chain: NoseHooverChain; readonly ramp?: Ramp }
+  | { readonly kind: 'nvt'; readonly chain: NoseHooverChain }
   /** LAMMPS `fix npt temp Tstart Tstop Tdamp iso Pstart Pstop Pdamp` (barostat.ts); the ramp is required. */
   | { readonly kind: 'npt'; readonly chain: NoseHooverChain; readonly baro: MtkBarostat; readonly ramp: Ramp }
   /** LAMMPS `fix nve/limit xlimit` + `fix temp/berendsen T T tau`: the soft start. */
@@ -180,19 +180,20 @@ export function runSegment(md: MdState, ensemble: Ensemble, dt: number, nSteps: 
   // NPT keeps the chain's temperature from thermostatSetup or the previous segment, as LAMMPS's t_current.
   if (ensemble.kind === 'nvt') ensemble.chain.tCurrent = t;
   const baro = ensemble.kind === 'npt' ? ensemble.baro : null;
-  const ramp = ensemble.kind === 'nvt' || ensemble.kind === 'npt' ? ensemble.ramp : undefined;
   const need = md.table.maxCutoff + md.nl.skin;
 
   for (let k = 1; k <= nSteps; k++) {
     const step = md.step + 1;
     // LAMMPS FixNH::initial_integrate: barostat chain, targets, particle chain, P, ω̇, velocity scaling.
-    if (baro) nhcPressHalfStep(baro, (ensemble as { chain: NoseHooverChain }).chain.tTarget, dt);
-    const delta = ramp ? rampFraction(ramp, step) : 0;
-    if (ramp) (ensemble as { chain: NoseHooverChain }).chain.tTarget = ramp.tStart + delta * (ramp.tStop - ramp.tStart);
+    if (ensemble.kind === 'npt') {
+      nhcPressHalfStep(ensemble.baro, ensemble.chain.tTarget, dt);
+      ensemble.chain.tTarget = ensemble.ramp.tStart + rampFraction(ensemble.ramp, step) * (ensemble.ramp.tStop - ensemble.ramp.tStart);
+    }
     if (ensemble.kind === 'nvt' || ensemble.kind === 'npt') nhcHalfStep(ensemble.chain, sys, dt);
-    if (baro && ensemble.kind === 'npt') {
+    if (ensemble.kind === 'npt') {
+      const baro = ensemble.baro;
       baro.pCurrent = pressure(sys, md.nl);
-      barostatTarget(baro, delta);
+      barostatTarget(baro, rampFraction(ensemble.ramp, step));
       omegaDotHalfStep(baro, sys, md.dof * BOLTZ * ensemble.chain.tCurrent, dt);
       barostatScaleVelocities(baro, sys, dt);
     }
@@ -214,7 +215,8 @@ export function runSegment(md: MdState, ensemble: Ensemble, dt: number, nSteps: 
     else halfKick(sys, dt);
     if (baro) barostatScaleVelocities(baro, sys, dt);
     t = temperature(sys, md.dof);
-    if (baro && ensemble.kind === 'npt') {
+    if (ensemble.kind === 'npt') {
+      const baro = ensemble.baro;
       // LAMMPS FixNH::final_integrate: new P with the rescaled velocities, ω̇, then the two chains.
       baro.pCurrent = pressure(sys, md.nl);
       omegaDotHalfStep(baro, sys, md.dof * BOLTZ * t, dt);
@@ -268,7 +270,7 @@ export function thermostatSetup(md: MdState, ensemble: Extract<Ensemble, { kind:
     if (f) return f;
   }
   const { chain } = ensemble;
-  if (ensemble.ramp) chain.tTarget = ensemble.ramp.tStart + rampFraction(ensemble.ramp, md.step) * (ensemble.ramp.tStop - ensemble.ramp.tStart);
+  if (ensemble.kind === 'npt') chain.tTarget = ensemble.ramp.tStart + rampFraction(ensemble.ramp, md.step) * (ensemble.ramp.tStop - ensemble.ramp.tStart);
   chain.tCurrent = temperature(md.sys, md.dof);
   nhcSetup(chain);
   if (ensemble.kind === 'npt') {
