@@ -46,6 +46,29 @@ export interface GlassProperties {
   readonly qn: Float64Array; // [5] Q0…Q4 fractions of tetrahedra
 }
 
+/**
+ * F(Q) on the grid q: the direct sum over the atoms (no g(r) truncation) below kspace.qMax − 1.5 Å⁻¹, the g(r)
+ * transform above kspace.qMax − 0.5, and a linear blend between. The shell averages are interpolated
+ * linearly in Q.
+ */
+export function joinKSpace(q: Float64Array, fqR: Float64Array, ks: { readonly q: Float64Array; readonly fq: Float64Array; readonly qMax: number }): Float64Array {
+  const out = fqR.slice();
+  if (ks.q.length < 2) return out;
+  const q1 = ks.qMax - 1.5;
+  const q2 = ks.qMax - 0.5;
+  let j = 0;
+  for (let k = 0; k < q.length; k++) {
+    const Q = q[k];
+    if (Q >= q2 || Q < ks.q[0]) continue;
+    while (j + 2 < ks.q.length && ks.q[j + 1] < Q) j++;
+    const t = (Q - ks.q[j]) / (ks.q[j + 1] - ks.q[j]);
+    const fk = ks.fq[j] + t * (ks.fq[j + 1] - ks.fq[j]);
+    const w = Q <= q1 ? 1 : (q2 - Q) / (q2 - q1);
+    out[k] = w * fk + (1 - w) * fqR[k];
+  }
+  return out;
+}
+
 function peakR(r: Float64Array, g: Float64Array | undefined): number {
   const p = g ? mainPeak(r, g) : null;
   return p ? p.r : NaN;
@@ -63,7 +86,9 @@ export function glassProperties(s: QuenchSample, experiment: Curve | null): Glas
     const g = s.rdf.g[name];
     for (let i = 0; i < gTotal.length; i++) gTotal[i] += w * g[i];
   }
-  const peak = fsdp(nf.q, nf.sq);
+  const fq = joinKSpace(nf.q, nf.fq, s.kspace);
+  const sq = fq.map((v) => v / b2 + 1);
+  const peak = fsdp(nf.q, sq);
   const zOf = (c: string, nb: string) => s.coordination.find((x) => x.centre === c && x.neighbour === nb);
   const si = zOf('Si', 'O');
   return {
@@ -77,11 +102,11 @@ export function glassProperties(s: QuenchSample, experiment: Curve | null): Glas
     gTotal,
     tr: nf.tr,
     q: nf.q,
-    fq: nf.fq,
-    sq: nf.sq,
+    fq,
+    sq,
     fsdpQ: peak ? peak.q : NaN,
     fsdpFwhm: peak ? peak.fwhm : NaN,
-    fqRchi: experiment ? wrightRchi({ x: nf.q, y: nf.fq }, experiment, FQ_RCHI_RANGE[0], FQ_RCHI_RANGE[1]) : NaN,
+    fqRchi: experiment ? wrightRchi({ x: nf.q, y: fq }, experiment, FQ_RCHI_RANGE[0], FQ_RCHI_RANGE[1]) : NaN,
     rSiO: peakR(s.rdf.r, s.rdf.g.SiO),
     rOO: peakR(s.rdf.r, s.rdf.g.OO),
     rSiSi: peakR(s.rdf.r, s.rdf.g.SiSi),

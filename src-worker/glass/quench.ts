@@ -6,7 +6,7 @@
  *   2. linear cooling from that temperature to 300 K at a fixed rate (default 10 K/ps) under NPT at 0 GPa
  *      (LAMMPS `fix npt temp T 300 … iso 0 0 …`);
  *   3. relaxation at 300 K and 0 GPa (NPT), then sampling at 300 K and 0 GPa (NPT): density, g(r), bond
- *      angles, coordination, Qn.
+ *      angles, coordination, Qn, and the neutron F(Q) directly from the atoms at low Q (kspace.ts).
  *
  * Why NPT during the cooling: a real glass is cooled at ambient pressure, and the structure it freezes in
  * depends on the density at the glass transition. Cooling at the liquid's fixed volume would impose the
@@ -36,6 +36,8 @@ import { createBondList, findBonds, type BondCutoffs } from '../analysis/bonds.t
 import { accumulateAdf, adfResult, createAdfAccumulator, DEFAULT_TRIPLETS, type AngleDistributions } from '../analysis/adf.ts';
 import { accumulateCoordination, coordinationResult, createCoordinationAccumulator, DEFAULT_COORDINATION, type Coordination } from '../analysis/coordination.ts';
 import { accumulateQn, createQnAccumulator, qnResult, type QnDistribution } from '../analysis/qn.ts';
+import { accumulateKSpace, createKSpaceAccumulator, kSpaceResult } from './kspace.ts';
+import { SILICA_NEUTRON } from './scattering.ts';
 
 export interface QuenchOptions {
   readonly atoms: number;
@@ -58,6 +60,9 @@ export interface QuenchOptions {
   readonly bondCutoffs: BondCutoffs;
   /** g(r) bin width, Å; its range is half the shortest box edge at the start of sampling. */
   readonly rdfBin: number;
+  /** F(Q) directly from the atoms (kspace.ts) up to this Q, Å⁻¹, on every `kspaceEvery`-th sample. */
+  readonly kspaceQMax: number;
+  readonly kspaceEvery: number;
 }
 
 /** The issue's defaults: 3000 atoms from the campaign liquid (2.2 g/cm³, 3600 K), 10 K/ps to 300 K at 0 GPa. */
@@ -80,6 +85,8 @@ export const DEFAULT_QUENCH: QuenchOptions = {
   kernel: DEFAULT_KERNEL,
   bondCutoffs: { SiO: 2.3 },
   rdfBin: 0.01,
+  kspaceQMax: 6,
+  kspaceEvery: 10,
 };
 
 export type QuenchStage = 'start' | 'liquid' | 'cool' | 'relax' | 'sample';
@@ -97,6 +104,8 @@ export interface QuenchSample {
   readonly adf: AngleDistributions;
   readonly coordination: readonly Coordination[];
   readonly qn: QnDistribution;
+  /** Shell-averaged F(Q) (barn) from the atoms, Q ≤ kspaceQMax. */
+  readonly kspace: { readonly q: Float64Array; readonly fq: Float64Array; readonly qMax: number };
   readonly samples: number;
 }
 
@@ -117,6 +126,8 @@ export function quenchProblems(o: QuenchOptions): string[] {
   if (!(Number.isInteger(o.sampleEvery) && o.sampleEvery >= 1)) p.push(`sampleEvery must be a positive integer, got ${o.sampleEvery}`);
   if (!(o.timestep > 0) || !(o.tDamp > 0) || !(o.pDamp > 0)) p.push('timestep, tDamp and pDamp must be positive');
   if (!Number.isFinite(o.pressureBar)) p.push(`pressure must be finite, got ${o.pressureBar} bar`);
+  if (!(o.kspaceQMax > 2)) p.push(`kspaceQMax must exceed 2 Å⁻¹ (the FSDP range), got ${o.kspaceQMax}`);
+  if (!(Number.isInteger(o.kspaceEvery) && o.kspaceEvery >= 1)) p.push(`kspaceEvery must be a positive integer, got ${o.kspaceEvery}`);
   if (!(o.rdfBin > 0)) p.push(`g(r) bin must be positive, got ${o.rdfBin} Å`);
   if (p.length === 0 && o.samplePs / o.timestep < o.sampleEvery) p.push(`sampling ${o.samplePs} ps is shorter than one sample interval (${o.sampleEvery} steps)`);
   return p;
@@ -223,6 +234,8 @@ export function runQuench(
   const adf = createAdfAccumulator(species, DEFAULT_TRIPLETS, 1);
   const coord = createCoordinationAccumulator(species, DEFAULT_COORDINATION);
   const qn = createQnAccumulator(species);
+  const kspace = createKSpaceAccumulator(o.kspaceQMax);
+  const names = species.species.map((s) => s.name);
   const mass = totalMass(sys);
   let n = 0;
   let sumV = 0;
@@ -245,6 +258,7 @@ export function runQuench(
       accumulateAdf(adf, bonds);
       accumulateCoordination(coord, bonds);
       accumulateQn(qn, bonds);
+      if ((n - 1) % o.kspaceEvery === 0) accumulateKSpace(kspace, sys.type, names, sys.pos, sys.box, SILICA_NEUTRON);
     });
   if (f) return fail(f);
   return {
@@ -262,6 +276,7 @@ export function runQuench(
       adf: adfResult(adf),
       coordination: coordinationResult(coord),
       qn: qnResult(qn),
+      kspace: { ...kSpaceResult(kspace), qMax: o.kspaceQMax },
       samples: n,
     },
   };
