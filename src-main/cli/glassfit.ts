@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   analyze: { summary: 'g(r), bond-angle distributions and coordination of a trajectory', load: () => import('./commands/analyze.ts') },
   evaluate: { summary: 'R_χ of a potential against a reference structure', load: () => import('./commands/evaluate.ts') },
   campaign: { summary: 'create, run, inspect and export fitting campaigns', load: () => import('./commands/campaign.ts') },
+  glass: { summary: 'quench glasses with a potential; density, F(Q) against experiment, angles, Qn', load: () => import('./commands/glass.ts') },
   demo: { summary: 'a small two-parameter campaign on the built-in reference (about 10 minutes)', load: () => import('./commands/demo.ts') },
   serve: { summary: 'serve the workbench to a local browser (127.0.0.1, token-protected)', load: () => import('./commands/serve.ts') },
 };

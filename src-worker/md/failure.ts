@@ -7,6 +7,7 @@ export type MdFailure =
   | { readonly kind: 'too-close'; readonly step: number; readonly i: number; readonly j: number; readonly r: number }
   | { readonly kind: 'temperature-runaway'; readonly step: number; readonly temperature: number }
   | { readonly kind: 'lost-atom'; readonly step: number; readonly atom: number; readonly displacement: number }
+  | { readonly kind: 'box-collapse'; readonly step: number; readonly edge: number }
   | { readonly kind: 'cancelled'; readonly step: number };
 
 /** One line a user can read: what happened and at which step. */
@@ -20,6 +21,8 @@ export function describeFailure(f: MdFailure): string {
       return `MD blew up at step ${f.step}: temperature ran away to ${f.temperature.toPrecision(4)} K`;
     case 'lost-atom':
       return `MD blew up at step ${f.step}: atom ${f.atom} moved ${f.displacement.toPrecision(3)} Å in one step`;
+    case 'box-collapse':
+      return `MD blew up at step ${f.step}: the barostat shrank the box to ${f.edge.toPrecision(4)} Å, below the cut-off + skin`;
     case 'cancelled':
       return `run cancelled at step ${f.step}`;
   }

@@ -117,17 +117,31 @@ function sameBox(a: Box | null, b: Box): boolean {
 
 /**
  * Bring the list up to date with sys.pos: refresh slot coordinates and rebuild when an atom has moved more
- * than skin/2 since the last build (or the box changed). Returns true when it rebuilt. A non-finite position
+ * than skin/2 since the last build (less when the box shrank; see below). Returns true when it rebuilt. A non-finite position
  * forces a rebuild attempt, which throws NonFinitePositionError naming the atom (run.ts reports it).
  */
 export function syncNeighborList(nl: NeighborList, sys: System): boolean {
   if (sys.n !== nl.n) throw new Error(`neighbour list is for ${nl.n} atoms, system has ${sys.n}`);
-  if (nl.builds === 0 || !sameBox(nl.box, sys.box)) {
+  if (nl.builds === 0) {
     buildNeighborList(nl, sys);
     return true;
   }
-  const maxSq = refreshCoordinates(nl, sys.pos);
-  const half = 0.5 * nl.skin;
+  // A barostat dilates the box a little every step. The list stays valid under a dilation by s (per edge) as
+  // long as every atom stays within (s_min·(rc + skin) − rc)/2 of its dilated build position: a pair at
+  // ≥ rc + skin at the build is then still beyond rc. Without a dilation (s = 1) this is the usual skin/2.
+  const b = nl.box as Box;
+  const sx = sys.box.lx / b.lx;
+  const sy = sys.box.ly / b.ly;
+  const sz = sys.box.lz / b.lz;
+  let half = 0.5 * nl.skin;
+  if (!sameBox(b, sys.box)) {
+    half = 0.5 * (Math.min(sx, sy, sz) * (nl.cutoff + nl.skin) - nl.cutoff);
+    if (!(half > 0)) {
+      buildNeighborList(nl, sys);
+      return true;
+    }
+  }
+  const maxSq = refreshCoordinates(nl, sys.pos, sys.box, sx, sy, sz);
   // `!(a <= b)` is also true for NaN, so a non-finite position triggers the rebuild that reports it.
   if (!(maxSq <= half * half)) {
     buildNeighborList(nl, sys);
@@ -153,10 +167,9 @@ export class NonFinitePositionError extends Error {
  * numbers. V8 compiles long loops on-stack (OSR) and would deoptimise on code after the loop that has not run
  * yet, again on every call; one loop per function avoids that.
  */
-function refreshCoordinates(nl: NeighborList, pos: Float64Array): number {
-  const box = nl.box as Box;
-  const maxSq = refreshReal(nl.n, pos, nl.posAtBuild, nl.x, nl.atomSlot, box.lx, box.ly, box.lz);
-  refreshGhosts(nl.n, nl.n + nl.nGhost, nl.x, nl.slotOwner, nl.slotShift);
+function refreshCoordinates(nl: NeighborList, pos: Float64Array, box: Box, sx: number, sy: number, sz: number): number {
+  const maxSq = refreshReal(nl.n, pos, nl.posAtBuild, nl.x, nl.atomSlot, box.lx, box.ly, box.lz, sx, sy, sz);
+  refreshGhosts(nl.n, nl.n + nl.nGhost, nl.x, nl.slotOwner, nl.slotShift, sx, sy, sz);
   nl.maxDisplacementSq = maxSq;
   return maxSq;
 }
@@ -170,6 +183,9 @@ function refreshReal(
   lx: number,
   ly: number,
   lz: number,
+  sx: number,
+  sy: number,
+  sz: number,
 ): number {
   const ilx = 1 / lx;
   const ily = 1 / ly;
@@ -178,9 +194,13 @@ function refreshReal(
   let bad = 0;
   for (let a = 0; a < n; a++) {
     const a3 = 3 * a;
-    let dx = pos[a3] - ref[a3];
-    let dy = pos[a3 + 1] - ref[a3 + 1];
-    let dz = pos[a3 + 2] - ref[a3 + 2];
+    // Build position dilated with the box (s = 1 without a barostat: exact, the same numbers as before).
+    const rx = ref[a3] * sx;
+    const ry = ref[a3 + 1] * sy;
+    const rz = ref[a3 + 2] * sz;
+    let dx = pos[a3] - rx;
+    let dy = pos[a3 + 1] - ry;
+    let dz = pos[a3 + 2] - rz;
     dx -= lx * Math.round(dx * ilx);
     dy -= ly * Math.round(dy * ily);
     dz -= lz * Math.round(dz * ilz);
@@ -188,20 +208,20 @@ function refreshReal(
     if (d2 > maxSq) maxSq = d2;
     else if (d2 !== d2) bad = 1;
     const s3 = 3 * atomSlot[a];
-    x[s3] = ref[a3] + dx;
-    x[s3 + 1] = ref[a3 + 1] + dy;
-    x[s3 + 2] = ref[a3 + 2] + dz;
+    x[s3] = rx + dx;
+    x[s3 + 1] = ry + dy;
+    x[s3 + 2] = rz + dz;
   }
   return bad ? NaN : maxSq;
 }
 
-function refreshGhosts(start: number, end: number, x: Float64Array, owner: Int32Array, shift: Float64Array): void {
+function refreshGhosts(start: number, end: number, x: Float64Array, owner: Int32Array, shift: Float64Array, sx: number, sy: number, sz: number): void {
   for (let g = start; g < end; g++) {
     const g3 = 3 * g;
     const o3 = 3 * owner[g];
-    x[g3] = x[o3] + shift[g3];
-    x[g3 + 1] = x[o3 + 1] + shift[g3 + 1];
-    x[g3 + 2] = x[o3 + 2] + shift[g3 + 2];
+    x[g3] = x[o3] + shift[g3] * sx;
+    x[g3 + 1] = x[o3 + 1] + shift[g3 + 1] * sy;
+    x[g3 + 2] = x[o3 + 2] + shift[g3 + 2] * sz;
   }
 }
 

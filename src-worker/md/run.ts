@@ -21,6 +21,17 @@ import { drift, driftResult, halfKick, limitedHalfKick } from './integrate.ts';
 import { createNoseHooverChain, nhcEnergy, nhcHalfStep, nhcSetup, berendsenRescale, type NoseHooverChain } from './thermostat.ts';
 import { degreesOfFreedom, kineticEnergy, temperature } from './thermo.ts';
 import { maxwellBoltzmann } from './velocities.ts';
+import { BOLTZ } from '../units.ts';
+import { pressure } from './pressure.ts';
+import {
+  barostatRemap,
+  barostatScaleVelocities,
+  barostatSetup,
+  barostatTarget,
+  nhcPressHalfStep,
+  omegaDotHalfStep,
+  type MtkBarostat,
+} from './barostat.ts';
 
 /** Thresholds that declare a run blown up. */
 export interface BlowUpLimits {
@@ -104,10 +115,23 @@ export function computeForces(md: MdState, step = md.step): MdFailure | null {
   return null;
 }
 
+/**
+ * A linear ramp of the targets over one LAMMPS `run` of `length` steps that began at md.step = `begin`: at
+ * step s the fraction is (s − begin)/length (LAMMPS compute_temp_target / compute_press_target).
+ */
+export interface Ramp {
+  readonly tStart: number; // K
+  readonly tStop: number; // K
+  readonly begin: number;
+  readonly length: number;
+}
+
 /** How a segment integrates. */
 export type Ensemble =
   | { readonly kind: 'nve' }
   | { readonly kind: 'nvt'; readonly chain: NoseHooverChain }
+  /** LAMMPS `fix npt temp Tstart Tstop Tdamp iso Pstart Pstop Pdamp` (barostat.ts); the ramp is required. */
+  | { readonly kind: 'npt'; readonly chain: NoseHooverChain; readonly baro: MtkBarostat; readonly ramp: Ramp }
   /** LAMMPS `fix nve/limit xlimit` + `fix temp/berendsen T T tau`: the soft start. */
   | { readonly kind: 'soft'; readonly xlimit: number; readonly tTarget: number; readonly tau: number };
 
@@ -153,23 +177,54 @@ export function runSegment(md: MdState, ensemble: Ensemble, dt: number, nSteps: 
   const started = opts.startedAt ?? ctx.now();
   const clock = opts.reportClock ?? { last: -Infinity };
   let t = temperature(sys, md.dof);
+  // NPT keeps the chain's temperature from thermostatSetup or the previous segment, as LAMMPS's t_current.
   if (ensemble.kind === 'nvt') ensemble.chain.tCurrent = t;
+  const baro = ensemble.kind === 'npt' ? ensemble.baro : null;
+  const need = md.table.maxCutoff + md.nl.skin;
 
   for (let k = 1; k <= nSteps; k++) {
     const step = md.step + 1;
-    if (ensemble.kind === 'nvt') nhcHalfStep(ensemble.chain, sys, dt);
+    // LAMMPS FixNH::initial_integrate: barostat chain, targets, particle chain, P, ω̇, velocity scaling.
+    if (ensemble.kind === 'npt') {
+      nhcPressHalfStep(ensemble.baro, ensemble.chain.tTarget, dt);
+      ensemble.chain.tTarget = ensemble.ramp.tStart + rampFraction(ensemble.ramp, step) * (ensemble.ramp.tStop - ensemble.ramp.tStart);
+    }
+    if (ensemble.kind === 'nvt' || ensemble.kind === 'npt') nhcHalfStep(ensemble.chain, sys, dt);
+    if (ensemble.kind === 'npt') {
+      const baro = ensemble.baro;
+      baro.pCurrent = pressure(sys, md.nl);
+      barostatTarget(baro, rampFraction(ensemble.ramp, step));
+      omegaDotHalfStep(baro, sys, md.dof * BOLTZ * ensemble.chain.tCurrent, dt);
+      barostatScaleVelocities(baro, sys, dt);
+    }
     if (ensemble.kind === 'soft') limitedHalfKick(sys, dt, ensemble.xlimit);
     else halfKick(sys, dt);
+    if (baro) barostatRemap(baro, sys, dt);
     drift(sys, dt);
     const moved = driftResult[0];
     if (moved !== moved) return { kind: 'non-finite', step, atom: driftResult[1], what: 'position' };
     if (moved > maxStepSq) return { kind: 'lost-atom', step, atom: driftResult[1], displacement: Math.sqrt(moved) };
+    if (baro) {
+      barostatRemap(baro, sys, dt);
+      const edge = Math.min(sys.box.lx, sys.box.ly, sys.box.lz);
+      if (!(edge > need)) return { kind: 'box-collapse', step, edge };
+    }
     const failure = computeForces(md, step);
     if (failure) return failure;
     if (ensemble.kind === 'soft') limitedHalfKick(sys, dt, ensemble.xlimit);
     else halfKick(sys, dt);
+    if (baro) barostatScaleVelocities(baro, sys, dt);
     t = temperature(sys, md.dof);
-    if (ensemble.kind === 'nvt') {
+    if (ensemble.kind === 'npt') {
+      const baro = ensemble.baro;
+      // LAMMPS FixNH::final_integrate: new P with the rescaled velocities, ω̇, then the two chains.
+      baro.pCurrent = pressure(sys, md.nl);
+      omegaDotHalfStep(baro, sys, md.dof * BOLTZ * t, dt);
+      ensemble.chain.tCurrent = t;
+      nhcHalfStep(ensemble.chain, sys, dt);
+      t = ensemble.chain.tCurrent;
+      nhcPressHalfStep(baro, ensemble.chain.tTarget, dt);
+    } else if (ensemble.kind === 'nvt') {
       ensemble.chain.tCurrent = t;
       nhcHalfStep(ensemble.chain, sys, dt);
       t = ensemble.chain.tCurrent;
@@ -196,6 +251,33 @@ export function runSegment(md: MdState, ensemble: Ensemble, dt: number, nSteps: 
         });
       }
     }
+  }
+  return null;
+}
+
+function rampFraction(r: Ramp, step: number): number {
+  return r.length > 0 ? (step - r.begin) / r.length : 0;
+}
+
+/**
+ * LAMMPS FixNH::setup at the start of a `run` with a thermostat (and barostat): targets at the ramp's start,
+ * current temperature and pressure, chain and barostat masses. Computes forces first when there are none.
+ * Returns the failure of that force computation, if any.
+ */
+export function thermostatSetup(md: MdState, ensemble: Extract<Ensemble, { kind: 'nvt' | 'npt' }>): MdFailure | null {
+  if (!Number.isFinite(md.potentialEnergy)) {
+    const f = computeForces(md);
+    if (f) return f;
+  }
+  const { chain } = ensemble;
+  if (ensemble.kind === 'npt') chain.tTarget = ensemble.ramp.tStart + rampFraction(ensemble.ramp, md.step) * (ensemble.ramp.tStop - ensemble.ramp.tStart);
+  chain.tCurrent = temperature(md.sys, md.dof);
+  nhcSetup(chain);
+  if (ensemble.kind === 'npt') {
+    const b = ensemble.baro;
+    barostatTarget(b, rampFraction(ensemble.ramp, md.step));
+    b.pCurrent = pressure(md.sys, md.nl);
+    barostatSetup(b, md.sys, chain.tTarget);
   }
   return null;
 }

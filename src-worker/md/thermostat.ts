@@ -15,7 +15,8 @@ import type { System } from './system.ts';
 
 export interface NoseHooverChain {
   readonly length: number; // M, LAMMPS tchain
-  readonly tTarget: number; // K
+  /** K; under NPT a temperature ramp (LAMMPS `temp Tstart Tstop`) moves it every step, the masses follow. */
+  tTarget: number;
   readonly tFreq: number; // 1/ps (1/Tdamp)
   readonly dof: number; // degrees of freedom of the thermostatted atoms
   readonly eta: Float64Array; // [M]
