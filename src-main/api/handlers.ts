@@ -45,6 +45,7 @@ import {
   campaignReference,
   inSpace,
   searchSettings,
+  executionSettings,
   valuesOf,
 } from '../../src-worker/campaign/setup.ts';
 import { exportCsv, exportJson, exportLammps, rChiWithReplicas } from '../../src-worker/campaign/export.ts';
@@ -283,6 +284,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
           baselines: input.baselines ?? DEFAULT_BASELINES,
           finalReplicas: input.finalReplicas ?? DEFAULT_FINAL_REPLICAS,
           ...(input.search ? { search: input.search } : {}),
+          ...(input.execution ? { execution: input.execution } : {}),
         },
         { id: randomUUID(), now: new Date().toISOString() },
       );
@@ -332,6 +334,22 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       store.deleteCampaign(id);
       emit('campaigns.changed', {});
       return {};
+    },
+
+    async 'campaigns.setExecution'({ id, execution }) {
+      const info = store.campaignInfo(id);
+      if (runs.has(id)) throw new ApiError('conflict', `campaign ${id} is running; pause it before changing where its evaluations run`);
+      notRunningElsewhere(id, 'change the backend of');
+      if (info.status === 'finished') throw new ApiError('conflict', `campaign ${id} is finished; duplicate it to run it elsewhere`);
+      let next;
+      try {
+        next = executionSettings(execution, info.execution);
+      } catch (e) {
+        throw new ApiError('bad-input', (e as Error).message);
+      }
+      store.setExecution(id, next);
+      emit('campaigns.changed', {});
+      return { execution: next };
     },
 
     async 'evaluations.page'(q) {

@@ -1,6 +1,7 @@
 /**
  * The campaign runner: baselines → optimizer loop → final replicas of the best point → finished, with every
- * evaluation in a pool of worker threads and every result committed to the store before anything else sees it.
+ * evaluation on the campaign's backend (backend.ts: worker threads or local LAMMPS processes) and every result
+ * committed to the store before anything else sees it.
  * Plain Node (the CLI and tests run it; the Electron main process embeds it through api/handlers.ts).
  *
  * - One runner per campaign: it holds the campaign's lease (store/lock.ts) while it runs.
@@ -29,7 +30,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import { acquireLease, type Lease } from '../store/lock.ts';
-import { createPool, WorkerCrashError, type WorkerPool } from './pool.ts';
+import { WorkerCrashError } from './pool.ts';
+import { createEvaluator, type CampaignEvaluator } from './backend.ts';
 import { createOptimizerClient, type OptimizerClient } from './optimizer-client.ts';
 import type { EventSink } from '../api/contract.ts';
 import type { Progress } from '../../src-worker/md/protocol.ts';
@@ -132,7 +134,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
   const maxCrashes = opts.maxConsecutiveCrashes ?? 3;
   const statusIntervalMs = opts.statusIntervalMs ?? 1000;
 
-  let pool: WorkerPool | null = null;
+  let evaluator: CampaignEvaluator | null = null;
   let optimizer: OptimizerClient | null = null;
   const running = new Map<number, Running>();
   let control: 'run' | 'pause' | 'stop' = 'run';
@@ -255,8 +257,10 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     running.set(rec.id, entry);
     changed(rec);
     const t0 = performance.now();
-    const spec = specFor(campaign, reference, rec.seed, rec.origin === 'optimizer' ? earlyStopNow() : null);
-    pool!
+    // Early stopping needs the engine's step-by-step g(r) window: the JS engine has it, the LAMMPS job does not (yet).
+    const stopRule = rec.origin === 'optimizer' && campaign.execution.backend === 'threads' ? earlyStopNow() : null;
+    const spec = specFor(campaign, reference, rec.seed, stopRule);
+    evaluator!
       .evaluate(rec.params as ForceField, spec, {
         signal: entry.abort.signal,
         onProgress: (p) => {
@@ -432,7 +436,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       if (requeued > 0) for (const r of store.evaluations(campaignId, { status: ['queued'] })) changed(r);
       store.setStatus(campaignId, 'running', null);
       emit('campaigns.changed', {});
-      pool = createPool({ entry: opts.workerEntry, size: workers, reportIntervalMs: opts.reportIntervalMs ?? 500 });
+      evaluator = createEvaluator(campaign, { workerEntry: opts.workerEntry, workers, reportIntervalMs: opts.reportIntervalMs ?? 500, dbPath: store.path });
       optimizer = createOptimizerClient(opts.workerEntry);
       lastPhase = store.optimizerRows(campaignId).at(-1)?.phase ?? null;
       emitProgress();
@@ -482,7 +486,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       status = 'paused';
       stopReason = null;
     }
-    await Promise.allSettled([pool?.close(), optimizer?.close()]);
+    await Promise.allSettled([evaluator?.close(), optimizer?.close()]);
     lease.release();
     try {
       emit('worker.status', workerStatus());

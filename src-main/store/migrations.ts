@@ -20,6 +20,11 @@
  *   around it, so the artefacts that reference the rows survive, and checks them before the commit).
  * - every stored campaign gets `search` settings with the screen and early stopping OFF: a campaign keeps the
  *   meaning it was created with. New campaigns get them on (campaign/setup.ts).
+ *
+ * Version 3 (evaluation backends, issue 13):
+ * - every stored campaign gets `execution` settings: backend 'threads' (the worker pool it always ran on) and the
+ *   LAMMPS defaults (`lmp`, one rank) for when the user switches it. Nothing else changes: evaluations already
+ *   carry their engine in `engine_version`.
  */
 
 export interface Migration {
@@ -137,6 +142,14 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE campaigns SET settings = json_set(settings, '$.search',
         json('{"screen":false,"maxScreenedInARow":2000,"earlyStop":{"enabled":false,"tolerance":1.3,"noiseRel":0.09,"checkpoints":[0.3,0.5,0.7],"windowPs":1}}'))
         WHERE json_extract(settings, '$.search') IS NULL;
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      UPDATE campaigns SET settings = json_set(settings, '$.execution',
+        json('{"backend":"threads","lammps":{"command":"lmp","mpiRanks":1}}'))
+        WHERE json_extract(settings, '$.execution') IS NULL;
     `,
   },
 ];

@@ -24,7 +24,7 @@ import { BUILTIN_NAMES } from '../params/sets.ts';
 import { bounded, SETTING_BOUNDS } from '../settings-bounds.ts';
 
 /** Bumped with every store migration that changes what a record holds (src-main/store/migrations.ts). */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const isoTime = z.iso.datetime();
@@ -120,6 +120,37 @@ export const SearchSettingsSchema = z.object({
 });
 export type SearchSettings = z.infer<typeof SearchSettingsSchema>;
 
+/**
+ * Where a campaign's MD evaluations run (issue 13). `threads`: glassfit's own engine in a pool of worker threads
+ * (the default, and what every campaign stored before schema 3 reads as). `lammps`: each evaluation is a local
+ * LAMMPS process running the same protocol on glassfit's start configuration and exported potential; its results
+ * carry engine `lammps <version>`, so they are never mixed silently with the JS engine's. Editable while the
+ * campaign is not running (`campaign set`); the optimizer and the store stay on this machine either way.
+ */
+export const BACKENDS = ['threads', 'lammps'] as const;
+export const BackendSchema = z.enum(BACKENDS);
+export type Backend = z.infer<typeof BackendSchema>;
+
+/** An executable as spawn() takes it (no shell): a name on PATH or a path, no spaces or shell characters. */
+export const EXECUTABLE_PATTERN = /^[A-Za-z0-9._/+-]{1,400}$/;
+
+export const LammpsSettingsSchema = z.object({
+  /** The LAMMPS executable ('lmp' for Debian's package, 'lmp_mpi' on many clusters). */
+  command: z.string().regex(EXECUTABLE_PATTERN, "must be one executable name or path (letters, digits, '.', '_', '/', '+', '-')"),
+  /** MPI ranks per evaluation: 1 runs `lmp` alone, K > 1 `mpirun -np K lmp`. */
+  mpiRanks: z.number().int().min(1).max(256),
+});
+export type LammpsSettings = z.infer<typeof LammpsSettingsSchema>;
+
+export const ExecutionSettingsSchema = z.object({
+  backend: BackendSchema,
+  lammps: LammpsSettingsSchema,
+});
+export type ExecutionSettings = z.infer<typeof ExecutionSettingsSchema>;
+
+/** What a new campaign runs on unless it says otherwise, and what migration 3 gives every stored campaign. */
+export const DEFAULT_EXECUTION: ExecutionSettings = { backend: 'threads', lammps: { command: 'lmp', mpiRanks: 1 } };
+
 export const StopReasonSchema = z.object({ kind: z.enum(['budget', 'plateau', 'converged', 'failed', 'user', 'exhausted']), detail: z.string() });
 export type CampaignStopReason = z.infer<typeof StopReasonSchema>;
 
@@ -145,6 +176,8 @@ export const CampaignRecordSchema = z.object({
   finalReplicas: z.number().int().nonnegative(),
   /** Physics screen and early stopping (frozen at creation like the optimizer settings). */
   search: SearchSettingsSchema,
+  /** Where the evaluations run (threads or LAMMPS) and how; editable while the campaign is not running. */
+  execution: ExecutionSettingsSchema,
   /** Why the optimizer stopped (or the user did); null while it has not. */
   stopReason: StopReasonSchema.nullable(),
   schemaVersion: z.number().int(),

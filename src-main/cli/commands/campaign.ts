@@ -29,13 +29,24 @@ import { parseTypeMap } from '../../../src-worker/io/lammps-dump.ts';
 import type { ParameterSpaceSpec } from '../../../src-worker/params/space.ts';
 import { DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS } from '../../../src-worker/campaign/setup.ts';
 import { exportForceField, rChiWithReplicas } from '../../../src-worker/campaign/export.ts';
-import { mdRuns } from '../../../src-worker/campaign/records.ts';
+import { BACKENDS, EXECUTABLE_PATTERN, mdRuns, type Backend } from '../../../src-worker/campaign/records.ts';
+import { backendLabel } from '../../runner/backend.ts';
 import { searchWarnings } from '../../../src-worker/campaign/advice.ts';
 
-export const help = `usage: glassfit campaign <new|run|status|list|export> [options]
+const BACKEND_HELP = `  --backend threads|lammps
+                         where each evaluation's MD runs (default threads): threads = glassfit's
+                         engine in worker threads; lammps = one local LAMMPS process per evaluation
+                         (same start, potential and protocol; results carry engine 'lammps <version>';
+                         no early stopping on this backend yet)
+  --lammps-command EXE   the LAMMPS executable (default lmp)
+  --mpi-ranks K          MPI ranks per LAMMPS evaluation: K > 1 runs mpirun -np K (default 1)`;
+
+export const help = `usage: glassfit campaign <new|run|set|status|list|export> [options]
 
   campaign new [options]                    create a campaign; prints its id
   campaign run <id>                         run or resume it (Ctrl-C pauses; run again to resume)
+  campaign set <id> [--backend …] [--lammps-command …] [--mpi-ranks K]
+                                            change where a campaign that is not running evaluates
   campaign status <id> [--json]             counts by status and the best point so far
   campaign list [--json]                    every campaign of the database
   campaign export <id> --format lammps|json|csv|forcefield --out <file> [--force]
@@ -82,6 +93,7 @@ ${PRESET_NAMES.map((n) => `                           ${n.toLowerCase().padEnd(8
 ${protocolHelp()}
   --start-ps PS          soft start after the random insertion: capped MD at 0.5 fs, ps (default 1)
   --kernel exact|table   pair kernel (default ${DEFAULT_KERNEL})
+${BACKEND_HELP}
   --rmin A --rmax A      r-range of the R_χ sums, Å (default ${DEFAULT_COST_RANGE.rMin}–${DEFAULT_COST_RANGE.rMax})
   --json                 print {"id": …}
 
@@ -91,7 +103,24 @@ campaign run options:
 
 exit status: 0 done (finished, or run and stopped), 2 bad input, 1 other errors, 130 paused by Ctrl-C.`;
 
+
 const DB_OPTION = { db: { type: 'string' } } as const;
+
+const BACKEND_OPTIONS = { backend: { type: 'string' }, 'lammps-command': { type: 'string' }, 'mpi-ranks': { type: 'string' } } as const;
+
+/** The execution choice of --backend, --lammps-command, --mpi-ranks (undefined when none is given). */
+export function executionFromOptions(values: { backend?: string; 'lammps-command'?: string; 'mpi-ranks'?: string }): NewCampaignInput['execution'] {
+  const backend = values.backend;
+  if (backend !== undefined && !(BACKENDS as readonly string[]).includes(backend)) throw new CliError(`--backend must be ${BACKENDS.join(' or ')}, got '${backend}'`);
+  const lammps: { command?: string; mpiRanks?: number } = {};
+  if (values['lammps-command'] !== undefined) {
+    if (!EXECUTABLE_PATTERN.test(values['lammps-command'])) throw new CliError(`--lammps-command must be one executable name or path, got '${values['lammps-command']}'`);
+    lammps.command = values['lammps-command'];
+  }
+  if (values['mpi-ranks'] !== undefined) lammps.mpiRanks = int(values['mpi-ranks'], 'mpi-ranks', 1, 1);
+  if (backend === undefined && Object.keys(lammps).length === 0) return undefined;
+  return { ...(backend ? { backend: backend as Backend } : {}), ...(Object.keys(lammps).length ? { lammps } : {}) };
+}
 
 function dbPath(values: { readonly db?: string }): string {
   return resolve(values.db ?? defaultDbPath());
@@ -133,6 +162,8 @@ export async function run(argv: string[]): Promise<number> {
       return newCampaign(rest);
     case 'run':
       return runCampaign(rest);
+    case 'set':
+      return setCampaign(rest);
     case 'status':
       return status(rest);
     case 'list':
@@ -233,6 +264,7 @@ export const NEW_OPTIONS = {
   ...PROTOCOL_OPTIONS,
   'start-ps': { type: 'string' },
   kernel: { type: 'string' },
+  ...BACKEND_OPTIONS,
   rmin: { type: 'string' },
   rmax: { type: 'string' },
   json: { type: 'boolean' },
@@ -284,6 +316,7 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
     baselines: baselineList(values.baselines) as NewCampaignInput['baselines'],
     finalReplicas: int(values['final-replicas'], 'final-replicas', DEFAULT_FINAL_REPLICAS, 0),
     search: { screen: !flag['no-screen'], earlyStop: { enabled: !flag['no-early-stop'] } },
+    ...((execution) => (execution ? { execution } : {}))(executionFromOptions(values)),
   };
 }
 
@@ -373,6 +406,16 @@ function openStoreForCli(path: string): Store {
   }
 }
 
+/** Finished evaluations per engine (status shows them, so LAMMPS and JS results are never mixed silently). */
+function engineCounts(path: string, id: string): { engine: string; n: number }[] {
+  const store = openStoreForCli(path);
+  try {
+    return store.engines(id);
+  } finally {
+    store.close();
+  }
+}
+
 /** The full campaign id for a (possibly short) id argument, looked up in the database at path. */
 function resolveIdIn(path: string, arg: string | undefined): string {
   const store = openStoreForCli(path);
@@ -401,7 +444,7 @@ async function runCampaign(argv: string[]): Promise<number> {
       return 0;
     }
     const announce = () => {
-      if (!v.quiet) console.error(`running campaign '${info.name}' (${id}) with ${workers ?? info.workers} workers; Ctrl-C pauses (running evaluations start again on resume)`);
+      if (!v.quiet) console.error(`running campaign '${info.name}' (${id}) on ${backendLabel(info, workers ?? info.workers)}; Ctrl-C pauses (running evaluations start again on resume)`);
     };
     const { outcome, interrupted } = await runWithProgress(store, id, { ...(workers ? { workers } : {}), quiet: v.quiet === true, onStart: announce });
     const p = store.counts(id, 'optimizer');
@@ -417,6 +460,27 @@ async function runCampaign(argv: string[]): Promise<number> {
     return 0;
   } finally {
     store.close();
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ set
+
+async function setCampaign(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...DB_OPTION, ...BACKEND_OPTIONS }, true);
+  const v = values as { db?: string; backend?: string; 'lammps-command'?: string; 'mpi-ranks'?: string };
+  if (positionals.length > 1) throw new CliError(`unexpected argument '${positionals[1]}'`);
+  const execution = executionFromOptions(v);
+  if (!execution) throw new CliError('campaign set needs something to change: --backend, --lammps-command or --mpi-ranks');
+  const path = dbPath(v);
+  const id = resolveIdIn(path, positionals[0]);
+  const api = await openApi(path, true);
+  try {
+    const { execution: now } = await call(api.handlers['campaigns.setExecution']({ id, execution }));
+    const { campaign } = await api.handlers['campaigns.get']({ id });
+    console.error(`campaign '${campaign.name}' now evaluates on ${backendLabel({ execution: now }, campaign.workers)}`);
+    return 0;
+  } finally {
+    await api.close();
   }
 }
 
@@ -436,6 +500,7 @@ async function status(argv: string[]): Promise<number> {
     const all = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc', origin: ['baseline', 'final'] })).rows;
     const spread = best ? rChiWithReplicas(best, all) : null;
     const baselines = all.filter((e) => e.origin === 'baseline').map((e) => ({ label: e.label, status: e.status, rchi: e.rChi, evaluationId: e.id }));
+    const engines = engineCounts(path, id);
     if (v.json) {
       console.log(
         JSON.stringify({
@@ -446,6 +511,8 @@ async function status(argv: string[]): Promise<number> {
           counts: { done: p.done, failed: p.failed, screened: p.screened, stopped: p.stopped, running: p.running, queued: p.queued },
           budget: p.budget,
           search: c.search,
+          execution: c.execution,
+          engines,
           mdHours: mdTime?.mdHours ?? null,
           mdHoursSaved: mdTime?.mdHoursSaved ?? null,
           best: best && { evaluationId: best.id, rchi: best.rChi, rchiMean: spread?.value ?? null, rchiSd: spread?.sd ?? null, replicas: spread?.n ?? 0, params: best.values, forcefield: best.params },
@@ -463,7 +530,9 @@ async function status(argv: string[]): Promise<number> {
       `  space      ${c.preset ?? 'custom'}: ${c.space.free.map((d) => `${d.name} ∈ [${d.lower}, ${d.upper}] ${d.unit}`).join(', ')}`,
       `  protocol   ${c.protocol.atoms} atoms, ${c.protocol.temperature} K, ${c.protocol.relax} + ${c.protocol.production} ps, kernel ${c.protocol.kernel}`,
       `  optimizer  ${c.optimizer.strategy}, budget ${c.optimizer.budget}, ${c.workers} workers, seed ${c.seed}`,
-      `  search     physics screen ${c.search.screen ? 'on' : 'off'}, early stop ${c.search.earlyStop.enabled ? 'on' : 'off'}`,
+      `  search     physics screen ${c.search.screen ? 'on' : 'off'}, early stop ${c.search.earlyStop.enabled ? (c.execution.backend === 'threads' ? 'on' : 'on (not applied on the lammps backend)') : 'off'}`,
+      `  backend    ${backendLabel(c, c.workers)}`,
+      `  engines    ${engines.length ? engines.map((e) => `${e.engine} (${e.n})`).join(', ') : 'none yet'}`,
       `  counts     done ${p.done}, failed ${p.failed}, screened ${p.screened}, stopped ${p.stopped}, running ${p.running}, queued ${p.queued}`,
       `  progress   ${progressText(p)}`,
     ];
@@ -476,6 +545,8 @@ async function status(argv: string[]): Promise<number> {
     }
     for (const b of baselines) lines.push(`  baseline   ${String(b.label).padEnd(6)} ${b.status === 'done' ? `R_χ ${pct(b.rchi)}` : b.status}`);
     console.log(lines.join('\n'));
+    if (engines.length > 1)
+      console.error(`glassfit: warning: this campaign's results come from ${engines.length} engines (${engines.map((e) => e.engine).join(', ')}): their R_χ differ within the seed noise, not to round-off; compare like with like (export --format csv has an engine column)`);
     return 0;
   } finally {
     await api.close();
