@@ -139,7 +139,7 @@ export function lammpsJob(ff: ForceField, spec: EvaluationSpec): LammpsJob | { r
     `fix             rdf all ave/time ${p.sampleEvery} ${samples} ${samples * p.sampleEvery} c_rdf[*] file ${LAMMPS_FILES.rdf} mode vector`,
     `fix             avg all ave/time ${p.sampleEvery} ${samples} ${samples * p.sampleEvery} c_thermo_temp c_thermo_pe file ${LAMMPS_FILES.thermo}`,
     `dump            frames all custom ${dumpEvery} ${LAMMPS_FILES.frames} id type x y z`,
-    'dump_modify     frames sort id format float %.10g first no',
+    'dump_modify     frames sort id format float %.10g',
     `thermo          ${Math.max(1, Math.min(1000, Math.floor(prodSteps / 10) || 1))}`,
     `run             ${prodSteps}`,
     'undump          frames',
@@ -277,7 +277,9 @@ export function lammpsResult(spec: EvaluationSpec, job: LammpsJob, out: LammpsOu
   const typeMap = Object.fromEntries(species.species.map((s, k) => [k + 1, s.name]));
   const sspec = structureSpecFor(spec.reference, species);
   const acc = createStructureAccumulator(species, sspec);
+  // LAMMPS also dumps the production's step 0 (the end of the relaxation): the angles are the production's, like the g(r).
   for (const fr of readLammpsDump(out.frames, LAMMPS_FILES.frames, { typeMap })) {
+    if (fr.step === 0) continue;
     const s = frameToSystem(fr, species, undefined, LAMMPS_FILES.frames);
     accumulateStructure(acc, s.type, s.pos, s.box);
   }

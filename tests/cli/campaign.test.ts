@@ -99,6 +99,32 @@ describe('glassfit campaign', () => {
     expect(c.search).toMatchObject({ screen: false, earlyStop: { enabled: false } });
   });
 
+  it('new --backend lammps stores where it evaluates; set changes it while it is not running; status shows it', async () => {
+    const io = capture();
+    const other = join(dir, 'backend.sqlite');
+    expect(await main(['campaign', 'new', '--db', other, ...NEW, '--backend', 'lammps', '--mpi-ranks', '2', '--json'])).toBe(0);
+    const cid = JSON.parse(io.out.join('\n')).id;
+    const read = () => {
+      const s = openStore(other, { mustExist: true });
+      const c = s.campaign(cid);
+      s.close();
+      return c.execution;
+    };
+    expect(read()).toEqual({ backend: 'lammps', lammps: { command: 'lmp', mpiRanks: 2 } });
+    expect(await main(['campaign', 'set', cid.slice(0, 8), '--db', other, '--backend', 'threads', '--lammps-command', '/usr/bin/lmp'])).toBe(0);
+    expect(io.err.join('\n')).toMatch(/now evaluates on threads/);
+    expect(read()).toEqual({ backend: 'threads', lammps: { command: '/usr/bin/lmp', mpiRanks: 2 } });
+    expect(await main(['campaign', 'set', cid, '--db', other, '--backend', 'lammps'])).toBe(0);
+    const text = capture();
+    expect(await main(['campaign', 'status', cid, '--db', other])).toBe(0);
+    expect(text.out.join('\n')).toMatch(/backend\s+lammps \(\/usr\/bin\/lmp, 2 ranks per evaluation/);
+    expect(text.out.join('\n')).toMatch(/engines\s+none yet/);
+    expect(text.out.join('\n')).toMatch(/early stop on \(not applied on the lammps backend\)/);
+    const json = capture();
+    expect(await main(['campaign', 'status', cid, '--db', other, '--json'])).toBe(0);
+    expect(JSON.parse(json.out.join('\n'))).toMatchObject({ execution: { backend: 'lammps' }, engines: [] });
+  });
+
   it('run shows progress, finishes, and status --json reports counts and the best point', async () => {
     const run = spawnCli(['campaign', 'run', id.slice(0, 8), '--db', db]);
     expect(await run.exit).toBe(0);
@@ -242,6 +268,11 @@ describe('bad input to every campaign command: one line, non-zero exit, nothing 
     ['export: an unknown campaign', () => ['campaign', 'export', 'cafebabe', '--db', good, '--format', 'csv', '--out', join(dir, 'x.csv')], /no campaign 'cafebabe'/],
     ['export: no finished evaluation', () => ['campaign', 'export', id, '--db', good, '--format', 'lammps', '--out', join(dir, 'x.lmp')], /no finished evaluation yet/],
     ['export: an unknown format', () => ['campaign', 'export', id, '--db', good, '--format', 'xml', '--out', join(dir, 'x.xml')], /--format must be lammps, json, csv or forcefield/],
+    ['new: an unknown backend', () => ['campaign', 'new', '--db', good, ...NEW, '--backend', 'gpu'], /--backend must be threads or lammps, got 'gpu'/],
+    ['new: zero MPI ranks', () => ['campaign', 'new', '--db', good, ...NEW, '--mpi-ranks', '0'], /mpi-ranks/],
+    ['set: nothing to change', () => ['campaign', 'set', id, '--db', good], /needs something to change/],
+    ['set: a LAMMPS command with shell characters', () => ['campaign', 'set', id, '--db', good, '--lammps-command', 'lmp;rm'], /--lammps-command must be one executable/],
+    ['set: an unknown campaign', () => ['campaign', 'set', 'deadbeef', '--db', good, '--backend', 'lammps'], /no campaign 'deadbeef'/],
     ['an unknown subcommand', () => ['campaign', 'frobnicate'], /unknown campaign subcommand 'frobnicate'/],
   ];
 
