@@ -29,6 +29,7 @@ import {
   BackendSchema,
   ExecutionSettingsSchema,
   LammpsSettingsSchema,
+  SlurmSettingsSchema,
   PhaseSchema,
   WorkerStatusSchema,
 } from '../../src-worker/campaign/records.ts';
@@ -149,7 +150,7 @@ export const SearchInputSchema = SearchSettingsSchema.partial().extend({
 });
 
 /** What a campaign may choose of its execution settings; the rest takes DEFAULT_EXECUTION (or the stored ones, for an edit). */
-export const ExecutionInputSchema = z.object({ backend: BackendSchema.optional(), lammps: LammpsSettingsSchema.partial().optional() });
+export const ExecutionInputSchema = z.object({ backend: BackendSchema.optional(), lammps: LammpsSettingsSchema.partial().optional(), slurm: SlurmSettingsSchema.partial().optional() });
 
 export const NewCampaignInputSchema = z.object({
   name: NameSchema,

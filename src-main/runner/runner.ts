@@ -126,7 +126,11 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     lease.release();
     throw e;
   }
-  const workers = opts.workers ?? campaign.workers;
+  // On SLURM the runner keeps maxInFlight evaluations out at once: the optimizer's batch is that big.
+  const workers = opts.workers ?? (campaign.execution.backend === 'slurm' ? campaign.execution.slurm.maxInFlight : campaign.workers);
+  // The JS engine (threads, or SLURM's 'js' payload) stops hopeless runs early; the LAMMPS job does not yet.
+  const ex = campaign.execution;
+  const jsEngine = ex.backend === 'threads' || (ex.backend === 'slurm' && ex.slurm.payload === 'js');
   // Built once per run: the screen's view of the campaign (reference peaks, temperature), null when it screens nothing.
   const screenCtx: ScreenContext | null = campaign.search.screen
     ? screenContextFor({ species: campaign.species, reference, temperature: campaign.protocol.temperature })
@@ -258,10 +262,11 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     changed(rec);
     const t0 = performance.now();
     // Early stopping needs the engine's step-by-step g(r) window: the JS engine has it, the LAMMPS job does not (yet).
-    const stopRule = rec.origin === 'optimizer' && campaign.execution.backend === 'threads' ? earlyStopNow() : null;
+    const stopRule = rec.origin === 'optimizer' && jsEngine ? earlyStopNow() : null;
     const spec = specFor(campaign, reference, rec.seed, stopRule);
     evaluator!
       .evaluate(rec.params as ForceField, spec, {
+        evaluationId: rec.id,
         signal: entry.abort.signal,
         onProgress: (p) => {
           entry.progress = p;
@@ -322,7 +327,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
   function requestEnd(action: 'pause' | 'stop'): void {
     if (control !== 'run') return;
     control = action;
-    for (const r of running.values()) r.abort.abort();
+    for (const r of running.values()) r.abort.abort(action);
     wake();
   }
 
@@ -436,7 +441,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       if (requeued > 0) for (const r of store.evaluations(campaignId, { status: ['queued'] })) changed(r);
       store.setStatus(campaignId, 'running', null);
       emit('campaigns.changed', {});
-      evaluator = createEvaluator(campaign, { workerEntry: opts.workerEntry, workers, reportIntervalMs: opts.reportIntervalMs ?? 500, dbPath: store.path });
+      evaluator = createEvaluator(campaign, { workerEntry: opts.workerEntry, workers, reportIntervalMs: opts.reportIntervalMs ?? 500, dbPath: store.path, db: store.db });
       optimizer = createOptimizerClient(opts.workerEntry);
       lastPhase = store.optimizerRows(campaignId).at(-1)?.phase ?? null;
       emitProgress();
@@ -462,7 +467,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       }
     } catch (e) {
       fatal ??= e as Error;
-      for (const r of running.values()) r.abort.abort();
+      for (const r of running.values()) r.abort.abort('pause');
       control = control === 'run' ? 'pause' : control;
     }
     return close();

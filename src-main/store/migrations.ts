@@ -23,8 +23,12 @@
  *
  * Version 3 (evaluation backends, issue 13):
  * - every stored campaign gets `execution` settings: backend 'threads' (the worker pool it always ran on) and the
- *   LAMMPS defaults (`lmp`, one rank) for when the user switches it. Nothing else changes: evaluations already
- *   carry their engine in `engine_version`.
+ *   LAMMPS and SLURM defaults for when the user switches it. Evaluations already carry their engine in
+ *   `engine_version`.
+ * - remote_jobs: one row per evaluation submitted to SLURM, written BEFORE sbatch runs (the array's unique job
+ *   name is the token squeue finds it by), its job id after sbatch answers; the row goes when the result is
+ *   collected or the job is cancelled. A runner that starts after a crash re-attaches to these rows instead of
+ *   submitting the evaluation again (src-main/runner/slurm-evaluator.ts).
  */
 
 export interface Migration {
@@ -148,8 +152,20 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     sql: `
       UPDATE campaigns SET settings = json_set(settings, '$.execution',
-        json('{"backend":"threads","lammps":{"command":"lmp","mpiRanks":1}}'))
+        json('{"backend":"threads","lammps":{"command":"lmp","mpiRanks":1},"slurm":{"payload":"js","partition":null,"account":null,"timeLimit":"1:00:00","modules":[],"workDir":null,"maxInFlight":16,"pollS":30}}'))
         WHERE json_extract(settings, '$.execution') IS NULL;
+      CREATE TABLE remote_jobs (
+        evaluation_id INTEGER PRIMARY KEY REFERENCES evaluations(id) ON DELETE CASCADE,
+        campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        task INTEGER NOT NULL,
+        job_id TEXT,
+        dir TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        submitted_at TEXT NOT NULL,
+        UNIQUE (name, task)
+      );
+      CREATE INDEX remote_jobs_by_campaign ON remote_jobs(campaign_id);
     `,
   },
 ];

@@ -26,6 +26,7 @@ import {
   type Backend,
   type ExecutionSettings,
   type LammpsSettings,
+  type SlurmSettings,
   SCHEMA_VERSION,
   SearchSettingsSchema,
   type CampaignProtocol,
@@ -92,11 +93,16 @@ export interface CampaignChoice {
 export interface ExecutionChoice {
   readonly backend?: Backend;
   readonly lammps?: Partial<LammpsSettings>;
+  readonly slurm?: Partial<SlurmSettings>;
 }
 
 /** Execution settings from a choice (defaults for what it leaves out); the one check `campaign new` and `campaign set` share. */
 export function executionSettings(choice: ExecutionChoice = {}, base: ExecutionSettings = DEFAULT_EXECUTION): ExecutionSettings {
-  const r = ExecutionSettingsSchema.safeParse({ backend: choice.backend ?? base.backend, lammps: { ...base.lammps, ...(choice.lammps ?? {}) } });
+  const r = ExecutionSettingsSchema.safeParse({
+    backend: choice.backend ?? base.backend,
+    lammps: { ...base.lammps, ...(choice.lammps ?? {}) },
+    slurm: { ...base.slurm, ...(choice.slurm ?? {}) },
+  });
   if (!r.success) throw new CampaignSetupError(`execution settings: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
 }

@@ -160,6 +160,8 @@ export type FailedResult = Extract<EvaluationResult, { status: 'failed' }>;
 /** The part of AbortSignal an evaluation listens to (the core compiles without DOM or Node types; a real AbortSignal fits). */
 export interface AbortSignalLike {
   readonly aborted: boolean;
+  /** Why it was aborted: the campaign runner passes 'pause' or 'stop' (the slurm backend cancels remote jobs only on 'stop'). */
+  readonly reason?: unknown;
   addEventListener(type: 'abort', listener: () => void, options?: { readonly once?: boolean }): void;
   removeEventListener(type: 'abort', listener: () => void): void;
 }

@@ -14,7 +14,7 @@ import { splitOptions } from '../potential-arg.ts';
 import { PROTOCOL_OPTIONS, costRangeFromOptions, protocolFromOptions, protocolHelp, softStartSteps } from '../protocol-args.ts';
 import { countsText, formatValues, pct, progressPrinter, progressText, referenceText } from '../campaign-print.ts';
 import { createApi } from '../../api/handlers.ts';
-import { ApiError, parseInput, type Api, type EventSink, type NewCampaignInput } from '../../api/contract.ts';
+import { ApiError, ExecutionInputSchema, parseInput, type Api, type EventSink, type NewCampaignInput } from '../../api/contract.ts';
 import { defaultDbPath } from '../../paths.ts';
 import { openStore, type Store } from '../../store/store.ts';
 import { StoreError } from '../../store/db.ts';
@@ -33,19 +33,30 @@ import { BACKENDS, EXECUTABLE_PATTERN, mdRuns, type Backend } from '../../../src
 import { backendLabel } from '../../runner/backend.ts';
 import { searchWarnings } from '../../../src-worker/campaign/advice.ts';
 
-const BACKEND_HELP = `  --backend threads|lammps
+const BACKEND_HELP = `  --backend threads|lammps|slurm
                          where each evaluation's MD runs (default threads): threads = glassfit's
                          engine in worker threads; lammps = one local LAMMPS process per evaluation
                          (same start, potential and protocol; results carry engine 'lammps <version>';
-                         no early stopping on this backend yet)
+                         no early stopping with LAMMPS yet); slurm = each batch one sbatch --array
+                         (docs/cluster.md)
   --lammps-command EXE   the LAMMPS executable (default lmp)
-  --mpi-ranks K          MPI ranks per LAMMPS evaluation: K > 1 runs mpirun -np K (default 1)`;
+  --mpi-ranks K          MPI ranks per LAMMPS evaluation: K > 1 runs mpirun -np K (default 1)
+  --slurm-payload js|lammps
+                         what each SLURM task runs: js = glassfit evaluate --spec (the same engine
+                         and numbers as threads), lammps = the LAMMPS job (default js)
+  --partition P --account A
+                         sbatch --partition / --account (default: the cluster's)
+  --slurm-time T         sbatch --time per evaluation, e.g. 30, 2:00:00 (default 1:00:00)
+  --module M             module load M in each job (repeatable)
+  --slurm-dir DIR        job folders, on a file system the nodes see (default beside the database)
+  --max-in-flight N      evaluations submitted at once, the optimizer's batch size (default 16)
+  --poll-s S             seconds between squeue polls (default 30; sites ask for ≥ 30)`;
 
 export const help = `usage: glassfit campaign <new|run|set|status|list|export> [options]
 
   campaign new [options]                    create a campaign; prints its id
   campaign run <id>                         run or resume it (Ctrl-C pauses; run again to resume)
-  campaign set <id> [--backend …] [--lammps-command …] [--mpi-ranks K]
+  campaign set <id> [--backend …] [LAMMPS and SLURM options of new]
                                             change where a campaign that is not running evaluates
   campaign status <id> [--json]             counts by status and the best point so far
   campaign list [--json]                    every campaign of the database
@@ -106,20 +117,55 @@ exit status: 0 done (finished, or run and stopped), 2 bad input, 1 other errors,
 
 const DB_OPTION = { db: { type: 'string' } } as const;
 
-const BACKEND_OPTIONS = { backend: { type: 'string' }, 'lammps-command': { type: 'string' }, 'mpi-ranks': { type: 'string' } } as const;
+const BACKEND_OPTIONS = {
+  backend: { type: 'string' },
+  'lammps-command': { type: 'string' },
+  'mpi-ranks': { type: 'string' },
+  'slurm-payload': { type: 'string' },
+  partition: { type: 'string' },
+  account: { type: 'string' },
+  'slurm-time': { type: 'string' },
+  module: { type: 'string', multiple: true },
+  'slurm-dir': { type: 'string' },
+  'max-in-flight': { type: 'string' },
+  'poll-s': { type: 'string' },
+} as const;
 
-/** The execution choice of --backend, --lammps-command, --mpi-ranks (undefined when none is given). */
-export function executionFromOptions(values: { backend?: string; 'lammps-command'?: string; 'mpi-ranks'?: string }): NewCampaignInput['execution'] {
+type BackendValues = { [K in keyof typeof BACKEND_OPTIONS]?: K extends 'module' ? string[] : string };
+
+/** The execution choice of the backend options (undefined when none is given); the schema checks the rest. */
+export function executionFromOptions(values: BackendValues): NewCampaignInput['execution'] {
   const backend = values.backend;
-  if (backend !== undefined && !(BACKENDS as readonly string[]).includes(backend)) throw new CliError(`--backend must be ${BACKENDS.join(' or ')}, got '${backend}'`);
+  if (backend !== undefined && !(BACKENDS as readonly string[]).includes(backend)) throw new CliError(`--backend must be ${BACKENDS.join(', ').replace(/, (\w+)$/, ' or $1')}, got '${backend}'`);
   const lammps: { command?: string; mpiRanks?: number } = {};
   if (values['lammps-command'] !== undefined) {
     if (!EXECUTABLE_PATTERN.test(values['lammps-command'])) throw new CliError(`--lammps-command must be one executable name or path, got '${values['lammps-command']}'`);
     lammps.command = values['lammps-command'];
   }
   if (values['mpi-ranks'] !== undefined) lammps.mpiRanks = int(values['mpi-ranks'], 'mpi-ranks', 1, 1);
-  if (backend === undefined && Object.keys(lammps).length === 0) return undefined;
-  return { ...(backend ? { backend: backend as Backend } : {}), ...(Object.keys(lammps).length ? { lammps } : {}) };
+  const slurm: Record<string, unknown> = {};
+  const payload = values['slurm-payload'];
+  if (payload !== undefined) {
+    if (payload !== 'js' && payload !== 'lammps') throw new CliError(`--slurm-payload must be js or lammps, got '${payload}'`);
+    slurm.payload = payload;
+  }
+  if (values.partition !== undefined) slurm.partition = values.partition === '' ? null : values.partition;
+  if (values.account !== undefined) slurm.account = values.account === '' ? null : values.account;
+  if (values['slurm-time'] !== undefined) slurm.timeLimit = values['slurm-time'];
+  if (values.module !== undefined) slurm.modules = values.module.filter((m) => m !== '');
+  if (values['slurm-dir'] !== undefined) slurm.workDir = values['slurm-dir'] === '' ? null : resolve(values['slurm-dir']);
+  if (values['max-in-flight'] !== undefined) slurm.maxInFlight = int(values['max-in-flight'], 'max-in-flight', 16, 1);
+  if (values['poll-s'] !== undefined) slurm.pollS = num(values['poll-s'], 'poll-s', 30, (x) => x >= 0.2);
+  if (backend === undefined && Object.keys(lammps).length === 0 && Object.keys(slurm).length === 0) return undefined;
+  const choice = {
+    ...(backend ? { backend: backend as Backend } : {}),
+    ...(Object.keys(lammps).length ? { lammps } : {}),
+    ...(Object.keys(slurm).length ? { slurm } : {}),
+  };
+  // Checked here too, so a bad --slurm-time is one line before the database is opened.
+  const r = ExecutionInputSchema.safeParse(choice);
+  if (!r.success) throw new CliError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return r.data;
 }
 
 function dbPath(values: { readonly db?: string }): string {
@@ -272,7 +318,7 @@ export const NEW_OPTIONS = {
 
 /** The API input of `campaign new` from its options (the demo builds on it). */
 export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput {
-  const { bounds, ...scalar } = raw;
+  const { bounds, module, ...scalar } = raw;
   const { str: values, flag } = splitOptions(scalar);
   const strategy = values.strategy ?? 'bo';
   if (!['bo', 'cg', 'random', 'cmaes'].includes(strategy)) throw new CliError(`--strategy must be bo, cg, random or cmaes, got '${strategy}'`);
@@ -316,7 +362,7 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
     baselines: baselineList(values.baselines) as NewCampaignInput['baselines'],
     finalReplicas: int(values['final-replicas'], 'final-replicas', DEFAULT_FINAL_REPLICAS, 0),
     search: { screen: !flag['no-screen'], earlyStop: { enabled: !flag['no-early-stop'] } },
-    ...((execution) => (execution ? { execution } : {}))(executionFromOptions(values)),
+    ...((execution) => (execution ? { execution } : {}))(executionFromOptions({ ...values, module: module as string[] | undefined })),
   };
 }
 
@@ -467,10 +513,10 @@ async function runCampaign(argv: string[]): Promise<number> {
 
 async function setCampaign(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...DB_OPTION, ...BACKEND_OPTIONS }, true);
-  const v = values as { db?: string; backend?: string; 'lammps-command'?: string; 'mpi-ranks'?: string };
+  const v = values as { db?: string } & BackendValues;
   if (positionals.length > 1) throw new CliError(`unexpected argument '${positionals[1]}'`);
   const execution = executionFromOptions(v);
-  if (!execution) throw new CliError('campaign set needs something to change: --backend, --lammps-command or --mpi-ranks');
+  if (!execution) throw new CliError('campaign set needs something to change: --backend, a LAMMPS or a SLURM option (see glassfit campaign --help)');
   const path = dbPath(v);
   const id = resolveIdIn(path, positionals[0]);
   const api = await openApi(path, true);
