@@ -32,6 +32,8 @@ command -v slurmctld >/dev/null || { echo "slurm-wlm is not installed" >&2; exit
 stop
 rm -rf "$dir/state" "$dir/spool"
 mkdir -p "$dir/state" "$dir/spool" "$dir/log" /run/munge
+# slurmctld runs as the slurm user: every folder above its state must be traversable (mkdtemp makes 0700 ones).
+p="$dir"; while [ "$p" != / ]; do [ -O "$p" ] && chmod o+x "$p"; p=$(dirname "$p"); done
 chown slurm:slurm "$dir/state" "$dir/spool" "$dir/log" 2>/dev/null || true
 chown munge:munge /run/munge
 cat > "$dir/slurm.conf" <<CONF
@@ -63,7 +65,8 @@ PartitionName=debug Nodes=$H Default=YES MaxTime=INFINITE State=UP
 CONF
 chmod 644 "$dir/slurm.conf"
 export SLURM_CONF="$dir/slurm.conf"
-su -s /bin/sh munge -c "/usr/sbin/munged -F" >"$dir/log/munged.out" 2>&1 &
+# setpriv execs munged itself, so the PID kept below is munged's (su would leave it behind when stopped).
+setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged -F >"$dir/log/munged.out" 2>&1 &
 echo $! > "$dir/munged.pid"
 for _ in $(seq 40); do [ -S /run/munge/munge.socket.2 ] && break; sleep 0.25; done
 /usr/sbin/slurmctld -D -f "$dir/slurm.conf" >"$dir/log/slurmctld.out" 2>&1 &
@@ -71,8 +74,9 @@ echo $! > "$dir/slurmctld.pid"
 sleep 1
 /usr/sbin/slurmd -D -f "$dir/slurm.conf" >"$dir/log/slurmd.out" 2>&1 &
 echo $! > "$dir/slurmd.pid"
-for _ in $(seq 120); do
-  st=$(sinfo -h -o %t 2>/dev/null || true)
+for _ in $(seq 60); do
+  st=$(timeout 5 sinfo -h -o %t 2>/dev/null || true)
+  kill -0 "$(cat "$dir/slurmctld.pid")" 2>/dev/null || break
   case "$st" in idle*|mix*|alloc*) echo "slurm up: SLURM_CONF=$dir/slurm.conf"; exit 0;; esac
   sleep 0.5
 done
