@@ -3,6 +3,8 @@
 # pitfalls in ../shared/slurm/README.md). Usage:
 #   scripts/ci-slurm.sh start DIR    fresh state under DIR, munged + slurmctld + slurmd, waits until the node is idle
 #   scripts/ci-slurm.sh stop DIR     stops the daemons it started (by their PIDs in DIR), slurmd first
+#   scripts/ci-slurm.sh ctld-stop DIR / ctld-start DIR
+#                                    stop / start only the controller (its saved state kept): the outage test
 # No accounting database: finished jobs stay visible to `squeue --states=all` for MinJobAge (300 s), which is what
 # the backend reads; `sacct` says "accounting storage is disabled" and the backend treats that as unknown.
 set -euo pipefail
@@ -26,8 +28,25 @@ stop() {
   done
 }
 
+start_ctld() {
+  /usr/sbin/slurmctld -D -f "$dir/slurm.conf" >>"$dir/log/slurmctld.out" 2>&1 &
+  echo $! > "$dir/slurmctld.pid"
+}
+
 if [ "$cmd" = stop ]; then stop; exit 0; fi
-[ "$cmd" = start ] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+if [ "$cmd" = ctld-stop ]; then
+  pid=$(cat "$dir/slurmctld.pid"); kill "$pid"
+  for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.25; done
+  kill -9 "$pid"; exit 0
+fi
+if [ "$cmd" = ctld-start ]; then
+  # Without -c: the saved state (queued and running jobs) is recovered.
+  start_ctld
+  export SLURM_CONF="$dir/slurm.conf"
+  for _ in $(seq 60); do timeout 5 squeue -h >/dev/null 2>&1 && exit 0; sleep 0.5; done
+  echo "slurmctld did not come back" >&2; exit 1
+fi
+[ "$cmd" = start ] || { echo "usage: $0 start|stop|ctld-stop|ctld-start DIR" >&2; exit 2; }
 command -v slurmctld >/dev/null || { echo "slurm-wlm is not installed" >&2; exit 3; }
 stop
 rm -rf "$dir/state" "$dir/spool"
@@ -69,8 +88,7 @@ export SLURM_CONF="$dir/slurm.conf"
 setpriv --reuid=munge --regid=munge --init-groups /usr/sbin/munged -F >"$dir/log/munged.out" 2>&1 &
 echo $! > "$dir/munged.pid"
 for _ in $(seq 40); do [ -S /run/munge/munge.socket.2 ] && break; sleep 0.25; done
-/usr/sbin/slurmctld -D -f "$dir/slurm.conf" >"$dir/log/slurmctld.out" 2>&1 &
-echo $! > "$dir/slurmctld.pid"
+start_ctld
 sleep 1
 /usr/sbin/slurmd -D -f "$dir/slurm.conf" >"$dir/log/slurmd.out" 2>&1 &
 echo $! > "$dir/slurmd.pid"

@@ -6,6 +6,8 @@
  *   optimizer batch one array;
  * - the runner SIGKILLed right after its submission, then resumed: it re-attaches, nothing is submitted twice
  *   (squeue --states=all lists one task per evaluation) and every evaluation is collected once;
+ * - slurmctld killed and restarted mid-campaign (on a controller the suite started): polls fail as 'unknown', the
+ *   jobs survive, every evaluation is collected once;
  * - a job cancelled by hand and one that hits its time limit fail with SLURM's reason; the campaign goes on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +131,40 @@ describe.skipIf(!haveSbatch)('slurm backend on a real SLURM', () => {
     expect(new Set(tasks.map((t) => t.name)).size).toBe(1);
     store.close();
   }, 240_000);
+
+  it('slurmctld killed and restarted mid-campaign: polls read unknown, nothing requeued, nothing lost', async (ctx) => {
+    // Only on the controller this suite started: it must not stop someone else's.
+    if (!started) return ctx.skip();
+    const store = openStore(join(dir, 'outage.sqlite'));
+    const { record, initial } = tinyCampaign({
+      execution: { backend: 'slurm', slurm: { ...FAST, payload: 'js' } },
+      protocol: { ...TINY_PROTOCOL, relax: 1, production: 0.5 },
+      baselines: [],
+      finalReplicas: 0,
+    });
+    store.createCampaign({ ...record, optimizer: { ...record.optimizer, budget: 2 } }, initial);
+    const logged: string[] = [];
+    const err = console.error;
+    console.error = (s: unknown) => void logged.push(String(s));
+    try {
+      const done = startCampaign({ store, campaignId: record.id, workerEntry: nodeWorkerEntry() }).done;
+      await until(() => (store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs WHERE job_id IS NOT NULL').get() as { n: number }).n >= 1, 60_000, 'a submission');
+      execFileSync('bash', [resolve('scripts/ci-slurm.sh'), 'ctld-stop', slurmDir]);
+      // squeue retries a lost controller for about 9 s before it fails: the outage outlasts that.
+      await new Promise((r) => setTimeout(r, 12_000));
+      execFileSync('bash', [resolve('scripts/ci-slurm.sh'), 'ctld-start', slurmDir]);
+      const out = await done;
+      expect(out.error).toBeNull();
+      expect(out.status).toBe('finished');
+    } finally {
+      console.error = err;
+    }
+    expect(logged.some((l) => /poll \d+ failed .*job states unknown/.test(l))).toBe(true);
+    const all = store.evaluations(record.id);
+    expect(all.every((e) => e.status === 'done' || e.status === 'failed')).toBe(true);
+    expect(tasksOf(record.id)).toHaveLength(all.length);
+    store.close();
+  }, 180_000);
 
   it('a job cancelled by hand and one past its time limit fail with SLURM reasons', async () => {
     const store = openStore(join(dir, 'reasons.sqlite'));
