@@ -7,6 +7,7 @@
  * Campaigns run in this process (one runner each, started by campaigns.control 'resume' or create's `start`);
  * close() pauses them — they stay resumable — and closes the database.
  */
+import { cancelRemoteJobs } from '../runner/slurm-evaluator.ts';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { randomUUID, randomInt } from 'node:crypto';
@@ -307,6 +308,14 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         return { status: outcome.status };
       }
       notRunningElsewhere(id, action);
+      if (action === 'stop') {
+        // Jobs a pause left running on SLURM go with the stop (no runner holds them).
+        try {
+          await cancelRemoteJobs(store.db, id);
+        } catch (e) {
+          throw new ApiError('conflict', `could not cancel the campaign's SLURM jobs: ${(e as Error).message}`);
+        }
+      }
       if (action === 'stop' && info.status !== 'finished' && info.status !== 'stopped') {
         store.setStatus(id, 'stopped', { kind: 'user', detail: 'stopped by the user' });
         emit('campaigns.changed', {});

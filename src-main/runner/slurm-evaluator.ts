@@ -145,6 +145,22 @@ export function parseSqueue(text: string): { byId: Map<string, string>; byName: 
   return { byId, byName };
 }
 
+/**
+ * Stop a campaign no runner holds: scancel every job its rows name (left running by a pause or a crash) and drop
+ * the rows, so a later resume submits afresh. Returns the jobs cancelled; a failed scancel keeps its row and throws.
+ */
+export async function cancelRemoteJobs(db: Db, campaignId: string): Promise<number> {
+  const rows = db.prepare('SELECT evaluation_id, name, task, job_id, dir, payload FROM remote_jobs WHERE campaign_id = ?').all(campaignId) as JobRow[];
+  const ids = rows.filter((r) => r.job_id).map((r) => `${r.job_id}_${r.task}`);
+  if (ids.length > 0) await run('scancel', ids);
+  // Rows without a job id were never answered by sbatch: their arrays are found and cancelled by name.
+  const names = [...new Set(rows.filter((r) => !r.job_id).map((r) => r.name))];
+  if (names.length > 0) await run('scancel', [`--name=${names.join(',')}`]);
+  db.prepare('DELETE FROM remote_jobs WHERE campaign_id = ?').run(campaignId);
+  for (const r of rows) rmSync(r.dir, { recursive: true, force: true });
+  return rows.length;
+}
+
 export const DEFAULT_GLASSFIT = [process.execPath, fileURLToPath(new URL('../../bin/glassfit.mjs', import.meta.url))];
 
 export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {

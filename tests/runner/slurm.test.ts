@@ -6,6 +6,7 @@
  *   optimizer batch one array;
  * - the runner SIGKILLed right after its submission, then resumed: it re-attaches, nothing is submitted twice
  *   (squeue --states=all lists one task per evaluation) and every evaluation is collected once;
+ * - pause leaves a job running (its row kept); a stop with no runner scancels it;
  * - slurmctld killed and restarted mid-campaign (on a controller the suite started): polls fail as 'unknown', the
  *   jobs survive, every evaluation is collected once;
  * - a job cancelled by hand and one that hits its time limit fail with SLURM's reason; the campaign goes on.
@@ -17,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStore, type Store } from '../../src-main/store/store.ts';
 import { startCampaign } from '../../src-main/runner/runner.ts';
+import { createApi } from '../../src-main/api/handlers.ts';
 import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 import { createSlurmEvaluator, parseSqueue, slurmStateReason } from '../../src-main/runner/slurm-evaluator.ts';
 import { builtinForceField } from '../../src-worker/params/sets.ts';
@@ -165,6 +167,36 @@ describe.skipIf(!haveSbatch)('slurm backend on a real SLURM', () => {
     expect(tasksOf(record.id)).toHaveLength(all.length);
     store.close();
   }, 180_000);
+
+  it('pause leaves the job running; a stop with no runner cancels it (campaigns.control through the API)', async () => {
+    const db = join(dir, 'pause.sqlite');
+    const store = openStore(db);
+    const { record, initial } = tinyCampaign({
+      execution: { backend: 'slurm', slurm: { ...FAST, payload: 'js' } },
+      protocol: { ...TINY_PROTOCOL, relax: 20, production: 1 },
+      baselines: ['BKS'],
+      finalReplicas: 0,
+    });
+    store.createCampaign(record, initial);
+    const run = startCampaign({ store, campaignId: record.id, workerEntry: nodeWorkerEntry() });
+    await until(() => tasksOf(record.id).some((t) => t.state === 'RUNNING'), 60_000, 'a running job');
+    const paused = await run.pause();
+    expect(paused.status).toBe('paused');
+    // Paused: the job runs on, its row kept for the next run to collect.
+    expect(tasksOf(record.id).map((t) => t.state)).toContain('RUNNING');
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get() as { n: number }).n).toBeGreaterThan(0);
+    store.close();
+    const api = await createApi({ dbPath: db, workerEntry: nodeWorkerEntry(), emit: () => {}, mustExist: true });
+    try {
+      expect(await api.handlers['campaigns.control']({ id: record.id, action: 'stop' })).toEqual({ status: 'stopped' });
+    } finally {
+      await api.close();
+    }
+    await until(() => tasksOf(record.id).every((t) => t.state === 'CANCELLED'), 30_000, 'the cancellation');
+    const after = openStore(db, { mustExist: true });
+    expect(after.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
+    after.close();
+  }, 120_000);
 
   it('a job cancelled by hand and one past its time limit fail with SLURM reasons', async () => {
     const store = openStore(join(dir, 'reasons.sqlite'));
