@@ -15,6 +15,7 @@
  * - done = the task's `exit.code` file is there (the batch script writes it by rename after the payload), so a
  *   result is read only once it is whole; a job SLURM reports ended without that file gets a grace period for
  *   file-system lag before it counts as failed, with SLURM's state as the reason (TIMEOUT, NODE_FAIL, CANCELLED…);
+ *   so does a payload killed by a signal (exit code ≥ 128): SLURM's state names the cause, the payload cannot;
  * - a poll that fails (controller down, timeout) changes nothing: the state is unknown, the next poll backs off;
  * - one squeue per poll for every job of the campaign, every `pollS` seconds (30 by default; sites ask ≥ 30).
  */
@@ -273,7 +274,25 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
     return existsSync(join(t.dir, 'exit.code'));
   }
 
-  function collect(t: Task): void {
+  /** The payload's exit code from exit.code (NaN while unreadable). */
+  function exitCode(t: Task): number {
+    try {
+      return Number(readFileSync(join(t.dir, 'exit.code'), 'utf8').trim());
+    } catch {
+      return NaN;
+    }
+  }
+
+  /**
+   * Collect a task whose exit.code is there. A payload killed by a signal (code ≥ 128: time limit, scancel, a node
+   * going down) waits for SLURM's verdict, which names the cause better than the payload can; `slurmState` is it.
+   */
+  function collect(t: Task, slurmState: string | null = null): void {
+    const killed = exitCode(t) >= 128;
+    if (killed && slurmState && slurmState !== 'COMPLETED' && TERMINAL.has(slurmState)) {
+      settle(t, failed(t, slurmState, slurmStateReason(slurmState, `${t.jobId}_${t.index}`, slurm.timeLimit)));
+      return;
+    }
     let r: EvaluationResult;
     const read = (f: string) => {
       try {
@@ -308,8 +327,8 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
     if (polling || closed) return;
     polling = true;
     try {
-      // Finished tasks first: their files need no SLURM at all.
-      for (const t of [...tasks.values()]) if (taskDone(t)) collect(t);
+      // Tasks whose payload ended normally need no SLURM at all; one killed by a signal waits for SLURM's state.
+      for (const t of [...tasks.values()]) if (taskDone(t) && exitCode(t) < 128) collect(t);
       if (tasks.size === 0) return;
       const names = [...new Set([...tasks.values()].map((t) => t.name))];
       let listing: ReturnType<typeof parseSqueue>;
@@ -326,10 +345,6 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
       const now = Date.now();
       const resubmit: Task[] = [];
       for (const t of [...tasks.values()]) {
-        if (taskDone(t)) {
-          collect(t);
-          continue;
-        }
         const known = t.jobId ? listing.byId.get(`${t.jobId}_${t.index}`) : undefined;
         const byName = listing.byName.get(`${t.name}#${t.index}`);
         if (!t.jobId && byName) {
@@ -338,6 +353,16 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
           setJobId.run(byName.jobId, t.name);
         }
         const state = known ?? byName?.state;
+        if (taskDone(t)) {
+          const st = state?.split(' ')[0] ?? null;
+          // Killed: collect once SLURM says why, or after the grace period with the payload's own account.
+          if (exitCode(t) < 128 || (st && TERMINAL.has(st))) collect(t, st);
+          else {
+            t.endedAt ??= now;
+            if (now - t.endedAt > graceMs) collect(t, st);
+          }
+          continue;
+        }
         if (state === undefined) {
           if (!t.jobId) {
             resubmit.push(t);

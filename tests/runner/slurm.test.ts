@@ -205,7 +205,8 @@ describe.skipIf(!haveSbatch)('slurm backend on a real SLURM', () => {
     // Two stored evaluations for the job rows to point at (their results are never committed here).
     const [a, b] = store.addEvaluations(record.id, [baselineEvaluation(record, 'BKS'), baselineEvaluation(record, 'CHIK')]);
     const ev = createSlurmEvaluator({ db: store.db, campaignId: record.id, slurm: { ...DEFAULT_EXECUTION.slurm, ...FAST, timeLimit: '0:05' }, lammps: DEFAULT_EXECUTION.lammps, workDir: join(dir, 'reasons') });
-    const long = smallSpec({ relax: 20, production: 1 });
+    // Far longer than the limit: SLURM enforces time limits every ~30 s, and this engine runs 648 atoms at ~1 ms a step.
+    const long = smallSpec({ relax: 300, production: 1 });
     const pa = ev.evaluate(builtinForceField('BKS'), long, { evaluationId: a.id });
     const pb = ev.evaluate(builtinForceField('BKS'), { ...long, seed: 8 }, { evaluationId: b.id });
     await until(() => tasksOf(record.id).some((t) => t.state === 'RUNNING'), 60_000, 'a running task');
@@ -214,7 +215,7 @@ describe.skipIf(!haveSbatch)('slurm backend on a real SLURM', () => {
     const [ra, rb] = await Promise.all([pa, pb]);
     const reasons = [ra, rb].map((r) => (r.status === 'failed' ? r.reason : r.status));
     expect(reasons.some((r) => /cancelled outside glassfit/.test(r))).toBe(true);
-    expect(reasons.some((r) => /hit its time limit \(0:05\)/.test(r))).toBe(true);
+    expect(reasons.some((r) => /hit its time limit \(0:05\)/.test(r)), reasons.join(' / ')).toBe(true);
     expect(store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
     await ev.close();
     store.close();
