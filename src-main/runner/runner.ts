@@ -1,7 +1,8 @@
 /**
  * The campaign runner: baselines → optimizer loop → final replicas of the best point → finished, with every
- * evaluation on the campaign's backend (backend.ts: worker threads or local LAMMPS processes) and every result
- * committed to the store before anything else sees it.
+ * evaluation on the campaign's backend (backend.ts: worker threads, local LAMMPS processes or SLURM job arrays) and
+ * every result committed to the store before anything else sees it. Pause and stop abort running evaluations with
+ * the action as the reason: a SLURM job is cancelled on 'stop' only, and re-attached after a pause (slurm-evaluator.ts).
  * Plain Node (the CLI and tests run it; the Electron main process embeds it through api/handlers.ts).
  *
  * - One runner per campaign: it holds the campaign's lease (store/lock.ts) while it runs.
