@@ -9,7 +9,7 @@
  *   point's, and the runner pauses the campaign with the message instead of failing every evaluation.
  * - Progress: the input prints a stage line before each stage and LAMMPS prints thermo lines, read from stdout.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
@@ -24,6 +24,7 @@ import {
   lammpsInvalidResult,
   lammpsJob,
   lammpsResult,
+  lammpsVersion,
   type LammpsOutputs,
 } from '../../src-worker/evaluate/lammps-job.ts';
 
@@ -60,12 +61,27 @@ function readOrNull(path: string): string | null {
 
 let jobCounter = 0;
 
+/** The version `<command> -h` prints, or null when it cannot be run: the engine of results no LAMMPS log names. */
+export function probeLammpsVersion(command: string): Promise<string | null> {
+  return new Promise((res) => {
+    execFile(command, ['-h'], { timeout: 30_000, maxBuffer: 8 * 2 ** 20 }, (err, stdout) => res(err && !stdout ? null : lammpsVersion(String(stdout))));
+  });
+}
+
 export function createLammpsEvaluator(opts: LammpsEvaluatorOptions): Evaluator & { close(): Promise<void> } {
   const live = new Set<ReturnType<typeof spawn>>();
   const [exe, ...baseArgs] = lammpsCommand(opts.lammps);
+  // Invalid parameters and cancellations never reach a LAMMPS log: they carry the version `lmp -h` gives, so a
+  // campaign's results name one engine, not 'lammps 29 Sep 2021' and 'lammps unknown version'.
+  let version: Promise<string | null> | null = null;
 
-  function evaluate(ff: ForceField, spec: EvaluationSpec, eo: EvaluateOptions = {}): Promise<EvaluationResult> {
-    const engine = lammpsEngine(null);
+  async function evaluate(ff: ForceField, spec: EvaluationSpec, eo: EvaluateOptions = {}): Promise<EvaluationResult> {
+    version ??= probeLammpsVersion(opts.lammps.command);
+    const engine = lammpsEngine(await version);
+    return run(ff, spec, eo, engine);
+  }
+
+  function run(ff: ForceField, spec: EvaluationSpec, eo: EvaluateOptions, engine: string): Promise<EvaluationResult> {
     if (eo.signal?.aborted) return Promise.resolve(lammpsCancelledResult(spec, 0, engine));
     const job = lammpsJob(ff, spec);
     if ('invalid' in job) return Promise.resolve(lammpsInvalidResult(spec, job.invalid, engine));
@@ -159,7 +175,7 @@ export function createLammpsEvaluator(opts: LammpsEvaluatorOptions): Evaluator &
           result = lammpsResult(spec, job, out, wallS);
         } catch (e) {
           // Outputs LAMMPS wrote but glassfit cannot read: a failed point, with the folder kept to look at.
-          result = { ...lammpsCancelledResult(spec, wallS, lammpsEngine(null)), failure: { kind: 'engine', step: job.plan.totalSteps, message: (e as Error).message }, reason: `LAMMPS output unreadable: ${(e as Error).message}` };
+          result = { ...lammpsCancelledResult(spec, wallS, engine), failure: { kind: 'engine', step: job.plan.totalSteps, message: (e as Error).message }, reason: `LAMMPS output unreadable: ${(e as Error).message}` };
         }
         if (result.status === 'failed') result = { ...result, reason: `${result.reason} (job folder ${dir})` };
         else if (!opts.keep && existsSync(dir)) rmSync(dir, { recursive: true, force: true });

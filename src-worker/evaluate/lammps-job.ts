@@ -155,9 +155,9 @@ export function lammpsJob(ff: ForceField, spec: EvaluationSpec): LammpsJob | { r
   return { plan, files };
 }
 
-/** The LAMMPS version from its log or screen output ('29 Sep 2021 - Update 2'), or null. */
+/** The LAMMPS version from its log or screen output ('29 Sep 2021 - Update 2'), or from `lmp -h`; null when absent. */
 export function lammpsVersion(text: string): string | null {
-  const m = /^LAMMPS \(([^)]+)\)/m.exec(text);
+  const m = /^LAMMPS \(([^)]+)\)/m.exec(text) ?? /Massively Parallel Simulator - (.+)$/m.exec(text);
   return m ? m[1].trim() : null;
 }
 

@@ -37,6 +37,7 @@ const BKS = builtinForceField('BKS');
 describe('LAMMPS job text', () => {
   it('reads LAMMPS version and error lines, and the last block of a vector ave/time file', () => {
     expect(lammpsVersion('LAMMPS (29 Sep 2021 - Update 2)\nOMP_NUM_THREADS…')).toBe('29 Sep 2021 - Update 2');
+    expect(lammpsVersion('\nLarge-scale Atomic/Molecular Massively Parallel Simulator - 29 Sep 2021 - Update 2\n\nUsage example')).toBe('29 Sep 2021 - Update 2');
     expect(lammpsError('x\nERROR: Lost atoms: original 648 current 6 (src/thermo.cpp:481)\nLast command: run')).toBe('Lost atoms: original 648 current 6');
     expect(lammpsError('ERROR on proc 1: Out of range atoms - cannot compute PPPM (src/KSPACE/pppm.cpp:1918)')).toBe('Out of range atoms - cannot compute PPPM');
     const file = '# Time-averaged data for fix rdf\n# TimeStep Number-of-rows\n# Row c_rdf[1] c_rdf[2]\n10 2\n1 0.01 5\n2 0.03 6\n20 2\n1 0.01 7\n2 0.03 8\n';
@@ -60,6 +61,9 @@ describe.skipIf(!haveLmp)('lammps backend', () => {
     const r = await ev.evaluate(BKS, spec, { onProgress: (p) => steps.push(p.step) });
     if (r.status !== 'done') throw new Error(`expected done, got ${r.status}: ${'reason' in r ? r.reason : ''}`);
     expect(r.engineVersion).toMatch(/^lammps \d+ \w+ \d{4}/);
+    // Parameters LAMMPS never sees carry the same engine (from lmp -h), so a campaign's results name one engine.
+    const invalid = await ev.evaluate({ ...BKS, pair: { ...BKS.pair, SiO: { ...BKS.pair.SiO, rho: -1 } } }, spec);
+    expect(invalid).toMatchObject({ status: 'failed', failure: { kind: 'invalid-parameters' }, engineVersion: r.engineVersion });
     expect(r.kernel).toBe('exact');
     const job = lammpsJob(BKS, spec) as Exclude<ReturnType<typeof lammpsJob>, { invalid: string }>;
     expect(r.rdf.frames).toBe(job.plan.samples);
