@@ -11,6 +11,7 @@ export const channels = [
   'campaigns.control',
   'campaigns.duplicate',
   'campaigns.delete',
+  'campaigns.setExecution',
   'evaluations.page',
   'evaluations.detail',
   'surrogate.slice',

@@ -26,6 +26,10 @@ import {
   MdTimeSchema,
   OriginSchema,
   SearchSettingsSchema,
+  BackendSchema,
+  ExecutionSettingsSchema,
+  LammpsSettingsSchema,
+  SlurmSettingsSchema,
   PhaseSchema,
   WorkerStatusSchema,
 } from '../../src-worker/campaign/records.ts';
@@ -157,6 +161,9 @@ export const SearchInputSchema = SearchSettingsSchema.partial().extend({
   earlyStop: SearchSettingsSchema.shape.earlyStop.partial().optional(),
 });
 
+/** What a campaign may choose of its execution settings; the rest takes DEFAULT_EXECUTION (or the stored ones, for an edit). */
+export const ExecutionInputSchema = z.object({ backend: BackendSchema.optional(), lammps: LammpsSettingsSchema.partial().optional(), slurm: SlurmSettingsSchema.partial().optional() });
+
 export const NewCampaignInputSchema = z.object({
   name: NameSchema,
   reference: ReferenceInputSchema,
@@ -178,6 +185,8 @@ export const NewCampaignInputSchema = z.object({
   finalReplicas: z.number().int().min(0).max(20).optional(),
   /** Physics screen and early stopping (default: both on, with builtins.get's defaultSearch tunables). */
   search: SearchInputSchema.optional(),
+  /** Where the evaluations run (default threads; records.ts ExecutionSettings). */
+  execution: ExecutionInputSchema.optional(),
   /** Start running at once (default false: the campaign is a draft). */
   start: z.boolean().optional(),
 }).refine((x) => (x.space === undefined) !== (x.shape === undefined), {
@@ -413,6 +422,8 @@ export const requests = {
   /** A copy of the settings (no evaluations) as a draft; `seed` default: the original's (pass a new one for other runs). */
   'campaigns.duplicate': { input: z.object({ id, name: NameSchema.optional(), seed: z.number().int().nonnegative().max(0x7fffffff).optional() }), output: z.object({ id }) },
   'campaigns.delete': { input: z.object({ id, confirm: z.literal(true) }), output: z.object({}) },
+  /** Change where a campaign's evaluations run (backend, LAMMPS command and ranks); refused while it runs or once finished. */
+  'campaigns.setExecution': { input: z.object({ id, execution: ExecutionInputSchema }), output: z.object({ execution: ExecutionSettingsSchema }) },
   'evaluations.page': { input: EvaluationQuerySchema, output: EvaluationPageSchema },
   'evaluations.detail': { input: z.object({ id: evaluationId }), output: EvaluationDetailSchema },
   'surrogate.slice': { input: SliceRequestSchema, output: SliceResultSchema },

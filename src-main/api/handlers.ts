@@ -7,6 +7,7 @@
  * Campaigns run in this process (one runner each, started by campaigns.control 'resume' or create's `start`);
  * close() pauses them — they stay resumable — and closes the database.
  */
+import { cancelRemoteJobs } from '../runner/slurm-evaluator.ts';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { randomUUID, randomInt } from 'node:crypto';
@@ -45,6 +46,7 @@ import {
   campaignReference,
   inSpace,
   searchSettings,
+  executionSettings,
   valuesOf,
   NEW_CAMPAIGN_BO,
   NEW_CAMPAIGN_CG,
@@ -287,6 +289,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
           baselines: input.baselines ?? DEFAULT_BASELINES,
           finalReplicas: input.finalReplicas ?? DEFAULT_FINAL_REPLICAS,
           ...(input.search ? { search: input.search } : {}),
+          ...(input.execution ? { execution: input.execution } : {}),
         },
         { id: randomUUID(), now: new Date().toISOString() },
       );
@@ -309,6 +312,14 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         return { status: outcome.status };
       }
       notRunningElsewhere(id, action);
+      if (action === 'stop') {
+        // Jobs a pause left running on SLURM go with the stop (no runner holds them).
+        try {
+          await cancelRemoteJobs(store.db, id);
+        } catch (e) {
+          throw new ApiError('conflict', `could not cancel the campaign's SLURM jobs: ${(e as Error).message}`);
+        }
+      }
       if (action === 'stop' && info.status !== 'finished' && info.status !== 'stopped') {
         store.setStatus(id, 'stopped', { kind: 'user', detail: 'stopped by the user' });
         emit('campaigns.changed', {});
@@ -336,6 +347,22 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       store.deleteCampaign(id);
       emit('campaigns.changed', {});
       return {};
+    },
+
+    async 'campaigns.setExecution'({ id, execution }) {
+      const info = store.campaignInfo(id);
+      if (runs.has(id)) throw new ApiError('conflict', `campaign ${id} is running; pause it before changing where its evaluations run`);
+      notRunningElsewhere(id, 'change the backend of');
+      if (info.status === 'finished') throw new ApiError('conflict', `campaign ${id} is finished; duplicate it to run it elsewhere`);
+      let next;
+      try {
+        next = executionSettings(execution, info.execution);
+      } catch (e) {
+        throw new ApiError('bad-input', (e as Error).message);
+      }
+      store.setExecution(id, next);
+      emit('campaigns.changed', {});
+      return { execution: next };
     },
 
     async 'evaluations.page'(q) {

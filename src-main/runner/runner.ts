@@ -1,6 +1,8 @@
 /**
  * The campaign runner: baselines → optimizer loop → final replicas of the best point → finished, with every
- * evaluation in a pool of worker threads and every result committed to the store before anything else sees it.
+ * evaluation on the campaign's backend (backend.ts: worker threads, local LAMMPS processes or SLURM job arrays) and
+ * every result committed to the store before anything else sees it. Pause and stop abort running evaluations with
+ * the action as the reason: a SLURM job is cancelled on 'stop' only, and re-attached after a pause (slurm-evaluator.ts).
  * Plain Node (the CLI and tests run it; the Electron main process embeds it through api/handlers.ts).
  *
  * - One runner per campaign: it holds the campaign's lease (store/lock.ts) while it runs.
@@ -29,7 +31,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/store.ts';
 import { acquireLease, type Lease } from '../store/lock.ts';
-import { createPool, WorkerCrashError, type WorkerPool } from './pool.ts';
+import { WorkerCrashError } from './pool.ts';
+import { createEvaluator, type CampaignEvaluator } from './backend.ts';
 import { createOptimizerClient, type OptimizerClient } from './optimizer-client.ts';
 import type { EventSink } from '../api/contract.ts';
 import type { Progress } from '../../src-worker/md/protocol.ts';
@@ -124,7 +127,11 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     lease.release();
     throw e;
   }
-  const workers = opts.workers ?? campaign.workers;
+  // On SLURM the runner keeps maxInFlight evaluations out at once: the optimizer's batch is that big.
+  const workers = opts.workers ?? (campaign.execution.backend === 'slurm' ? campaign.execution.slurm.maxInFlight : campaign.workers);
+  // The JS engine (threads, or SLURM's 'js' payload) stops hopeless runs early; the LAMMPS job does not yet.
+  const ex = campaign.execution;
+  const jsEngine = ex.backend === 'threads' || (ex.backend === 'slurm' && ex.slurm.payload === 'js');
   // Built once per run: the screen's view of the campaign (reference peaks, temperature), null when it screens nothing.
   const screenCtx: ScreenContext | null = campaign.search.screen
     ? screenContextFor({ species: campaign.species, reference, temperature: campaign.protocol.temperature })
@@ -132,7 +139,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
   const maxCrashes = opts.maxConsecutiveCrashes ?? 3;
   const statusIntervalMs = opts.statusIntervalMs ?? 1000;
 
-  let pool: WorkerPool | null = null;
+  let evaluator: CampaignEvaluator | null = null;
   let optimizer: OptimizerClient | null = null;
   const running = new Map<number, Running>();
   let control: 'run' | 'pause' | 'stop' = 'run';
@@ -255,9 +262,12 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     running.set(rec.id, entry);
     changed(rec);
     const t0 = performance.now();
-    const spec = specFor(campaign, reference, rec.seed, rec.origin === 'optimizer' ? earlyStopNow() : null);
-    pool!
+    // Early stopping needs the engine's step-by-step g(r) window: the JS engine has it, the LAMMPS job does not (yet).
+    const stopRule = rec.origin === 'optimizer' && jsEngine ? earlyStopNow() : null;
+    const spec = specFor(campaign, reference, rec.seed, stopRule);
+    evaluator!
       .evaluate(rec.params as ForceField, spec, {
+        evaluationId: rec.id,
         signal: entry.abort.signal,
         onProgress: (p) => {
           entry.progress = p;
@@ -318,7 +328,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
   function requestEnd(action: 'pause' | 'stop'): void {
     if (control !== 'run') return;
     control = action;
-    for (const r of running.values()) r.abort.abort();
+    for (const r of running.values()) r.abort.abort(action);
     wake();
   }
 
@@ -432,7 +442,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       if (requeued > 0) for (const r of store.evaluations(campaignId, { status: ['queued'] })) changed(r);
       store.setStatus(campaignId, 'running', null);
       emit('campaigns.changed', {});
-      pool = createPool({ entry: opts.workerEntry, size: workers, reportIntervalMs: opts.reportIntervalMs ?? 500 });
+      evaluator = createEvaluator(campaign, { workerEntry: opts.workerEntry, workers, reportIntervalMs: opts.reportIntervalMs ?? 500, dbPath: store.path, db: store.db });
       optimizer = createOptimizerClient(opts.workerEntry);
       lastPhase = store.optimizerRows(campaignId).at(-1)?.phase ?? null;
       emitProgress();
@@ -458,7 +468,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       }
     } catch (e) {
       fatal ??= e as Error;
-      for (const r of running.values()) r.abort.abort();
+      for (const r of running.values()) r.abort.abort('pause');
       control = control === 'run' ? 'pause' : control;
     }
     return close();
@@ -482,7 +492,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       status = 'paused';
       stopReason = null;
     }
-    await Promise.allSettled([pool?.close(), optimizer?.close()]);
+    await Promise.allSettled([evaluator?.close(), optimizer?.close()]);
     lease.release();
     try {
       emit('worker.status', workerStatus());

@@ -20,6 +20,15 @@
  *   around it, so the artefacts that reference the rows survive, and checks them before the commit).
  * - every stored campaign gets `search` settings with the screen and early stopping OFF: a campaign keeps the
  *   meaning it was created with. New campaigns get them on (campaign/setup.ts).
+ *
+ * Version 3 (evaluation backends, issue 13):
+ * - every stored campaign gets `execution` settings: backend 'threads' (the worker pool it always ran on) and the
+ *   LAMMPS and SLURM defaults for when the user switches it. Evaluations already carry their engine in
+ *   `engine_version`.
+ * - remote_jobs: one row per evaluation submitted to SLURM, written BEFORE sbatch runs (the array's unique job
+ *   name is the token squeue finds it by), its job id after sbatch answers; the row goes when the result is
+ *   collected or the job is cancelled. A runner that starts after a crash re-attaches to these rows instead of
+ *   submitting the evaluation again (src-main/runner/slurm-evaluator.ts).
  */
 
 export interface Migration {
@@ -137,6 +146,26 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE campaigns SET settings = json_set(settings, '$.search',
         json('{"screen":false,"maxScreenedInARow":2000,"earlyStop":{"enabled":false,"tolerance":1.3,"noiseRel":0.09,"checkpoints":[0.3,0.5,0.7],"windowPs":1}}'))
         WHERE json_extract(settings, '$.search') IS NULL;
+    `,
+  },
+  {
+    version: 3,
+    sql: `
+      UPDATE campaigns SET settings = json_set(settings, '$.execution',
+        json('{"backend":"threads","lammps":{"command":"lmp","mpiRanks":1},"slurm":{"payload":"js","partition":null,"account":null,"timeLimit":"1:00:00","modules":[],"workDir":null,"maxInFlight":16,"pollS":30}}'))
+        WHERE json_extract(settings, '$.execution') IS NULL;
+      CREATE TABLE remote_jobs (
+        evaluation_id INTEGER PRIMARY KEY REFERENCES evaluations(id) ON DELETE CASCADE,
+        campaign_id TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        task INTEGER NOT NULL,
+        job_id TEXT,
+        dir TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        submitted_at TEXT NOT NULL,
+        UNIQUE (name, task)
+      );
+      CREATE INDEX remote_jobs_by_campaign ON remote_jobs(campaign_id);
     `,
   },
 ];

@@ -73,6 +73,7 @@ const SettingsSchema = CampaignRecordSchema.pick({
   baselines: true,
   finalReplicas: true,
   search: true,
+  execution: true,
 });
 
 function json(text: string | null, what: string): unknown {
@@ -111,6 +112,7 @@ export function campaignToRow(c: CampaignRecord): CampaignRow {
       baselines: c.baselines,
       finalReplicas: c.finalReplicas,
       search: c.search,
+      execution: c.execution,
     }),
     stop_reason: c.stopReason ? JSON.stringify(c.stopReason) : null,
     schema_version: SCHEMA_VERSION,

@@ -24,6 +24,7 @@ import {
   MD_RUN_STATUSES,
   type CampaignInfo,
   type CampaignRecord,
+  type ExecutionSettings,
   type CampaignStatus,
   type CampaignStopReason,
   type CampaignSummary,
@@ -117,6 +118,10 @@ export interface Store {
   /** Set the status; stopReason undefined keeps the stored one. */
   setStatus(id: string, status: CampaignStatus, stopReason?: CampaignStopReason | null): void;
   deleteCampaign(id: string): void;
+  /** Replace the campaign's execution settings (backend); the caller checks it is not running. */
+  setExecution(id: string, execution: ExecutionSettings): void;
+  /** How many finished evaluations each engine produced ('glassfit-md 0.1.0', 'lammps 29 Sep 2021'…). */
+  engines(campaignId: string): { engine: string; n: number }[];
 
   addEvaluations(campaignId: string, items: readonly NewEvaluation[]): EvaluationRecord[];
   markRunning(evaluationId: number): EvaluationRecord;
@@ -324,6 +329,17 @@ function createStore(db: Db, path: string): Store {
       campaignRow(id);
       if (stopReason === undefined) db.prepare('UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?').run(status, nowIso(), id);
       else db.prepare('UPDATE campaigns SET status = ?, stop_reason = ?, updated_at = ? WHERE id = ?').run(status, stopReason ? JSON.stringify(stopReason) : null, nowIso(), id);
+    },
+
+    setExecution(id, execution) {
+      campaignRow(id);
+      db.prepare("UPDATE campaigns SET settings = json_set(settings, '$.execution', json(?)), updated_at = ? WHERE id = ?").run(JSON.stringify(execution), nowIso(), id);
+    },
+
+    engines(campaignId) {
+      return db
+        .prepare('SELECT engine_version AS engine, COUNT(*) AS n FROM evaluations WHERE campaign_id = ? AND engine_version IS NOT NULL GROUP BY engine_version ORDER BY MIN(id)')
+        .all(campaignId) as { engine: string; n: number }[];
     },
 
     deleteCampaign(id) {

@@ -46,7 +46,7 @@ function exportMeta(c: CampaignInfo, e: EvaluationRecord, spread: RChiSpread | n
     date,
     engineVersion: e.engineVersion ?? ENGINE_VERSION,
     values: e.values,
-    notes: [`R_chi measured by glassfit MD: ${p.atoms} atoms, ${p.densityGcm3} g/cm^3, ${p.temperature} K, ${p.relax} + ${p.production} ps`],
+    notes: [`R_chi measured by ${e.engineVersion ?? ENGINE_VERSION} MD: ${p.atoms} atoms, ${p.densityGcm3} g/cm^3, ${p.temperature} K, ${p.relax} + ${p.production} ps`],
   };
 }
 

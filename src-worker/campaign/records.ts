@@ -24,7 +24,7 @@ import { BUILTIN_NAMES } from '../params/sets.ts';
 import { bounded, SETTING_BOUNDS } from '../settings-bounds.ts';
 
 /** Bumped with every store migration that changes what a record holds (src-main/store/migrations.ts). */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const isoTime = z.iso.datetime();
@@ -120,6 +120,66 @@ export const SearchSettingsSchema = z.object({
 });
 export type SearchSettings = z.infer<typeof SearchSettingsSchema>;
 
+/**
+ * Where a campaign's MD evaluations run (issue 13). `threads`: glassfit's own engine in a pool of worker threads
+ * (the default, and what every campaign stored before schema 3 reads as). `lammps`: each evaluation is a local
+ * LAMMPS process running the same protocol on glassfit's start configuration and exported potential; its results
+ * carry engine `lammps <version>`, so they are never mixed silently with the JS engine's. `slurm`: each batch of
+ * evaluations the runner dispatches is one `sbatch --array` whose tasks run either `glassfit evaluate --spec`
+ * (payload 'js': the JS engine on the nodes, identical numbers) or the LAMMPS job (payload 'lammps'). Editable while
+ * the campaign is not running (`campaign set`); the optimizer and the store stay on this machine either way.
+ */
+export const BACKENDS = ['threads', 'lammps', 'slurm'] as const;
+export const BackendSchema = z.enum(BACKENDS);
+export type Backend = z.infer<typeof BackendSchema>;
+
+/** An executable as spawn() takes it (no shell): a name on PATH or a path, no spaces or shell characters. */
+export const EXECUTABLE_PATTERN = /^[A-Za-z0-9._/+-]{1,400}$/;
+
+export const LammpsSettingsSchema = z.object({
+  /** The LAMMPS executable ('lmp' for Debian's package, 'lmp_mpi' on many clusters). */
+  command: z.string().regex(EXECUTABLE_PATTERN, "must be one executable name or path (letters, digits, '.', '_', '/', '+', '-')"),
+  /** MPI ranks per evaluation: 1 runs `lmp` alone, K > 1 `mpirun -np K lmp`. */
+  mpiRanks: z.number().int().min(1).max(256),
+});
+export type LammpsSettings = z.infer<typeof LammpsSettingsSchema>;
+
+/** A word SLURM takes as a partition, account or module name (no spaces or shell characters). */
+const SLURM_WORD = /^[A-Za-z0-9._/+-]{1,200}$/;
+const slurmWord = z.string().regex(SLURM_WORD, "must be one word (letters, digits, '.', '_', '/', '+', '-')");
+
+export const SlurmSettingsSchema = z.object({
+  /** What each array task runs: 'js' = `glassfit evaluate --spec` (the JS engine), 'lammps' = the LAMMPS job. */
+  payload: z.enum(['js', 'lammps']),
+  partition: slurmWord.nullable(),
+  account: slurmWord.nullable(),
+  /** sbatch --time: minutes, MM:SS, HH:MM:SS or D-HH:MM:SS. */
+  timeLimit: z.string().regex(/^(\d+-)?\d+(:\d\d){0,2}$/, 'must be a SLURM time such as 30, 1:00:00 or 1-00:00:00'),
+  /** `module load` these before the payload (e.g. lammps/2021). */
+  modules: z.array(slurmWord),
+  /** A folder the compute nodes see (a shared file system); null: beside the database. */
+  workDir: z.string().min(1).nullable(),
+  /** Evaluations submitted and not yet collected, at most: the runner's batch size. */
+  maxInFlight: z.number().int().min(1).max(10_000),
+  /** Seconds between polls (one squeue for all jobs per poll); sites ask for ≥ 30. */
+  pollS: z.number().min(0.2).max(3600),
+});
+export type SlurmSettings = z.infer<typeof SlurmSettingsSchema>;
+
+export const ExecutionSettingsSchema = z.object({
+  backend: BackendSchema,
+  lammps: LammpsSettingsSchema,
+  slurm: SlurmSettingsSchema,
+});
+export type ExecutionSettings = z.infer<typeof ExecutionSettingsSchema>;
+
+/** What a new campaign runs on unless it says otherwise, and what migration 3 gives every stored campaign. */
+export const DEFAULT_EXECUTION: ExecutionSettings = {
+  backend: 'threads',
+  lammps: { command: 'lmp', mpiRanks: 1 },
+  slurm: { payload: 'js', partition: null, account: null, timeLimit: '1:00:00', modules: [], workDir: null, maxInFlight: 16, pollS: 30 },
+};
+
 export const StopReasonSchema = z.object({ kind: z.enum(['budget', 'plateau', 'converged', 'failed', 'user', 'exhausted']), detail: z.string() });
 export type CampaignStopReason = z.infer<typeof StopReasonSchema>;
 
@@ -145,6 +205,8 @@ export const CampaignRecordSchema = z.object({
   finalReplicas: z.number().int().nonnegative(),
   /** Physics screen and early stopping (frozen at creation like the optimizer settings). */
   search: SearchSettingsSchema,
+  /** Where the evaluations run (threads or LAMMPS) and how; editable while the campaign is not running. */
+  execution: ExecutionSettingsSchema,
   /** Why the optimizer stopped (or the user did); null while it has not. */
   stopReason: StopReasonSchema.nullable(),
   schemaVersion: z.number().int(),

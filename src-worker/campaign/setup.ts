@@ -20,7 +20,21 @@ import { SETTING_BOUNDS, settingProblem } from '../settings-bounds.ts';
 import { BUILTIN_NAMES, builtinForceField, type BuiltinName } from '../params/sets.ts';
 import { parseOptimizerSettings, type Phase, type Proposal } from '../optimize/strategy.ts';
 import { DEFAULT_EARLY_STOP, type EarlyStopSettings } from '../evaluate/early-stop.ts';
-import { SCHEMA_VERSION, SearchSettingsSchema, type CampaignProtocol, type CampaignRecord, type EvaluationRecord, type Origin, type SearchSettings } from './records.ts';
+import {
+  DEFAULT_EXECUTION,
+  ExecutionSettingsSchema,
+  type Backend,
+  type ExecutionSettings,
+  type LammpsSettings,
+  type SlurmSettings,
+  SCHEMA_VERSION,
+  SearchSettingsSchema,
+  type CampaignProtocol,
+  type CampaignRecord,
+  type EvaluationRecord,
+  type Origin,
+  type SearchSettings,
+} from './records.ts';
 
 /** A problem with a campaign's settings: one line naming it. */
 export class CampaignSetupError extends Error {
@@ -72,6 +86,25 @@ export interface CampaignChoice {
   readonly seedBuiltins?: boolean;
   /** Physics screen and early stopping: on unless turned off; tunables override DEFAULT_EARLY_STOP. */
   readonly search?: SearchChoice;
+  /** Where the evaluations run: threads unless chosen (records.ts ExecutionSettings). */
+  readonly execution?: ExecutionChoice;
+}
+
+export interface ExecutionChoice {
+  readonly backend?: Backend;
+  readonly lammps?: Partial<LammpsSettings>;
+  readonly slurm?: Partial<SlurmSettings>;
+}
+
+/** Execution settings from a choice (defaults for what it leaves out); the one check `campaign new` and `campaign set` share. */
+export function executionSettings(choice: ExecutionChoice = {}, base: ExecutionSettings = DEFAULT_EXECUTION): ExecutionSettings {
+  const r = ExecutionSettingsSchema.safeParse({
+    backend: choice.backend ?? base.backend,
+    lammps: { ...base.lammps, ...(choice.lammps ?? {}) },
+    slurm: { ...base.slurm, ...(choice.slurm ?? {}) },
+  });
+  if (!r.success) throw new CampaignSetupError(`execution settings: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
 }
 
 export interface SearchChoice {
@@ -241,6 +274,7 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
     baselines,
     finalReplicas,
     search,
+    execution: executionSettings(choice.execution),
     stopReason: null,
     schemaVersion: SCHEMA_VERSION,
   };

@@ -81,7 +81,7 @@ export function failedResult(spec: EvaluationSpec, failure: EvaluationFailure, w
   return {
     status: 'failed',
     failure,
-    reason: failure.kind === 'invalid-parameters' ? `invalid parameters: ${failure.message}` : describeFailure(failure),
+    reason: failure.kind === 'invalid-parameters' ? `invalid parameters: ${failure.message}` : failure.kind === 'engine' ? `engine error near step ${failure.step}: ${failure.message}` : describeFailure(failure),
     ...(sys ? { final: systemToFrame(sys) } : {}),
     timings: { wallS },
     seed: spec.seed,

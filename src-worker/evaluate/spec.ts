@@ -85,8 +85,14 @@ export interface EarlyStopDetail {
   /** 'relax' or 'production': which part of the run the checkpoint fell in. */
   readonly stage: 'relax' | 'production';
 }
-/** Why an evaluation produced no R_χ: an MD failure (blow-up, cancellation) or unusable parameters. */
-export type EvaluationFailure = MdFailure | { readonly kind: 'invalid-parameters'; readonly step: 0; readonly message: string };
+/**
+ * Why an evaluation produced no R_χ: an MD failure (blow-up, cancellation), unusable parameters, or an external
+ * engine's error (LAMMPS: its own message, e.g. 'Lost atoms: original 648 current 646', near the step it reached).
+ */
+export type EvaluationFailure =
+  | MdFailure
+  | { readonly kind: 'invalid-parameters'; readonly step: 0; readonly message: string }
+  | { readonly kind: 'engine'; readonly step: number; readonly message: string };
 
 /** Figures of the MD run behind a 'done' result. */
 export interface RunSummary {
@@ -154,6 +160,8 @@ export type FailedResult = Extract<EvaluationResult, { status: 'failed' }>;
 /** The part of AbortSignal an evaluation listens to (the core compiles without DOM or Node types; a real AbortSignal fits). */
 export interface AbortSignalLike {
   readonly aborted: boolean;
+  /** Why it was aborted: the campaign runner passes 'pause' or 'stop' (the slurm backend cancels remote jobs only on 'stop'). */
+  readonly reason?: unknown;
   addEventListener(type: 'abort', listener: () => void, options?: { readonly once?: boolean }): void;
   removeEventListener(type: 'abort', listener: () => void): void;
 }
@@ -262,6 +270,7 @@ export const EvaluationFailureSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('box-collapse'), step: z.number().int(), edge: z.number() }),
   z.object({ kind: z.literal('cancelled'), step: z.number().int() }),
   z.object({ kind: z.literal('invalid-parameters'), step: z.literal(0), message: z.string() }),
+  z.object({ kind: z.literal('engine'), step: z.number().int(), message: z.string() }),
 ]);
 
 /**

@@ -121,6 +121,8 @@ function base(c: Channel): unknown {
       return { id: UNKNOWN_ID, name: 'copy', seed: 1 };
     case 'campaigns.delete':
       return { id: UNKNOWN_ID, confirm: true };
+    case 'campaigns.setExecution':
+      return { id: UNKNOWN_ID, execution: { backend: 'slurm', lammps: { command: 'lmp', mpiRanks: 2 }, slurm: { partition: 'short', modules: ['lammps'], pollS: 30 } } };
     case 'campaigns.create':
       return validCreate();
     case 'evaluations.page':

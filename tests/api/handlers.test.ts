@@ -13,6 +13,7 @@ import { channels, eventNames, type Channel, type EventName } from '../../src-ma
 import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 import { presetSpace } from '../../src-worker/params/presets.ts';
 import { BKS_U, TINY_PROTOCOL } from '../runner/tiny.ts';
+import { DEFAULT_EXECUTION } from '../../src-worker/campaign/records.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glassfit-api-'));
 const received: { name: EventName; payload: unknown }[] = [];
@@ -241,7 +242,15 @@ describe('workbench API handlers', () => {
     await rejects(call('campaigns.control', { id, action: 'resume' }), 'conflict', /finished/);
     expect(await call('campaigns.control', { id: copy, action: 'resume' })).toEqual({ status: 'running' });
     await rejects(call('campaigns.delete', { id: copy, confirm: true }), 'conflict', /is running/);
+    await rejects(call('campaigns.setExecution', { id: copy, execution: { backend: 'lammps' } }), 'conflict', /is running/);
     expect(await call('campaigns.control', { id: copy, action: 'pause' })).toEqual({ status: 'paused' });
+    // Where a paused campaign evaluates is the user's to change; a finished one's is not.
+    expect(c.execution).toEqual(DEFAULT_EXECUTION);
+    expect(await call('campaigns.setExecution', { id: copy, execution: { backend: 'lammps', lammps: { mpiRanks: 2 } } })).toEqual({ execution: { ...DEFAULT_EXECUTION, backend: 'lammps', lammps: { command: 'lmp', mpiRanks: 2 } } });
+    expect(() => parseInput('campaigns.setExecution', { id: copy, execution: { slurm: { timeLimit: 'an hour' } } })).toThrow(/SLURM time/);
+    expect((await call('campaigns.get', { id: copy })).campaign.execution.backend).toBe('lammps');
+    expect(() => parseInput('campaigns.setExecution', { id: copy, execution: { lammps: { command: 'lmp; rm -rf /' } } })).toThrow(/executable/);
+    await rejects(call('campaigns.setExecution', { id, execution: { backend: 'threads' } }), 'conflict', /finished/);
     expect(await call('campaigns.control', { id: copy, action: 'stop' })).toEqual({ status: 'stopped' });
     expect(await call('campaigns.delete', { id: copy, confirm: true })).toEqual({});
     expect((await call('campaigns.list', undefined)).map((r) => r.id)).toEqual([id]);

@@ -1,6 +1,7 @@
 /**
- * Store migration 2 on a database written at schema version 1 (tests/fixtures/store/schema-v1.db, see its
- * README): it opens, keeps every row, artefact and setting, reads its campaign as screen and early stop OFF,
+ * Store migrations 2 and 3 on a database written at schema version 1 (tests/fixtures/store/schema-v1.db, see its
+ * README): it opens, keeps every row, artefact and setting, reads its campaign as screen and early stop OFF and on
+ * the threads backend,
  * and then takes the new statuses — screened points and stopped runs — like a new database.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src-main/store/store.ts';
 import { LATEST_VERSION } from '../../src-main/store/migrations.ts';
-import { SCHEMA_VERSION } from '../../src-worker/campaign/records.ts';
+import { DEFAULT_EXECUTION, SCHEMA_VERSION } from '../../src-worker/campaign/records.ts';
 import { proposalEvaluation, searchSettings } from '../../src-worker/campaign/setup.ts';
 import type { StoppedResult } from '../../src-worker/evaluate/spec.ts';
 import { ENGINE_VERSION } from '../../src-worker/evaluate/spec.ts';
@@ -42,9 +43,9 @@ describe('a schema-1 database', () => {
   afterAll(() => store.close());
 
   it('migrates to the latest schema and keeps every row, column value and artefact', () => {
-    expect(LATEST_VERSION).toBe(2);
-    expect(SCHEMA_VERSION).toBe(2);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    expect(LATEST_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(3);
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(store.db.pragma('foreign_key_check')).toEqual([]);
     expect(store.integrityCheck()).toBe('ok');
@@ -61,6 +62,9 @@ describe('a schema-1 database', () => {
     // Both off, with today's tunables (should it be resumed with them switched on by hand).
     const fresh = searchSettings();
     expect(c.search).toEqual({ ...fresh, screen: false, earlyStop: { ...fresh.earlyStop, enabled: false } });
+    // Migration 3: it ran on the worker threads, and still does.
+    expect(c.execution).toEqual(DEFAULT_EXECUTION);
+    expect(store.engines(ID)).toEqual([{ engine: 'glassfit-md 0.1.0', n: 3 }]); // the two done rows and the failed one
     expect(store.counts(ID)).toEqual({ queued: 1, running: 0, done: 1, failed: 1, screened: 0, stopped: 0 });
     expect(store.best(ID)?.rChi).toBe(0.11406617344654346);
     const evs = store.evaluations(ID);

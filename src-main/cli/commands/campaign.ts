@@ -14,7 +14,7 @@ import { splitOptions } from '../potential-arg.ts';
 import { PROTOCOL_OPTIONS, costRangeFromOptions, protocolFromOptions, protocolHelp, softStartSteps } from '../protocol-args.ts';
 import { countsText, formatValues, pct, progressPrinter, progressText, referenceText } from '../campaign-print.ts';
 import { createApi } from '../../api/handlers.ts';
-import { ApiError, parseInput, type Api, type EventSink, type NewCampaignInput } from '../../api/contract.ts';
+import { ApiError, ExecutionInputSchema, parseInput, type Api, type EventSink, type NewCampaignInput } from '../../api/contract.ts';
 import { defaultDbPath } from '../../paths.ts';
 import { openStore, type Store } from '../../store/store.ts';
 import { StoreError } from '../../store/db.ts';
@@ -29,13 +29,35 @@ import { parseTypeMap } from '../../../src-worker/io/lammps-dump.ts';
 import type { ParameterSpaceSpec } from '../../../src-worker/params/space.ts';
 import { DEFAULT_BASELINES, DEFAULT_BUDGET, DEFAULT_FINAL_REPLICAS } from '../../../src-worker/campaign/setup.ts';
 import { exportForceField, rChiWithReplicas } from '../../../src-worker/campaign/export.ts';
-import { mdRuns } from '../../../src-worker/campaign/records.ts';
+import { BACKENDS, EXECUTABLE_PATTERN, mdRuns, type Backend } from '../../../src-worker/campaign/records.ts';
+import { backendLabel } from '../../runner/backend.ts';
 import { searchWarnings } from '../../../src-worker/campaign/advice.ts';
 
-export const help = `usage: glassfit campaign <new|run|status|list|export> [options]
+const BACKEND_HELP = `  --backend threads|lammps|slurm
+                         where each evaluation's MD runs (default threads): threads = glassfit's
+                         engine in worker threads; lammps = one local LAMMPS process per evaluation
+                         (same start, potential and protocol; results carry engine 'lammps <version>';
+                         no early stopping with LAMMPS yet); slurm = each batch one sbatch --array
+                         (docs/cluster.md)
+  --lammps-command EXE   the LAMMPS executable (default lmp)
+  --mpi-ranks K          MPI ranks per LAMMPS evaluation: K > 1 runs mpirun -np K (default 1)
+  --slurm-payload js|lammps
+                         what each SLURM task runs: js = glassfit evaluate --spec (the same engine
+                         and numbers as threads), lammps = the LAMMPS job (default js)
+  --partition P --account A
+                         sbatch --partition / --account (default: the cluster's)
+  --slurm-time T         sbatch --time per evaluation, e.g. 30, 2:00:00 (default 1:00:00)
+  --module M             module load M in each job (repeatable)
+  --slurm-dir DIR        job folders, on a file system the nodes see (default beside the database)
+  --max-in-flight N      evaluations submitted at once, the optimizer's batch size (default 16)
+  --poll-s S             seconds between squeue polls (default 30; sites ask for ≥ 30)`;
+
+export const help = `usage: glassfit campaign <new|run|set|status|list|export> [options]
 
   campaign new [options]                    create a campaign; prints its id
   campaign run <id>                         run or resume it (Ctrl-C pauses; run again to resume)
+  campaign set <id> [--backend …] [LAMMPS and SLURM options of new]
+                                            change where a campaign that is not running evaluates
   campaign status <id> [--json]             counts by status and the best point so far
   campaign list [--json]                    every campaign of the database
   campaign export <id> --format lammps|json|csv|forcefield --out <file> [--force]
@@ -82,6 +104,7 @@ ${PRESET_NAMES.map((n) => `                           ${n.toLowerCase().padEnd(8
 ${protocolHelp()}
   --start-ps PS          soft start after the random insertion: capped MD at 0.5 fs, ps (default 1)
   --kernel exact|table   pair kernel (default ${DEFAULT_KERNEL})
+${BACKEND_HELP}
   --rmin A --rmax A      r-range of the R_χ sums, Å (default ${DEFAULT_COST_RANGE.rMin}–${DEFAULT_COST_RANGE.rMax})
   --json                 print {"id": …}
 
@@ -91,7 +114,59 @@ campaign run options:
 
 exit status: 0 done (finished, or run and stopped), 2 bad input, 1 other errors, 130 paused by Ctrl-C.`;
 
+
 const DB_OPTION = { db: { type: 'string' } } as const;
+
+const BACKEND_OPTIONS = {
+  backend: { type: 'string' },
+  'lammps-command': { type: 'string' },
+  'mpi-ranks': { type: 'string' },
+  'slurm-payload': { type: 'string' },
+  partition: { type: 'string' },
+  account: { type: 'string' },
+  'slurm-time': { type: 'string' },
+  module: { type: 'string', multiple: true },
+  'slurm-dir': { type: 'string' },
+  'max-in-flight': { type: 'string' },
+  'poll-s': { type: 'string' },
+} as const;
+
+type BackendValues = { [K in keyof typeof BACKEND_OPTIONS]?: K extends 'module' ? string[] : string };
+
+/** The execution choice of the backend options (undefined when none is given); the schema checks the rest. */
+export function executionFromOptions(values: BackendValues): NewCampaignInput['execution'] {
+  const backend = values.backend;
+  if (backend !== undefined && !(BACKENDS as readonly string[]).includes(backend)) throw new CliError(`--backend must be ${BACKENDS.join(', ').replace(/, (\w+)$/, ' or $1')}, got '${backend}'`);
+  const lammps: { command?: string; mpiRanks?: number } = {};
+  if (values['lammps-command'] !== undefined) {
+    if (!EXECUTABLE_PATTERN.test(values['lammps-command'])) throw new CliError(`--lammps-command must be one executable name or path, got '${values['lammps-command']}'`);
+    lammps.command = values['lammps-command'];
+  }
+  if (values['mpi-ranks'] !== undefined) lammps.mpiRanks = int(values['mpi-ranks'], 'mpi-ranks', 1, 1);
+  const slurm: Record<string, unknown> = {};
+  const payload = values['slurm-payload'];
+  if (payload !== undefined) {
+    if (payload !== 'js' && payload !== 'lammps') throw new CliError(`--slurm-payload must be js or lammps, got '${payload}'`);
+    slurm.payload = payload;
+  }
+  if (values.partition !== undefined) slurm.partition = values.partition === '' ? null : values.partition;
+  if (values.account !== undefined) slurm.account = values.account === '' ? null : values.account;
+  if (values['slurm-time'] !== undefined) slurm.timeLimit = values['slurm-time'];
+  if (values.module !== undefined) slurm.modules = values.module.filter((m) => m !== '');
+  if (values['slurm-dir'] !== undefined) slurm.workDir = values['slurm-dir'] === '' ? null : resolve(values['slurm-dir']);
+  if (values['max-in-flight'] !== undefined) slurm.maxInFlight = int(values['max-in-flight'], 'max-in-flight', 16, 1);
+  if (values['poll-s'] !== undefined) slurm.pollS = num(values['poll-s'], 'poll-s', 30, (x) => x >= 0.2);
+  if (backend === undefined && Object.keys(lammps).length === 0 && Object.keys(slurm).length === 0) return undefined;
+  const choice = {
+    ...(backend ? { backend: backend as Backend } : {}),
+    ...(Object.keys(lammps).length ? { lammps } : {}),
+    ...(Object.keys(slurm).length ? { slurm } : {}),
+  };
+  // Checked here too, so a bad --slurm-time is one line before the database is opened.
+  const r = ExecutionInputSchema.safeParse(choice);
+  if (!r.success) throw new CliError(r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return r.data;
+}
 
 function dbPath(values: { readonly db?: string }): string {
   return resolve(values.db ?? defaultDbPath());
@@ -133,6 +208,8 @@ export async function run(argv: string[]): Promise<number> {
       return newCampaign(rest);
     case 'run':
       return runCampaign(rest);
+    case 'set':
+      return setCampaign(rest);
     case 'status':
       return status(rest);
     case 'list':
@@ -233,6 +310,7 @@ export const NEW_OPTIONS = {
   ...PROTOCOL_OPTIONS,
   'start-ps': { type: 'string' },
   kernel: { type: 'string' },
+  ...BACKEND_OPTIONS,
   rmin: { type: 'string' },
   rmax: { type: 'string' },
   json: { type: 'boolean' },
@@ -240,7 +318,7 @@ export const NEW_OPTIONS = {
 
 /** The API input of `campaign new` from its options (the demo builds on it). */
 export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput {
-  const { bounds, ...scalar } = raw;
+  const { bounds, module, ...scalar } = raw;
   const { str: values, flag } = splitOptions(scalar);
   const strategy = values.strategy ?? 'bo';
   if (!['bo', 'cg', 'random', 'cmaes'].includes(strategy)) throw new CliError(`--strategy must be bo, cg, random or cmaes, got '${strategy}'`);
@@ -284,6 +362,7 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
     baselines: baselineList(values.baselines) as NewCampaignInput['baselines'],
     finalReplicas: int(values['final-replicas'], 'final-replicas', DEFAULT_FINAL_REPLICAS, 0),
     search: { screen: !flag['no-screen'], earlyStop: { enabled: !flag['no-early-stop'] } },
+    ...((execution) => (execution ? { execution } : {}))(executionFromOptions({ ...values, module: module as string[] | undefined })),
   };
 }
 
@@ -373,6 +452,16 @@ function openStoreForCli(path: string): Store {
   }
 }
 
+/** Finished evaluations per engine (status shows them, so LAMMPS and JS results are never mixed silently). */
+function engineCounts(path: string, id: string): { engine: string; n: number }[] {
+  const store = openStoreForCli(path);
+  try {
+    return store.engines(id);
+  } finally {
+    store.close();
+  }
+}
+
 /** The full campaign id for a (possibly short) id argument, looked up in the database at path. */
 function resolveIdIn(path: string, arg: string | undefined): string {
   const store = openStoreForCli(path);
@@ -401,7 +490,7 @@ async function runCampaign(argv: string[]): Promise<number> {
       return 0;
     }
     const announce = () => {
-      if (!v.quiet) console.error(`running campaign '${info.name}' (${id}) with ${workers ?? info.workers} workers; Ctrl-C pauses (running evaluations start again on resume)`);
+      if (!v.quiet) console.error(`running campaign '${info.name}' (${id}) on ${backendLabel(info, workers ?? info.workers)}; Ctrl-C pauses (running evaluations start again on resume)`);
     };
     const { outcome, interrupted } = await runWithProgress(store, id, { ...(workers ? { workers } : {}), quiet: v.quiet === true, onStart: announce });
     const p = store.counts(id, 'optimizer');
@@ -417,6 +506,27 @@ async function runCampaign(argv: string[]): Promise<number> {
     return 0;
   } finally {
     store.close();
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ set
+
+async function setCampaign(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...DB_OPTION, ...BACKEND_OPTIONS }, true);
+  const v = values as { db?: string } & BackendValues;
+  if (positionals.length > 1) throw new CliError(`unexpected argument '${positionals[1]}'`);
+  const execution = executionFromOptions(v);
+  if (!execution) throw new CliError('campaign set needs something to change: --backend, a LAMMPS or a SLURM option (see glassfit campaign --help)');
+  const path = dbPath(v);
+  const id = resolveIdIn(path, positionals[0]);
+  const api = await openApi(path, true);
+  try {
+    const { execution: now } = await call(api.handlers['campaigns.setExecution']({ id, execution }));
+    const { campaign } = await api.handlers['campaigns.get']({ id });
+    console.error(`campaign '${campaign.name}' now evaluates on ${backendLabel({ execution: now }, campaign.workers)}`);
+    return 0;
+  } finally {
+    await api.close();
   }
 }
 
@@ -436,6 +546,7 @@ async function status(argv: string[]): Promise<number> {
     const all = (await api.handlers['evaluations.page']({ campaignId: id, offset: 0, limit: 5000, sort: 'index', order: 'asc', origin: ['baseline', 'final'] })).rows;
     const spread = best ? rChiWithReplicas(best, all) : null;
     const baselines = all.filter((e) => e.origin === 'baseline').map((e) => ({ label: e.label, status: e.status, rchi: e.rChi, evaluationId: e.id }));
+    const engines = engineCounts(path, id);
     if (v.json) {
       console.log(
         JSON.stringify({
@@ -446,6 +557,8 @@ async function status(argv: string[]): Promise<number> {
           counts: { done: p.done, failed: p.failed, screened: p.screened, stopped: p.stopped, running: p.running, queued: p.queued },
           budget: p.budget,
           search: c.search,
+          execution: c.execution,
+          engines,
           mdHours: mdTime?.mdHours ?? null,
           mdHoursSaved: mdTime?.mdHoursSaved ?? null,
           best: best && { evaluationId: best.id, rchi: best.rChi, rchiMean: spread?.value ?? null, rchiSd: spread?.sd ?? null, replicas: spread?.n ?? 0, params: best.values, forcefield: best.params },
@@ -463,7 +576,9 @@ async function status(argv: string[]): Promise<number> {
       `  space      ${c.preset ?? 'custom'}: ${c.space.free.map((d) => `${d.name} ∈ [${d.lower}, ${d.upper}] ${d.unit}`).join(', ')}`,
       `  protocol   ${c.protocol.atoms} atoms, ${c.protocol.temperature} K, ${c.protocol.relax} + ${c.protocol.production} ps, kernel ${c.protocol.kernel}`,
       `  optimizer  ${c.optimizer.strategy}, budget ${c.optimizer.budget}, ${c.workers} workers, seed ${c.seed}`,
-      `  search     physics screen ${c.search.screen ? 'on' : 'off'}, early stop ${c.search.earlyStop.enabled ? 'on' : 'off'}`,
+      `  search     physics screen ${c.search.screen ? 'on' : 'off'}, early stop ${c.search.earlyStop.enabled ? (c.execution.backend === 'threads' ? 'on' : 'on (not applied on the lammps backend)') : 'off'}`,
+      `  backend    ${backendLabel(c, c.workers)}`,
+      `  engines    ${engines.length ? engines.map((e) => `${e.engine} (${e.n})`).join(', ') : 'none yet'}`,
       `  counts     done ${p.done}, failed ${p.failed}, screened ${p.screened}, stopped ${p.stopped}, running ${p.running}, queued ${p.queued}`,
       `  progress   ${progressText(p)}`,
     ];
@@ -476,6 +591,8 @@ async function status(argv: string[]): Promise<number> {
     }
     for (const b of baselines) lines.push(`  baseline   ${String(b.label).padEnd(6)} ${b.status === 'done' ? `R_χ ${pct(b.rchi)}` : b.status}`);
     console.log(lines.join('\n'));
+    if (engines.length > 1)
+      console.error(`glassfit: warning: this campaign's results come from ${engines.length} engines (${engines.map((e) => e.engine).join(', ')}): their R_χ differ within the seed noise, not to round-off; compare like with like (export --format csv has an engine column)`);
     return 0;
   } finally {
     await api.close();

@@ -5,7 +5,10 @@
  * object, writes the mean g(r) and angle distributions as CSV, and draws a progress line with ETA on stderr.
  */
 import { availableParallelism } from 'node:os';
-import { checkOutput, fileSource, readInWorker, writeOutput } from '../files.ts';
+import { checkOutput, fileSource, readInWorker, readTextFile, writeOutput } from '../files.ts';
+import { jobFromJson, resultToJson } from '../../../src-worker/evaluate/job-json.ts';
+import { evaluate } from '../../../src-worker/evaluate/evaluate.ts';
+import { silentContext } from '../../../src-worker/md/protocol.ts';
 import { parse, int } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { resolvePotential, splitOptions } from '../potential-arg.ts';
@@ -54,11 +57,36 @@ ${protocolHelp()}
   --json                 print one JSON object (R_χ and χ in %)
   --quiet                no progress line
 
+batch mode (what a SLURM task of a campaign runs; see docs/cluster.md):
+  glassfit evaluate --spec JOB.json --result RESULT.json
+                         one evaluation of the job file (spec + forcefield, written by the campaign runner)
+                         in this process; the whole result (R_χ, g(r), angles, final configuration) goes
+                         to RESULT.json, written whole (temporary file + rename), so its presence means done
+
 exit status: 0 when every replica finished, 3 when one blew up (the reason is printed), 2 for bad input,
 130 when interrupted.`;
 
+/** Batch mode: one job file in, one result file out, the JS engine in this thread. */
+function runJob(specPath: string, resultPath: string | undefined): number {
+  if (!resultPath) throw new CliError('--spec needs --result <file>');
+  let job: { ff: EvaluationJob['ff']; spec: EvaluationJob['spec'] };
+  try {
+    job = jobFromJson(readTextFile(specPath, 'job file'));
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${specPath}: ${(e as Error).message}`);
+  }
+  const result = evaluate(job.ff, job.spec, silentContext(() => performance.now()));
+  writeOutput(resultPath, resultToJson(result), { force: true, what: '--result' });
+  return result.status === 'failed' ? 3 : 0;
+}
+
+type EvaluationJob = ReturnType<typeof jobFromJson>;
+
 export async function run(argv: string[]): Promise<number> {
   const { values: raw } = parse(argv, {
+    spec: { type: 'string' },
+    result: { type: 'string' },
     potential: { type: 'string' },
     reference: { type: 'string' },
     'type-map': { type: 'string' },
@@ -77,6 +105,8 @@ export async function run(argv: string[]): Promise<number> {
     quiet: { type: 'boolean' },
   });
   const { str: values, flag } = splitOptions(raw);
+  if (values.spec !== undefined) return runJob(values.spec, values.result);
+  if (values.result !== undefined) throw new CliError('--result goes with --spec (batch mode)');
   const pot = await resolvePotential(values.potential);
   const force = flag.force === true;
   checkOutput(values['gr-out'], { force, what: '--gr-out' });

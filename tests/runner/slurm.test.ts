@@ -1,0 +1,223 @@
+/**
+ * The `slurm` backend on a real single-node SLURM (Debian slurm-wlm + munge). When no controller answers, the suite
+ * starts one with scripts/ci-slurm.sh (as root, as .ci/run does) and stops it after; it skips, saying why, only when
+ * SLURM is not installed. Tiny evaluations (648 atoms, sub-picosecond) keep it to about a minute on two cores:
+ * - a small campaign on each payload ('js': glassfit evaluate --spec on the node; 'lammps': the LAMMPS job), each
+ *   optimizer batch one array;
+ * - the runner SIGKILLed right after its submission, then resumed: it re-attaches, nothing is submitted twice
+ *   (squeue --states=all lists one task per evaluation) and every evaluation is collected once;
+ * - pause leaves a job running (its row kept); a stop with no runner scancels it;
+ * - slurmctld killed and restarted mid-campaign (on a controller the suite started): polls fail as 'unknown', the
+ *   jobs survive, every evaluation is collected once;
+ * - a job cancelled by hand and one that hits its time limit fail with SLURM's reason; the campaign goes on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openStore, type Store } from '../../src-main/store/store.ts';
+import { startCampaign } from '../../src-main/runner/runner.ts';
+import { createApi } from '../../src-main/api/handlers.ts';
+import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
+import { createSlurmEvaluator, parseSqueue, slurmStateReason } from '../../src-main/runner/slurm-evaluator.ts';
+import { builtinForceField } from '../../src-worker/params/sets.ts';
+import { DEFAULT_EXECUTION, type SlurmSettings } from '../../src-worker/campaign/records.ts';
+import { smallSpec } from '../evaluate/small.ts';
+import { TINY_PROTOCOL, tinyCampaign } from './tiny.ts';
+import { baselineEvaluation } from '../../src-worker/campaign/setup.ts';
+
+// On PATH is enough: without a configuration sbatch cannot even print its version.
+const haveSbatch = spawnSync('sh', ['-c', 'command -v sbatch && command -v slurmctld'], { stdio: 'ignore' }).status === 0;
+if (!haveSbatch && process.env.CI) throw new Error('tests/runner/slurm.test.ts needs SLURM (Debian slurm-wlm munge) in CI');
+if (!haveSbatch) console.warn('tests/runner/slurm.test.ts: skipped, SLURM (sbatch; Debian slurm-wlm) is not installed');
+
+const dir = mkdtempSync(join(tmpdir(), 'glassfit-slurm-'));
+const slurmDir = join(dir, 'slurm');
+let started = false;
+const answers = () => /^(idle|mix|alloc)/.test(spawnSync('sinfo', ['-h', '-o', '%t'], { encoding: 'utf8', timeout: 10_000 }).stdout?.trim() ?? '');
+
+beforeAll(() => {
+  if (!haveSbatch || answers()) return;
+  execFileSync('bash', [resolve('scripts/ci-slurm.sh'), 'start', slurmDir], { stdio: 'inherit' });
+  process.env.SLURM_CONF = join(slurmDir, 'slurm.conf');
+  started = true;
+}, 60_000);
+afterAll(() => {
+  if (started) execFileSync('bash', [resolve('scripts/ci-slurm.sh'), 'stop', slurmDir], { stdio: 'inherit' });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const FAST: Partial<SlurmSettings> = { pollS: 0.5, maxInFlight: 2, timeLimit: '5:00' };
+
+/** Array tasks SLURM knows for a campaign's job names (finished ones stay listed for MinJobAge). */
+function tasksOf(campaignId: string): { id: string; name: string; state: string }[] {
+  const out = execFileSync('squeue', ['-h', '-r', '--states=all', '-o', '%i|%j|%T'], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .map((l) => l.split('|'))
+    .filter(([, name]) => name?.startsWith(`gf-${campaignId.slice(0, 8)}-`))
+    .map(([id, name, state]) => ({ id, name, state }));
+}
+
+async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('squeue parsing and reasons', () => {
+  it('reads array tasks by id and by name, and names SLURM end states', () => {
+    const { byId, byName } = parseSqueue('12_0|gf-abc|RUNNING\n12_1|gf-abc|PENDING\n13|other|RUNNING\n');
+    expect(byId.get('12_1')).toBe('PENDING');
+    expect(byName.get('gf-abc#0')).toEqual({ jobId: '12', state: 'RUNNING' });
+    expect(byId.has('13')).toBe(false);
+    expect(slurmStateReason('TIMEOUT', '12_0', '1:00:00')).toMatch(/hit its time limit \(1:00:00\)/);
+    expect(slurmStateReason('NODE_FAIL', '12_0', '1')).toMatch(/node failure/);
+  });
+});
+
+describe.skipIf(!haveSbatch)('slurm backend on a real SLURM', () => {
+  for (const payload of ['js', 'lammps'] as const) {
+    it(`runs a small campaign with the ${payload} payload, one array per batch`, async () => {
+      if (payload === 'lammps' && spawnSync('lmp', ['-h'], { stdio: 'ignore' }).status !== 0) return console.warn('lammps payload skipped: no lmp');
+      const store = openStore(join(dir, `${payload}.sqlite`));
+      // No baseline: the optimizer's first batch (two design points) is dispatched at once, as one array.
+      const { record, initial } = tinyCampaign({ execution: { backend: 'slurm', slurm: { ...FAST, payload } }, baselines: [], finalReplicas: 0 });
+      store.createCampaign({ ...record, optimizer: { ...record.optimizer, budget: 2 } }, initial);
+      const out = await startCampaign({ store, campaignId: record.id, workerEntry: nodeWorkerEntry() }).done;
+      expect(out.error).toBeNull();
+      expect(out.status).toBe('finished');
+      const all = store.evaluations(record.id);
+      expect(all.every((e) => e.status === 'done' || e.status === 'failed')).toBe(true);
+      expect(all.every((e) => (payload === 'js' ? e.engineVersion === 'glassfit-md 0.1.0' : /^lammps /.test(e.engineVersion ?? '')))).toBe(true);
+      expect(store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
+      const tasks = tasksOf(record.id);
+      expect(tasks).toHaveLength(all.length);
+      // The two optimizer points of the first batch share one array.
+      expect(new Set(tasks.map((t) => t.name)).size).toBeLessThan(tasks.length);
+      store.close();
+    }, 180_000);
+  }
+
+  it('a runner SIGKILLed after submitting is resumed without a duplicate job, each evaluation collected once', async () => {
+    const db = join(dir, 'kill.sqlite');
+    let store: Store = openStore(db);
+    // Long enough (2 + 1 ps) that the jobs are still out when the runner dies.
+    const { record, initial } = tinyCampaign({
+      execution: { backend: 'slurm', slurm: { ...FAST, payload: 'js' } },
+      protocol: { ...TINY_PROTOCOL, relax: 1.5, production: 0.5 },
+      baselines: [],
+      finalReplicas: 0,
+    });
+    store.createCampaign({ ...record, optimizer: { ...record.optimizer, budget: 2 } }, initial);
+    store.close();
+    const child = spawn(process.execPath, [resolve('bin/glassfit.mjs'), 'campaign', 'run', record.id, '--db', db, '--quiet'], { stdio: 'ignore', env: process.env });
+    store = openStore(db, { mustExist: true });
+    const submitted = () => (store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs WHERE job_id IS NOT NULL').get() as { n: number }).n;
+    await until(() => submitted() >= 1, 60_000, 'the first array');
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(tasksOf(record.id).filter((t) => t.state !== 'COMPLETED')).not.toHaveLength(0);
+    const out = await startCampaign({ store, campaignId: record.id, workerEntry: nodeWorkerEntry() }).done;
+    expect(out.error).toBeNull();
+    expect(out.status).toBe('finished');
+    const all = store.evaluations(record.id);
+    expect(all).toHaveLength(2);
+    expect(all.every((e) => e.status === 'done' || e.status === 'failed')).toBe(true);
+    // One array task per evaluation, ever: the resumed runner re-attached instead of submitting again.
+    const tasks = tasksOf(record.id);
+    expect(tasks).toHaveLength(2);
+    expect(new Set(tasks.map((t) => t.name)).size).toBe(1);
+    store.close();
+  }, 240_000);
+
+  it('slurmctld killed and restarted mid-campaign: polls read unknown, nothing requeued, nothing lost', async (ctx) => {
+    // Only on the controller this suite started: it must not stop someone else's.
+    if (!started) return ctx.skip();
+    const store = openStore(join(dir, 'outage.sqlite'));
+    const { record, initial } = tinyCampaign({
+      execution: { backend: 'slurm', slurm: { ...FAST, payload: 'js' } },
+      protocol: { ...TINY_PROTOCOL, relax: 1, production: 0.5 },
+      baselines: [],
+      finalReplicas: 0,
+    });
+    store.createCampaign({ ...record, optimizer: { ...record.optimizer, budget: 2 } }, initial);
+    const logged: string[] = [];
+    const err = console.error;
+    console.error = (s: unknown) => void logged.push(String(s));
+    try {
+      const done = startCampaign({ store, campaignId: record.id, workerEntry: nodeWorkerEntry() }).done;
+      await until(() => (store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs WHERE job_id IS NOT NULL').get() as { n: number }).n >= 1, 60_000, 'a submission');
+      execFileSync('bash', [resolve('scripts/ci-slurm.sh'), 'ctld-stop', slurmDir]);
+      // squeue retries a lost controller for about 9 s before it fails: the outage outlasts that.
+      await new Promise((r) => setTimeout(r, 12_000));
+      execFileSync('bash', [resolve('scripts/ci-slurm.sh'), 'ctld-start', slurmDir]);
+      const out = await done;
+      expect(out.error).toBeNull();
+      expect(out.status).toBe('finished');
+    } finally {
+      console.error = err;
+    }
+    expect(logged.some((l) => /poll \d+ failed .*job states unknown/.test(l))).toBe(true);
+    const all = store.evaluations(record.id);
+    expect(all.every((e) => e.status === 'done' || e.status === 'failed')).toBe(true);
+    expect(tasksOf(record.id)).toHaveLength(all.length);
+    store.close();
+  }, 180_000);
+
+  it('pause leaves the job running; a stop with no runner cancels it (campaigns.control through the API)', async () => {
+    const db = join(dir, 'pause.sqlite');
+    const store = openStore(db);
+    const { record, initial } = tinyCampaign({
+      execution: { backend: 'slurm', slurm: { ...FAST, payload: 'js' } },
+      protocol: { ...TINY_PROTOCOL, relax: 20, production: 1 },
+      baselines: ['BKS'],
+      finalReplicas: 0,
+    });
+    store.createCampaign(record, initial);
+    const run = startCampaign({ store, campaignId: record.id, workerEntry: nodeWorkerEntry() });
+    await until(() => tasksOf(record.id).some((t) => t.state === 'RUNNING'), 60_000, 'a running job');
+    const paused = await run.pause();
+    expect(paused.status).toBe('paused');
+    // Paused: the job runs on, its row kept for the next run to collect.
+    expect(tasksOf(record.id).map((t) => t.state)).toContain('RUNNING');
+    expect((store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get() as { n: number }).n).toBeGreaterThan(0);
+    store.close();
+    const api = await createApi({ dbPath: db, workerEntry: nodeWorkerEntry(), emit: () => {}, mustExist: true });
+    try {
+      expect(await api.handlers['campaigns.control']({ id: record.id, action: 'stop' })).toEqual({ status: 'stopped' });
+    } finally {
+      await api.close();
+    }
+    await until(() => tasksOf(record.id).every((t) => t.state === 'CANCELLED'), 30_000, 'the cancellation');
+    const after = openStore(db, { mustExist: true });
+    expect(after.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
+    after.close();
+  }, 120_000);
+
+  it('a job cancelled by hand and one past its time limit fail with SLURM reasons', async () => {
+    const store = openStore(join(dir, 'reasons.sqlite'));
+    const { record, initial } = tinyCampaign({ baselines: [] });
+    store.createCampaign(record, initial);
+    // Two stored evaluations for the job rows to point at (their results are never committed here).
+    const [a, b] = store.addEvaluations(record.id, [baselineEvaluation(record, 'BKS'), baselineEvaluation(record, 'CHIK')]);
+    const ev = createSlurmEvaluator({ db: store.db, campaignId: record.id, slurm: { ...DEFAULT_EXECUTION.slurm, ...FAST, timeLimit: '0:05' }, lammps: DEFAULT_EXECUTION.lammps, workDir: join(dir, 'reasons') });
+    // Far longer than the limit: SLURM enforces time limits every ~30 s, and this engine runs 648 atoms at ~1 ms a step.
+    const long = smallSpec({ relax: 300, production: 1 });
+    const pa = ev.evaluate(builtinForceField('BKS'), long, { evaluationId: a.id });
+    const pb = ev.evaluate(builtinForceField('BKS'), { ...long, seed: 8 }, { evaluationId: b.id });
+    await until(() => tasksOf(record.id).some((t) => t.state === 'RUNNING'), 60_000, 'a running task');
+    const [first] = tasksOf(record.id).filter((t) => t.state === 'RUNNING');
+    execFileSync('scancel', [first.id]);
+    const [ra, rb] = await Promise.all([pa, pb]);
+    const reasons = [ra, rb].map((r) => (r.status === 'failed' ? r.reason : r.status));
+    expect(reasons.some((r) => /cancelled outside glassfit/.test(r))).toBe(true);
+    expect(reasons.some((r) => /hit its time limit \(0:05\)/.test(r)), reasons.join(' / ')).toBe(true);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
+    await ev.close();
+    store.close();
+  }, 240_000);
+});
