@@ -3,9 +3,11 @@
  * [--no-lammps]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
  * for 24000 atoms) run NVT at 3600 K, 1 fs, 2 Å skin, neighbour check every step — the setup of LAMMPS's own
  * timing (lammps-inputs/in.bench, style hyb). When `lmp` is on the PATH the same system (same positions and
- * velocities) also runs in LAMMPS on one rank with the exact hybrid/overlay form, interleaved with ours
- * (this machine's timings drift by up to ±40 % between runs, so only a ratio taken in one run means much);
- * medians of the repeats. Prints one JSON line; asserts nothing.
+ * velocities) also runs in LAMMPS on one rank in two forms, interleaved with ours: the exact hybrid/overlay
+ * form (`ratio`) and LAMMPS's fastest form of this potential, `pair_style table linear 16384` of our own
+ * exact pair energy with the charges folded in (io/lammps-export.ts lammpsTable; `ratio_table`). This
+ * machine's timings drift by up to ±40 % between runs, so only a ratio taken in one run means much; medians
+ * of the repeats. Prints one JSON line; asserts nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { createNoseHooverChain } from '../../src-worker/md/thermostat.ts';
 import { DEFAULT_KERNEL, KERNEL_NAMES, preparePotential, type KernelName } from '../../src-worker/md/engine.ts';
 import { neighborsPerAtom } from '../../src-worker/md/neighbor.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
+import { lammpsTable } from '../../src-worker/io/lammps-export.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = resolve(here, '../fixtures/lammps');
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     kernel: { type: 'string', default: DEFAULT_KERNEL },
     repeats: { type: 'string', default: '3' },
     'no-lammps': { type: 'boolean', default: false },
+    'table-points': { type: 'string', default: '16384' },
   },
 });
 const atoms = Number(values.atoms);
@@ -112,7 +116,7 @@ function runOurs(): Ours {
   return { seconds, cpuSeconds, pairsPerStep: pairs / steps, neighborsPerAtom: neighborsPerAtom(md.nl), builds: md.nl.builds - builds0 };
 }
 
-// --- LAMMPS, if present: same data (positions and velocities), exact hybrid/overlay form (in.bench, hyb)
+// --- LAMMPS, if present: same data (positions and velocities), the exact form (in.bench, hyb) and the table form
 const haveLmp = !values['no-lammps'] && spawnSync('lmp', ['-h'], { stdio: 'ignore' }).status === 0;
 let lmpDir: string | null = null;
 if (haveLmp) {
@@ -123,25 +127,33 @@ if (haveLmp) {
     join(lmpDir, 'bench.data'),
     writeLammpsData(systemToFrame(base), { title: 'glassfit bench: BKS liquid + MB velocities 3600 K', species: SILICA, charges: ff.charge }),
   );
-  writeFileSync(
-    join(lmpDir, 'in.bench'),
-    [
-      '# glassfit benchmark twin of lammps-inputs/in.bench (style hyb)',
-      'units metal',
-      'atom_style charge',
-      'boundary p p p',
-      'read_data bench.data',
-      `replicate ${rep} ${rep} ${rep}`,
-      'include potentials/BKS.lmp',
-      'neighbor 2.0 bin',
-      'neigh_modify delay 0 every 1 check yes',
-      'fix nvt all nvt temp 3600.0 3600.0 0.1',
-      'timestep 0.001',
-      `thermo ${steps}`,
-      `run ${steps}`,
-      '',
-    ].join('\n'),
-  );
+  // Same system, thermostat, skin and neighbour policy in both forms; only the pair style differs.
+  const { include, table } = lammpsTable(ff, SILICA, { date: new Date().toISOString() }, { tableFile: 'pair.table', points: Number(values['table-points']) });
+  writeFileSync(join(lmpDir, 'table.lmp'), include);
+  writeFileSync(join(lmpDir, 'pair.table'), table);
+  for (const [name, pot] of [
+    ['in.hyb', 'include potentials/BKS.lmp'],
+    ['in.table', 'include table.lmp'],
+  ])
+    writeFileSync(
+      join(lmpDir, name),
+      [
+        `# glassfit benchmark twin of lammps-inputs/in.bench (${name === 'in.hyb' ? 'style hyb' : 'style table: pair_style table linear'})`,
+        'units metal',
+        'atom_style charge',
+        'boundary p p p',
+        'read_data bench.data',
+        `replicate ${rep} ${rep} ${rep}`,
+        pot,
+        'neighbor 2.0 bin',
+        'neigh_modify delay 0 every 1 check yes',
+        'fix nvt all nvt temp 3600.0 3600.0 0.1',
+        'timestep 0.001',
+        `thermo ${steps}`,
+        `run ${steps}`,
+        '',
+      ].join('\n'),
+    );
 }
 
 interface Lammps {
@@ -151,9 +163,9 @@ interface Lammps {
   neighborsPerAtom: number;
 }
 
-function runLammps(): Lammps {
+function runLammps(input: 'in.hyb' | 'in.table'): Lammps {
   const dir = lmpDir as string;
-  const log = execFileSync('lmp', ['-in', 'in.bench', '-log', 'none', '-nocite'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const log = execFileSync('lmp', ['-in', input, '-log', 'none', '-nocite'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
   const loop = /Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms/.exec(log);
   if (!loop) throw new Error(`cannot find the loop time in LAMMPS's output:\n${log.slice(-2000)}`);
   const pair = /^Pair\s*\|\s*[\d.eE+-]+\s*\|\s*([\d.eE+-]+)/m.exec(log);
@@ -171,9 +183,13 @@ const median = (xs: number[]) => {
 
 const ours: Ours[] = [];
 const lammps: Lammps[] = [];
+const lammpsTab: Lammps[] = [];
 for (let r = 0; r < repeats; r++) {
   ours.push(runOurs());
-  if (haveLmp) lammps.push(runLammps());
+  if (haveLmp) {
+    lammps.push(runLammps('in.hyb'));
+    lammpsTab.push(runLammps('in.table'));
+  }
 }
 if (lmpDir) rmSync(lmpDir, { recursive: true, force: true });
 
@@ -202,6 +218,14 @@ if (haveLmp) {
     lammps_neighbors_per_atom: median(lammps.map((l) => l.neighborsPerAtom)),
     lammps_runs_us_per_atom_step: lammps.map((l) => Number(((l.seconds * 1e6) / (steps * n)).toFixed(3))),
     lammps_form: 'hybrid/overlay coul/dsf 0.25 8.0 buck 8.0 mie/cut 8.0 (exact)',
+  });
+  const usT = (median(lammpsTab.map((l) => l.seconds)) * 1e6) / (steps * n);
+  Object.assign(result, {
+    lammps_table_us_per_atom_step: Number(usT.toFixed(3)),
+    ratio_table: Number((usOurs / usT).toFixed(3)),
+    cpu_ratio_table: Number((median(ours.map((o) => o.cpuSeconds)) / median(lammpsTab.map((l) => l.cpuSeconds))).toFixed(3)),
+    lammps_table_runs_us_per_atom_step: lammpsTab.map((l) => Number(((l.seconds * 1e6) / (steps * n)).toFixed(3))),
+    lammps_table_form: `pair_style table linear ${values['table-points']} (whole pair energy, charges folded in)`,
   });
 } else result.lammps = values['no-lammps'] ? 'skipped (--no-lammps)' : 'lmp not on PATH';
 console.log(JSON.stringify(result));
