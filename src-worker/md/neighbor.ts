@@ -47,6 +47,11 @@ export interface NeighborList {
   f: Float64Array;
   /** [n] atom → its real slot. */
   atomSlot: Int32Array;
+  /**
+   * Bumped whenever one of the arrays the pair loop reads (x, offsets, idx, slotType) or f is replaced by a
+   * larger one: force helper threads (force-team.ts) hold views of them and must be sent the new ones.
+   */
+  layout: number;
   /** Box at the last build; a different box forces a rebuild. */
   box: Box | null;
   /** Largest displacement² since the last build, measured at the last sync (Å²). */
@@ -66,6 +71,17 @@ export interface NeighborList {
 /** Default distance (Å) below which two atoms count as collapsed: far inside every sane r⁻²⁴ wall. */
 export const DEFAULT_CONTACT_FLOOR = 0.5;
 
+/**
+ * The arrays force helper threads read live in shared memory, so that one MD run can split its pair loop
+ * over threads (force-team.ts) without copying. Measured: no cost to a single-threaded run (bench:md).
+ */
+export function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * length));
+}
+export function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(8 * length));
+}
+
 export function createNeighborList(n: number, cutoff: number, skin = 2.0, contactFloor = DEFAULT_CONTACT_FLOOR): NeighborList {
   if (!(cutoff > 0)) throw new Error(`neighbour cut-off must be positive, got ${cutoff}`);
   if (!(skin >= 0)) throw new Error(`neighbour skin must be ≥ 0, got ${skin}`);
@@ -73,19 +89,20 @@ export function createNeighborList(n: number, cutoff: number, skin = 2.0, contac
   return {
     cutoff,
     skin,
-    offsets: new Int32Array(n + 1),
-    idx: new Int32Array(Math.max(1024, n * 160)),
+    offsets: sharedInt32(n + 1),
+    idx: sharedInt32(Math.max(1024, n * 160)),
     posAtBuild: new Float64Array(3 * n),
     builds: 0,
     n,
     nGhost: 0,
     slotAtom: new Int32Array(cap),
     slotOwner: new Int32Array(cap),
-    slotType: new Int32Array(cap),
+    slotType: sharedInt32(cap),
     slotShift: new Float64Array(3 * cap),
-    x: new Float64Array(3 * cap),
-    f: new Float64Array(3 * cap),
+    x: sharedFloat64(3 * cap),
+    f: sharedFloat64(3 * cap),
     atomSlot: new Int32Array(n),
+    layout: 0,
     box: null,
     maxDisplacementSq: 0,
     pairsInCutoff: 0,
@@ -245,10 +262,13 @@ function growSlots(nl: NeighborList, slots: number): void {
   };
   nl.slotAtom = copyInt(nl.slotAtom);
   nl.slotOwner = copyInt(nl.slotOwner);
-  nl.slotType = copyInt(nl.slotType);
+  const slotType = sharedInt32(cap);
+  slotType.set(nl.slotType);
+  nl.slotType = slotType;
   nl.slotShift = new Float64Array(3 * cap);
-  nl.x = new Float64Array(3 * cap);
-  nl.f = new Float64Array(3 * cap);
+  nl.x = sharedFloat64(3 * cap);
+  nl.f = sharedFloat64(3 * cap);
+  nl.layout++;
 }
 
 /** Grid geometry of one build: bins of edge ≤ half the list cut-off, padded by `r*` bins for the ghosts. */
@@ -427,7 +447,8 @@ export function buildNeighborList(nl: NeighborList, sys: System): void {
     const k = searchNeighbors(n, nl.x, S.slotBin, S.localStart, S.ghostStart, stencil, rcs * rcs, nl.cutoff * nl.cutoff, nl.offsets, nl.idx, S.shell);
     if (k >= 0) break;
     // Too small: the list (or the per-atom shell buffer, sized for the densest atom) doubles; rare.
-    nl.idx = new Int32Array(2 * nl.idx.length);
+    nl.idx = sharedInt32(2 * nl.idx.length);
+    nl.layout++;
     S.shell = new Int32Array(2 * S.shell.length);
   }
   nl.box = { lx, ly, lz };

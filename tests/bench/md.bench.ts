@@ -1,13 +1,14 @@
 /**
  * MD speed benchmark (`npm run bench:md [-- --atoms 24000] [--steps N] [--kernel exact|table] [--repeats R]
- * [--no-lammps]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
+ * [--no-lammps] [--threads T]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
  * for 24000 atoms) run NVT at 3600 K, 1 fs, 2 Å skin, neighbour check every step — the setup of LAMMPS's own
  * timing (lammps-inputs/in.bench, style hyb). When `lmp` is on the PATH the same system (same positions and
  * velocities) also runs in LAMMPS on one rank in two forms, interleaved with ours: the exact hybrid/overlay
  * form (`ratio`) and LAMMPS's fastest form of this potential, `pair_style table linear 16384` of our own
  * exact pair energy with the charges folded in (io/lammps-export.ts lammpsTable; `ratio_table`). This
  * machine's timings drift by up to ±40 % between runs, so only a ratio taken in one run means much; medians
- * of the repeats. Prints one JSON line; asserts nothing.
+ * of the repeats. With --threads T > 1 our run splits its pair loop over T threads (md/force-team.ts) and a
+ * one-thread run is interleaved too (`thread_speedup`). Prints one JSON line; asserts nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
@@ -29,6 +30,9 @@ import { DEFAULT_KERNEL, KERNEL_NAMES, preparePotential, type KernelName } from 
 import { neighborsPerAtom } from '../../src-worker/md/neighbor.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
 import { lammpsTable } from '../../src-worker/io/lammps-export.ts';
+import { Worker } from 'node:worker_threads';
+import { closeForceTeam, createForceTeam, MAX_THREADS } from '../../src-worker/md/force-team.ts';
+import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = resolve(here, '../fixtures/lammps');
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '3' },
     'no-lammps': { type: 'boolean', default: false },
     'table-points': { type: 'string', default: '16384' },
+    threads: { type: 'string', default: '1' },
   },
 });
 const atoms = Number(values.atoms);
@@ -49,6 +54,8 @@ if (!(rep >= 1 && rep * rep * rep * 3000 === atoms)) throw new Error(`--atoms mu
 const steps = Number(values.steps ?? (atoms <= 3000 ? 1000 : 250));
 const repeats = Number(values.repeats);
 const kernel = values.kernel as KernelName;
+const threads = Number(values.threads);
+if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new Error(`--threads must be an integer in [1, ${MAX_THREADS}]`);
 if (!KERNEL_NAMES.includes(kernel)) throw new Error(`--kernel must be one of ${KERNEL_NAMES.join(', ')}`);
 
 // --- the system: BKS liquid, Maxwell–Boltzmann velocities at 3600 K (the fixture has none), replicated
@@ -87,10 +94,11 @@ interface Ours {
   builds: number;
 }
 
-function runOurs(): Ours {
+function runOurs(threads: number): Ours {
   const sys = replicate(base, rep);
   const prepared = preparePotential(SILICA, ff, kernel);
   const md = createMdState(sys, prepared.pot, prepared.table, 2.0);
+  if (threads > 1) md.team = createForceTeam(threads, (data) => new Worker(nodeWorkerEntry(), { workerData: data }));
   const chain = createNoseHooverChain(md.dof, 3600, 0.1);
   const ctx = silentContext(() => performance.now());
   const limits = defaultLimits(3600);
@@ -111,6 +119,7 @@ function runOurs(): Ours {
   });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
+  if (md.team) closeForceTeam(md.team);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (f) throw new Error(`benchmark run failed: ${JSON.stringify(f)}`);
   return { seconds, cpuSeconds, pairsPerStep: pairs / steps, neighborsPerAtom: neighborsPerAtom(md.nl), builds: md.nl.builds - builds0 };
@@ -182,10 +191,12 @@ const median = (xs: number[]) => {
 };
 
 const ours: Ours[] = [];
+const oursSingle: Ours[] = []; // with --threads > 1: the one-thread baseline, interleaved
 const lammps: Lammps[] = [];
 const lammpsTab: Lammps[] = [];
 for (let r = 0; r < repeats; r++) {
-  ours.push(runOurs());
+  ours.push(runOurs(threads));
+  if (threads > 1) oursSingle.push(runOurs(1));
   if (haveLmp) {
     lammps.push(runLammps('in.hyb'));
     lammpsTab.push(runLammps('in.table'));
@@ -203,10 +214,19 @@ const result: Record<string, unknown> = {
   pairs_per_s: Math.round(median(ours.map((o) => o.pairsPerStep / (o.seconds / steps)))),
   neighbors_per_atom: Number(median(ours.map((o) => o.neighborsPerAtom)).toFixed(2)),
   kernel,
+  threads,
   neighbor_builds: median(ours.map((o) => o.builds)),
   repeats,
   runs_us_per_atom_step: ours.map((o) => Number(((o.seconds * 1e6) / (steps * n)).toFixed(3))),
 };
+if (threads > 1) {
+  const us1 = (median(oursSingle.map((o) => o.seconds)) * 1e6) / (steps * n);
+  Object.assign(result, {
+    single_thread_us_per_atom_step: Number(us1.toFixed(3)),
+    thread_speedup: Number((us1 / usOurs).toFixed(3)),
+    single_thread_runs_us_per_atom_step: oursSingle.map((o) => Number(((o.seconds * 1e6) / (steps * n)).toFixed(3))),
+  });
+}
 if (haveLmp) {
   const usL = (median(lammps.map((l) => l.seconds)) * 1e6) / (steps * n);
   Object.assign(result, {
