@@ -28,6 +28,7 @@ import type { System } from './system.ts';
 import { gatherForces, sharedFloat64, syncNeighborList, type NeighborList } from './neighbor.ts';
 import { finishCompute } from './buck-dsf.ts';
 import { pairLoopTable, type TabulatedPairTable } from './buck-dsf-table.ts';
+import { SETTING_BOUNDS } from '../settings-bounds.ts';
 
 /** What a helper thread needs to start: put into its workerData. */
 export interface ForceHelperData {
@@ -89,7 +90,7 @@ export interface ForceTeam {
 }
 
 /** Most threads one run may use. */
-export const MAX_THREADS = 64;
+export const MAX_THREADS: number = SETTING_BOUNDS.threads.max;
 
 /** Start threads − 1 helpers (threads ≥ 2). Close the team with closeForceTeam when the run is over. */
 export function createForceTeam(threads: number, spawn: SpawnHelper): ForceTeam {
