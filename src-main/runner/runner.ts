@@ -27,6 +27,7 @@
  *   uses them, the budget does not count them.
  */
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Store } from '../store/store.ts';
 import { acquireLease, type Lease } from '../store/lock.ts';
 import { createPool, WorkerCrashError, type WorkerPool } from './pool.ts';
@@ -66,6 +67,11 @@ export interface RunnerOptions {
   readonly owner?: string;
   /** Shortest interval between a worker's progress messages, ms (default 500). */
   readonly reportIntervalMs?: number;
+  /**
+   * Threads per evaluation's MD (default: the cores the workers leave idle, max(1, ⌊cores / workers⌋)), so a
+   * campaign with fewer workers than cores still uses every core (src-worker/md/force-team.ts).
+   */
+  readonly threadsPerEvaluation?: number;
   /** Shortest interval between worker.status events, ms (default 1000). */
   readonly statusIntervalMs?: number;
   /** Consecutive worker crashes after which the runner pauses the campaign instead of burning its budget (default 3). */
@@ -432,7 +438,12 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       if (requeued > 0) for (const r of store.evaluations(campaignId, { status: ['queued'] })) changed(r);
       store.setStatus(campaignId, 'running', null);
       emit('campaigns.changed', {});
-      pool = createPool({ entry: opts.workerEntry, size: workers, reportIntervalMs: opts.reportIntervalMs ?? 500 });
+      pool = createPool({
+        entry: opts.workerEntry,
+        size: workers,
+        reportIntervalMs: opts.reportIntervalMs ?? 500,
+        threadsPerEvaluation: opts.threadsPerEvaluation ?? Math.max(1, Math.floor(availableParallelism() / workers)),
+      });
       optimizer = createOptimizerClient(opts.workerEntry);
       lastPhase = store.optimizerRows(campaignId).at(-1)?.phase ?? null;
       emitProgress();
