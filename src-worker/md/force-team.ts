@@ -25,7 +25,7 @@
  */
 import type { PairTable } from './potential.ts';
 import type { System } from './system.ts';
-import { gatherForces, sharedFloat64, syncNeighborList, type NeighborList } from './neighbor.ts';
+import { gatherForces, searchNeighbors, sharedFloat64, sharedInt32, syncNeighborList, type NeighborList, type NeighborSearch } from './neighbor.ts';
 import { finishCompute } from './buck-dsf.ts';
 import { pairLoopTable, type TabulatedPairTable } from './buck-dsf-table.ts';
 import { SETTING_BOUNDS } from '../settings-bounds.ts';
@@ -49,6 +49,12 @@ interface LayoutMessage {
   readonly f: Float64Array; // the helper's own force buffer
   readonly floorSq: number;
   readonly table: TabulatedPairTable;
+  // The neighbour search's inputs (neighbor.ts) and the helper's own list buffer, copied into idx by the caller.
+  readonly slotBin: Int32Array;
+  readonly binStart: Int32Array;
+  readonly ghostStart: Int32Array;
+  readonly rows: Int32Array;
+  readonly ownIdx: Int32Array;
 }
 
 /** The part of a worker_threads Worker a team uses. */
@@ -64,12 +70,19 @@ const GEN = 0; // generation of the current task; helpers wait on it
 const CMD = 1; // what the task is
 const LAYOUT = 2; // layout number the helpers must hold for this task
 const SLOTS = 3; // slots whose forces the task writes: n + nGhost
-const HEADER = 4;
+const NROWS = 4; // stencil rows for a search
+const HEADER = 5;
 const rangeWord = (rank: number) => HEADER + 2 * rank; // [i0, i1) of a rank
 const doneWord = (threads: number, rank: number) => HEADER + 2 * threads + rank;
+const countWord = (threads: number, rank: number) => HEADER + 3 * threads + rank; // a search's entries, −1: too many
+const CONTROL_WORDS = (threads: number) => HEADER + 4 * threads;
 const CMD_COMPUTE = 1;
 const CMD_STOP = 2;
+const CMD_SEARCH = 3;
+/** Each thread's per-atom shell buffer of the search (neighbor.ts): far above any liquid's ~150. */
+const SHELL = 16384;
 const OUT_STRIDE = 8; // per rank: energy, –, virial, pairs, closeRsq, closeI, closeJ (pairLoopTable's out), spare
+const radiiAt = (threads: number) => OUT_STRIDE * threads; // then a search's rcsSq and cutSq
 
 /** Longest a caller waits for a helper before declaring it lost (ms): covers a helper's start-up under load. */
 const HELPER_TIMEOUT_MS = 120_000;
@@ -81,6 +94,14 @@ export interface ForceTeam {
   readonly helpers: readonly HelperHandle[];
   /** Force buffer of each helper (index rank − 1), as large as the list's. */
   helperF: Float64Array[];
+  /** Neighbour-list buffer of each helper (index rank − 1), as large as the list's. */
+  helperIdx: Int32Array[];
+  /** The caller's shell buffer for its share of a search. */
+  readonly shell: Int32Array;
+  /** The table of the run being computed (sent with the layout). */
+  table: TabulatedPairTable | null;
+  /** syncNeighborList's parallel search, bound to this team. */
+  readonly search: NeighborSearch;
   gen: number;
   layout: number;
   sentList: NeighborList | null;
@@ -96,16 +117,20 @@ export const MAX_THREADS: number = SETTING_BOUNDS.threads.max;
 export function createForceTeam(threads: number, spawn: SpawnHelper): ForceTeam {
   if (!(Number.isInteger(threads) && threads >= 2 && threads <= MAX_THREADS))
     throw new Error(`a force team needs an integer number of threads in [2, ${MAX_THREADS}], got ${threads}`);
-  const controlBuf = new SharedArrayBuffer(4 * (HEADER + 3 * threads));
-  const outBuf = new SharedArrayBuffer(8 * OUT_STRIDE * threads);
+  const controlBuf = new SharedArrayBuffer(4 * CONTROL_WORDS(threads));
+  const outBuf = new SharedArrayBuffer(8 * (radiiAt(threads) + 2));
   const helpers: HelperHandle[] = [];
   for (let rank = 1; rank < threads; rank++) helpers.push(spawn({ role: 'force-helper', rank, threads, control: controlBuf, out: outBuf }));
-  return {
+  const team: ForceTeam = {
     threads,
     control: new Int32Array(controlBuf),
     out: new Float64Array(outBuf),
     helpers,
     helperF: [],
+    helperIdx: [],
+    shell: new Int32Array(SHELL),
+    table: null,
+    search: (nl, rcsSq, cutSq) => teamSearch(team, nl, rcsSq, cutSq),
     gen: 0,
     layout: 0,
     sentList: null,
@@ -113,6 +138,7 @@ export function createForceTeam(threads: number, spawn: SpawnHelper): ForceTeam 
     sentTable: null,
     closed: false,
   };
+  return team;
 }
 
 /** Stop and end the helpers. The team cannot be used afterwards. */
@@ -133,11 +159,12 @@ export function teamCanCompute(table: PairTable): boolean {
 /** The table kernel's compute (buck-dsf-table.ts) with the pair loop split over the team. */
 export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList, t: TabulatedPairTable): number {
   if (team.closed) throw new Error('the force team is closed');
-  syncNeighborList(nl, sys);
+  team.table = t;
+  syncNeighborList(nl, sys, team.search);
   const slots = nl.n + nl.nGhost;
   const T = team.threads;
   const ctl = team.control;
-  if (team.sentList !== nl || team.sentListLayout !== nl.layout || team.sentTable !== t) sendLayout(team, nl, t);
+  ensureLayout(team, nl);
 
   // Ranges of equal neighbour-list length: the pair loop's cost is close to proportional to it.
   const offsets = nl.offsets;
@@ -207,19 +234,69 @@ function waitDone(team: ForceTeam, rank: number, gen: number): void {
   }
 }
 
-function sendLayout(team: ForceTeam, nl: NeighborList, t: TabulatedPairTable): void {
+/** Send the helpers the list's current arrays (and the table) when they changed since the last time. */
+function ensureLayout(team: ForceTeam, nl: NeighborList): void {
+  const t = team.table as TabulatedPairTable;
+  if (team.sentList === nl && team.sentListLayout === nl.layout && team.sentTable === t) return;
   const layout = ++team.layout;
   const cap = nl.f.length;
+  const idxCap = nl.idx.length;
   for (let rank = 1; rank < team.threads; rank++) {
     let f = team.helperF[rank - 1];
     if (!f || f.length !== cap) team.helperF[rank - 1] = f = sharedFloat64(cap);
-    const m: LayoutMessage = { layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, f, floorSq: nl.floorSq, table: t };
+    let ownIdx = team.helperIdx[rank - 1];
+    if (!ownIdx || ownIdx.length !== idxCap) team.helperIdx[rank - 1] = ownIdx = sharedInt32(idxCap);
+    const m: LayoutMessage = {
+      layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, f, floorSq: nl.floorSq, table: t,
+      slotBin: nl.slotBin, binStart: nl.binStart, ghostStart: nl.ghostStart, rows: nl.rows, ownIdx,
+    };
     team.helpers[rank - 1].postMessage(m);
   }
   Atomics.store(team.control, LAYOUT, layout);
   team.sentList = nl;
   team.sentListLayout = nl.layout;
   team.sentTable = t;
+}
+
+/**
+ * The neighbour search of a build split over the team: slot ranges of equal size, each rank searching into
+ * its own buffer (the caller straight into nl.idx), then the caller appends the helpers' parts in rank order
+ * and shifts their offsets. Every slot's neighbours come out in the same order as one thread's search.
+ */
+function teamSearch(team: ForceTeam, nl: NeighborList, rcsSq: number, cutSq: number): boolean {
+  if (team.closed || !team.table) return false;
+  ensureLayout(team, nl);
+  const T = team.threads;
+  const ctl = team.control;
+  const n = nl.n;
+  for (let rank = 0; rank < T; rank++) {
+    ctl[rangeWord(rank)] = Math.floor((rank * n) / T);
+    ctl[rangeWord(rank) + 1] = Math.floor(((rank + 1) * n) / T);
+  }
+  ctl[NROWS] = nl.nRows;
+  team.out[radiiAt(T)] = rcsSq;
+  team.out[radiiAt(T) + 1] = cutSq;
+  ctl[CMD] = CMD_SEARCH;
+  const gen = ++team.gen;
+  Atomics.store(ctl, GEN, gen);
+  Atomics.notify(ctl, GEN);
+  const k0 = searchNeighbors(ctl[rangeWord(0)], ctl[rangeWord(0) + 1], nl.x, nl.slotBin, nl.binStart, nl.ghostStart, nl.rows, nl.nRows, rcsSq, cutSq, nl.offsets, nl.idx, team.shell);
+  for (let rank = 1; rank < T; rank++) waitDone(team, rank, gen);
+  if (k0 < 0) return false;
+  let base = k0;
+  for (let rank = 1; rank < T; rank++) {
+    const k = ctl[countWord(T, rank)];
+    if (k < 0 || base + k > nl.idx.length) return false;
+    nl.idx.set(team.helperIdx[rank - 1].subarray(0, k), base);
+    shiftOffsets(nl.offsets, ctl[rangeWord(rank)], ctl[rangeWord(rank) + 1], base);
+    base += k;
+  }
+  nl.offsets[n] = base;
+  return true;
+}
+
+function shiftOffsets(offsets: Int32Array, i0: number, i1: number, by: number): void {
+  for (let i = i0; i < i1; i++) offsets[i] += by;
 }
 
 /**
@@ -233,6 +310,9 @@ export function runForceHelper(data: ForceHelperData, receive: () => unknown): v
   const done = doneWord(data.threads, rank);
   let seen = 0;
   let view: LayoutMessage | null = null;
+  const shell = new Int32Array(SHELL);
+  const counted = countWord(data.threads, rank);
+  const radii = new Float64Array(data.out, 8 * radiiAt(data.threads), 2);
   for (;;) {
     Atomics.wait(ctl, GEN, seen);
     const gen = Atomics.load(ctl, GEN);
@@ -244,6 +324,16 @@ export function runForceHelper(data: ForceHelperData, receive: () => unknown): v
       const m = receive() as LayoutMessage | undefined;
       if (m === undefined) throw new Error(`force helper ${rank}: layout ${want} was announced but never posted`);
       view = m;
+    }
+    if (Atomics.load(ctl, CMD) === CMD_SEARCH) {
+      const v = view;
+      ctl[counted] = searchNeighbors(
+        ctl[rangeWord(rank)], ctl[rangeWord(rank) + 1], v.x, v.slotBin, v.binStart, v.ghostStart, v.rows, ctl[NROWS], radii[0], radii[1], v.offsets,
+        v.ownIdx, shell,
+      );
+      Atomics.store(ctl, done, gen);
+      Atomics.notify(ctl, done);
+      continue;
     }
     const t = view.table;
     view.f.fill(0, 0, 3 * ctl[SLOTS]);

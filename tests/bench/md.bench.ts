@@ -1,6 +1,6 @@
 /**
  * MD speed benchmark (`npm run bench:md [-- --atoms 24000] [--steps N] [--kernel exact|table] [--repeats R]
- * [--no-lammps] [--threads T]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
+ * [--no-lammps] [--threads T] [--skin Å]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
  * for 24000 atoms) run NVT at 3600 K, 1 fs, 2 Å skin, neighbour check every step — the setup of LAMMPS's own
  * timing (lammps-inputs/in.bench, style hyb). When `lmp` is on the PATH the same system (same positions and
  * velocities) also runs in LAMMPS on one rank in two forms, interleaved with ours: the exact hybrid/overlay
@@ -46,6 +46,7 @@ const { values } = parseArgs({
     'no-lammps': { type: 'boolean', default: false },
     'table-points': { type: 'string', default: '16384' },
     threads: { type: 'string', default: '1' },
+    skin: { type: 'string', default: '2.0' },
   },
 });
 const atoms = Number(values.atoms);
@@ -55,6 +56,7 @@ const steps = Number(values.steps ?? (atoms <= 3000 ? 1000 : 250));
 const repeats = Number(values.repeats);
 const kernel = values.kernel as KernelName;
 const threads = Number(values.threads);
+const skin = Number(values.skin);
 if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new Error(`--threads must be an integer in [1, ${MAX_THREADS}]`);
 if (!KERNEL_NAMES.includes(kernel)) throw new Error(`--kernel must be one of ${KERNEL_NAMES.join(', ')}`);
 
@@ -97,7 +99,7 @@ interface Ours {
 function runOurs(threads: number): Ours {
   const sys = replicate(base, rep);
   const prepared = preparePotential(SILICA, ff, kernel);
-  const md = createMdState(sys, prepared.pot, prepared.table, 2.0);
+  const md = createMdState(sys, prepared.pot, prepared.table, skin);
   if (threads > 1) md.team = createForceTeam(threads, (data) => new Worker(nodeWorkerEntry(), { workerData: data }));
   const chain = createNoseHooverChain(md.dof, 3600, 0.1);
   const ctx = silentContext(() => performance.now());
@@ -154,7 +156,7 @@ if (haveLmp) {
         'read_data bench.data',
         `replicate ${rep} ${rep} ${rep}`,
         pot,
-        'neighbor 2.0 bin',
+        `neighbor ${skin} bin`,
         'neigh_modify delay 0 every 1 check yes',
         'fix nvt all nvt temp 3600.0 3600.0 0.1',
         'timestep 0.001',
@@ -215,6 +217,7 @@ const result: Record<string, unknown> = {
   neighbors_per_atom: Number(median(ours.map((o) => o.neighborsPerAtom)).toFixed(2)),
   kernel,
   threads,
+  skin,
   neighbor_builds: median(ours.map((o) => o.builds)),
   repeats,
   runs_us_per_atom_step: ours.map((o) => Number(((o.seconds * 1e6) / (steps * n)).toFixed(3))),

@@ -1,6 +1,7 @@
 /**
  * One MD run on several threads (md/force-team.ts) gives the single-thread result to round-off: forces and
- * energy of the BKS liquid (LAMMPS fixture) with 2 and 3 threads against 1, then 100 NVT steps from the
+ * energy of the BKS liquid (LAMMPS fixture) with 2 and 3 threads against 1 (and the neighbour list, searched in
+ * parallel, entry for entry), then 100 NVT steps from the
  * same state. Tolerances: forces 1e-12 × RMS force per atom and energy 1e-12 relative (only the order of the
  * sums differs, ~1e-15); after 100 steps positions within 1e-10 Å (measured 6e-14: round-off grows through the
  * chaos of the liquid). Also: a helper is re-sent the list when it is replaced by a larger one,
@@ -50,6 +51,10 @@ describe('force team', () => {
       expect(maxForceDiff(many.sys.force, one.sys.force)).toBeLessThan(1e-12 * rms);
       expect(Math.abs(many.potentialEnergy - one.potentialEnergy)).toBeLessThan(1e-12 * Math.abs(one.potentialEnergy));
       expect(many.nl.pairsInCutoff).toBe(one.nl.pairsInCutoff);
+      // The parallel search gives the one-thread list, entry for entry.
+      const n = one.nl.n;
+      expect(Array.from(many.nl.offsets.subarray(0, n + 1))).toEqual(Array.from(one.nl.offsets.subarray(0, n + 1)));
+      expect(many.nl.idx.subarray(0, one.nl.offsets[n]).every((j, k) => j === one.nl.idx[k])).toBe(true);
     }
   });
 
