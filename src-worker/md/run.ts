@@ -389,7 +389,7 @@ function* protocolChunks(
     sumPe += md.potentialEnergy;
     lastT = t;
     const step = base + k;
-    for (const o of observers) if (step % o.every === 0) o.observe(step, sys);
+    for (const o of observers) if (step % o.every === 0) o.observe(step, sys, md.nl);
     return watcher !== undefined && watch(nRelax + step);
   };
   while (base < nProd) {
