@@ -27,10 +27,10 @@
  *   uses them, the budget does not count them.
  */
 import { randomUUID } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import type { Store } from '../store/store.ts';
 import { acquireLease, type Lease } from '../store/lock.ts';
 import { createPool, WorkerCrashError, type WorkerPool } from './pool.ts';
+import { defaultThreadsPerEvaluation } from './idle-cores.ts';
 import { createOptimizerClient, type OptimizerClient } from './optimizer-client.ts';
 import type { EventSink } from '../api/contract.ts';
 import type { Progress } from '../../src-worker/md/protocol.ts';
@@ -68,7 +68,7 @@ export interface RunnerOptions {
   /** Shortest interval between a worker's progress messages, ms (default 500). */
   readonly reportIntervalMs?: number;
   /**
-   * Threads per evaluation's MD (default: the cores the workers leave idle, max(1, ⌊cores / workers⌋)), so a
+   * Threads per evaluation's MD (default: the idle cores shared among the workers, idle-cores.ts), so a
    * campaign with fewer workers than cores still uses every core (src-worker/md/force-team.ts).
    */
   readonly threadsPerEvaluation?: number;
@@ -442,7 +442,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
         entry: opts.workerEntry,
         size: workers,
         reportIntervalMs: opts.reportIntervalMs ?? 500,
-        threadsPerEvaluation: opts.threadsPerEvaluation ?? Math.max(1, Math.floor(availableParallelism() / workers)),
+        threadsPerEvaluation: opts.threadsPerEvaluation ?? defaultThreadsPerEvaluation(workers),
       });
       optimizer = createOptimizerClient(opts.workerEntry);
       lastPhase = store.optimizerRows(campaignId).at(-1)?.phase ?? null;

@@ -14,6 +14,7 @@ import { PROTOCOL_OPTIONS, costRangeFromOptions, protocolFromOptions, protocolHe
 import { loadDefaultReference } from '../../reference/load.ts';
 import { createPool } from '../../runner/pool.ts';
 import { nodeWorkerEntry } from '../../runner/worker-path.ts';
+import { defaultThreadsPerEvaluation } from '../../runner/idle-cores.ts';
 import { PS_PER_FS } from '../../../src-worker/units.ts';
 import type { Progress } from '../../../src-worker/md/protocol.ts';
 import { DEFAULT_KERNEL, KERNEL_NAMES, type KernelName } from '../../../src-worker/md/engine.ts';
@@ -44,7 +45,8 @@ options:
   --replicas K           independent runs with derived seeds (default 1)
   --workers N            worker threads (default min(K, cores) = min(K, ${availableParallelism()}))
   --threads T            threads per replica's MD, for the cores the workers leave idle
-                         (default max(1, floor(cores / workers)); same result to round-off)
+                         (default: idle cores (cores − load average) / workers, at least 1;
+                         same result to round-off)
 ${protocolHelp()}
   --start-ps PS          soft start after the random insertion: capped MD at 0.5 fs, ps (default 1)
   --seed N               base seed (default 1); replica seeds derive from it
@@ -91,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
   const tooMany = workersProblem(workers, availableParallelism());
   if (tooMany) throw new CliError(`--workers: ${tooMany}`);
   const poolSize = Math.min(workers, replicas);
-  const threads = boundedInt(values.threads, 'threads', Math.max(1, Math.floor(availableParallelism() / poolSize)), SETTING_BOUNDS.threads);
+  const threads = boundedInt(values.threads, 'threads', defaultThreadsPerEvaluation(poolSize), SETTING_BOUNDS.threads);
   const protocol = protocolFromOptions(values);
   const costRange = costRangeFromOptions(values);
   const reference = await readReference(values.reference, values['type-map']);
