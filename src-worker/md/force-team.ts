@@ -1,10 +1,12 @@
 /**
- * One MD run on several cores: the table kernel's pair loop split over helper threads that share the
- * neighbour list through SharedArrayBuffers (neighbor.ts allocates those arrays shared). Used when fewer runs
- * go on than there are cores (one `glassfit evaluate`, a CG line search, a campaign with one worker).
+ * One MD run on several cores: the table kernel's pair loop and the neighbour search of each list build
+ * split over helper threads that share the neighbour list through SharedArrayBuffers (neighbor.ts allocates
+ * those arrays shared). Used when fewer runs go on than there are cores (one `glassfit evaluate`, a campaign
+ * with fewer workers than cores). Measured share of a one-thread step: pair loop 76 %, search 8 %, the rest
+ * (kept on the calling thread) ~6 % (README, Benchmarks).
  *
- * Per force computation the calling thread keeps everything serial that is cheap (list refresh and
- * rebuild, ghost folding, the integrator) and splits the slots [0, n) into `threads` ranges of equal
+ * Per force computation the calling thread keeps everything serial that is cheap (list refresh, binning and
+ * ghosts of a build, ghost folding, the integrator) and splits the slots [0, n) into `threads` ranges of equal
  * neighbour-list length. It runs the first range itself into the list's force buffer; helper k runs range k
  * into a force buffer of its own (half list with Newton's third law: any thread may touch any slot's force,
  * so buffers cannot be shared), then the caller adds the helpers' buffers in rank order. Energy, virial and
