@@ -95,6 +95,12 @@ export const CONTROL_BYTES = 4 * Object.keys(CONTROL_SLOTS).length;
 /** What a worker receives as workerData. */
 export interface WorkerInit {
   readonly control: SharedArrayBuffer;
+  /**
+   * Threads each evaluation's MD may use (default 1): with more, the worker starts threads − 1 force helpers
+   * (md/force-team.ts) from `entry`, its own script, and keeps them for its later evaluations.
+   */
+  readonly threads?: number;
+  readonly entry?: string;
 }
 
 /** Request seqs start at 1, so that 0 in the control word means "nothing cancelled". */

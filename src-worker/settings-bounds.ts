@@ -59,6 +59,13 @@ export const SETTING_BOUNDS = {
     unit: 'workers',
     why: 'one worker thread runs one MD evaluation on one core; no workstation has more than a few hundred cores',
   },
+  threads: {
+    min: 1,
+    max: 64,
+    integer: true,
+    unit: 'threads',
+    why: 'threads of one MD run share its pair loop; past a few dozen the serial part and the force merge dominate',
+  },
   /** The R_χ sums' r-range, Å. */
   r: { min: 0, max: 1_000, unit: 'Å', why: 'pair distances of a periodic liquid lie within a few nm' },
   softStartSteps: { min: 0, max: 10_000_000, integer: true, unit: 'steps', why: 'the capped start needs thousands of steps, not millions' },

@@ -29,6 +29,8 @@ export interface BackendOptions {
   /** Evaluations at once. */
   readonly workers: number;
   readonly reportIntervalMs: number;
+  /** Threads of one evaluation on the threads backend (md/force-team.ts): the cores the workers leave idle. */
+  readonly threadsPerEvaluation?: number;
   /** The campaign's database file: LAMMPS job folders go beside it. */
   readonly dbPath: string;
   /** The database itself: the slurm backend keeps its job rows there. */
@@ -65,6 +67,6 @@ export function createEvaluator(campaign: CampaignRecord, opts: BackendOptions):
     const ev = createLammpsEvaluator({ lammps: campaign.execution.lammps, workDir: jobFolder(opts.dbPath, campaign.id) });
     return { label, evaluate: ev.evaluate, close: ev.close };
   }
-  const pool = createPool({ entry: opts.workerEntry, size: opts.workers, reportIntervalMs: opts.reportIntervalMs });
+  const pool = createPool({ entry: opts.workerEntry, size: opts.workers, reportIntervalMs: opts.reportIntervalMs, ...(opts.threadsPerEvaluation ? { threadsPerEvaluation: opts.threadsPerEvaluation } : {}) });
   return { label, evaluate: (ff, spec, o) => pool.evaluate(ff, spec, o), close: () => pool.close() };
 }

@@ -14,6 +14,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MAX_THREADS } from '../../src-worker/md/force-team.ts';
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
 import type { Progress } from '../../src-worker/md/protocol.ts';
 import type { EvaluateOptions, EvaluationResult, EvaluationSpec, Evaluator } from '../../src-worker/evaluate/spec.ts';
@@ -38,6 +40,11 @@ export interface PoolOptions {
   readonly size?: number;
   /** Shortest interval between progress messages of one request, ms (default 500). */
   readonly reportIntervalMs?: number;
+  /**
+   * Threads each evaluation's MD uses (default 1): with T > 1 every worker keeps T − 1 force helpers
+   * (src-worker/md/force-team.ts) for the cores the pool's workers leave idle. Same results to round-off.
+   */
+  readonly threadsPerEvaluation?: number;
 }
 
 export interface PoolStatus {
@@ -103,6 +110,10 @@ export function createPool(opts: PoolOptions): WorkerPool {
   const size = opts.size ?? availableParallelism();
   if (!(Number.isInteger(size) && size >= 1)) throw new Error(`pool size must be a positive integer, got ${size}`);
   const reportIntervalMs = opts.reportIntervalMs ?? 500;
+  const threads = opts.threadsPerEvaluation ?? 1;
+  if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new Error(`threads per evaluation must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
+  // Helpers are started from the worker's own script (src-worker/entry.ts runs them too).
+  const entryPath = opts.entry instanceof URL ? fileURLToPath(opts.entry) : opts.entry;
   const slots: Slot[] = [];
   const queue: Job[] = [];
   let nextSeq = FIRST_SEQ;
@@ -112,7 +123,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
 
   function spawn(): Slot {
     const control = new SharedArrayBuffer(CONTROL_BYTES);
-    const init: WorkerInit = { control };
+    const init: WorkerInit = threads > 1 ? { control, threads, entry: entryPath } : { control };
     const worker = new Worker(opts.entry, { workerData: init });
     const slot: Slot = { id: nextWorkerId++, worker, control: new Int32Array(control), job: null };
     worker.on('message', (m: WorkerMessage) => onMessage(slot, m));

@@ -33,6 +33,7 @@ import type { Store } from '../store/store.ts';
 import { acquireLease, type Lease } from '../store/lock.ts';
 import { WorkerCrashError } from './pool.ts';
 import { createEvaluator, type CampaignEvaluator } from './backend.ts';
+import { defaultThreadsPerEvaluation } from './idle-cores.ts';
 import { createOptimizerClient, type OptimizerClient } from './optimizer-client.ts';
 import type { EventSink } from '../api/contract.ts';
 import type { Progress } from '../../src-worker/md/protocol.ts';
@@ -69,6 +70,11 @@ export interface RunnerOptions {
   readonly owner?: string;
   /** Shortest interval between a worker's progress messages, ms (default 500). */
   readonly reportIntervalMs?: number;
+  /**
+   * Threads per evaluation's MD (default: the idle cores shared among the workers, idle-cores.ts), so a
+   * campaign with fewer workers than cores still uses every core (src-worker/md/force-team.ts).
+   */
+  readonly threadsPerEvaluation?: number;
   /** Shortest interval between worker.status events, ms (default 1000). */
   readonly statusIntervalMs?: number;
   /** Consecutive worker crashes after which the runner pauses the campaign instead of burning its budget (default 3). */
@@ -442,7 +448,14 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
       if (requeued > 0) for (const r of store.evaluations(campaignId, { status: ['queued'] })) changed(r);
       store.setStatus(campaignId, 'running', null);
       emit('campaigns.changed', {});
-      evaluator = createEvaluator(campaign, { workerEntry: opts.workerEntry, workers, reportIntervalMs: opts.reportIntervalMs ?? 500, dbPath: store.path, db: store.db });
+      evaluator = createEvaluator(campaign, {
+        workerEntry: opts.workerEntry,
+        workers,
+        reportIntervalMs: opts.reportIntervalMs ?? 500,
+        threadsPerEvaluation: opts.threadsPerEvaluation ?? defaultThreadsPerEvaluation(workers),
+        dbPath: store.path,
+        db: store.db,
+      });
       optimizer = createOptimizerClient(opts.workerEntry);
       lastPhase = store.optimizerRows(campaignId).at(-1)?.phase ?? null;
       emitProgress();

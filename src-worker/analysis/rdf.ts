@@ -143,7 +143,79 @@ export function accumulateRdf(acc: RdfAccumulator, type: Int32Array, pos: Float6
       }
     }
   }
+  addFrame(acc, type, box);
+}
 
+/**
+ * Add one frame from an MD run's Verlet half list (md/neighbor.ts: slots, each pair once, ghosts as periodic
+ * images) instead of a cell-list search of its own: the list already holds every pair within its cut-off, so
+ * the frame costs one distance per listed pair. Needs rMax ≤ the list's cut-off (`listServesRdf`); the
+ * histogram is the cell list's, pair for pair (tests/analysis/rdf-list.test.ts).
+ */
+export function accumulateRdfFromList(acc: RdfAccumulator, type: Int32Array, box: Box, list: RdfPairList): void {
+  if (!listServesRdf(acc, list.cutoff)) throw new Error(`the neighbour list's cut-off ${list.cutoff} Å is below the g(r) range ${acc.spec.rMax} Å`);
+  acc.hist.fill(0);
+  listHistogram(
+    list.n, list.x, list.offsets, list.idx, list.slotType, acc.species.species.length, acc.slot, acc.spec.nBins, binInverseWidth(acc.bins),
+    acc.spec.rMax * acc.spec.rMax * (1 + 1e-12), acc.hist,
+  );
+  addFrame(acc, type, box);
+}
+
+/** The part of an MD neighbour list the g(r) reads (md/neighbor.ts NeighborList has it). */
+export interface RdfPairList {
+  readonly cutoff: number; // Å
+  readonly n: number;
+  readonly x: Float64Array;
+  readonly offsets: Int32Array;
+  readonly idx: Int32Array;
+  readonly slotType: Int32Array;
+}
+
+/** True when a list of this cut-off (Å) holds every pair the g(r) counts. */
+export function listServesRdf(acc: RdfAccumulator, cutoff: number): boolean {
+  return acc.spec.rMax <= cutoff;
+}
+
+function listHistogram(
+  n: number,
+  x: Float64Array,
+  offsets: Int32Array,
+  idx: Int32Array,
+  slotType: Int32Array,
+  nTypes: number,
+  slot: Int32Array,
+  nBins: number,
+  delrinv: number,
+  cutSq: number,
+  hist: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const i3 = 3 * i;
+    const xi = x[i3];
+    const yi = x[i3 + 1];
+    const zi = x[i3 + 2];
+    const rowI = slotType[i] * nTypes;
+    const kEnd = offsets[i + 1];
+    for (let k = offsets[i]; k < kEnd; k++) {
+      const j3 = 3 * idx[k];
+      const dx = x[j3] - xi;
+      const dy = x[j3 + 1] - yi;
+      const dz = x[j3 + 2] - zi;
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq >= cutSq) continue;
+      const bin = (Math.sqrt(rsq) * delrinv) | 0;
+      if (bin >= nBins) continue;
+      hist[slot[rowI + slotType[idx[k]]] * nBins + bin] += 1;
+    }
+  }
+}
+
+/** Normalise this frame's histogram (LAMMPS compute rdf) and add it to the running sum. */
+function addFrame(acc: RdfAccumulator, type: Int32Array, box: Box): void {
+  const { lx, ly, lz } = box;
+  const nBins = acc.spec.nBins;
+  const hist = acc.hist;
   const counts = acc.typeCount;
   counts.fill(0);
   for (let i = 0; i < type.length; i++) counts[type[i]]++;
@@ -182,5 +254,8 @@ export function rdfResult(acc: RdfAccumulator): PartialRdf {
 
 /** The accumulator as a production observer of an MD run (every `every` steps). */
 export function rdfObserver(acc: RdfAccumulator, every: number): Observer {
-  return { every, observe: (_step, sys) => accumulateRdf(acc, sys.type, sys.pos, sys.box) };
+  return {
+    every,
+    observe: (_step, sys, list) => (list && listServesRdf(acc, list.cutoff) ? accumulateRdfFromList(acc, sys.type, sys.box, list) : accumulateRdf(acc, sys.type, sys.pos, sys.box)),
+  };
 }

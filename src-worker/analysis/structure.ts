@@ -9,7 +9,7 @@ import { pairName, type PairName, type SpeciesTable } from '../species.ts';
 import type { Frame } from '../io/frame.ts';
 import { frameTypes } from '../io/trajectory.ts';
 import { firstMinimum } from './peaks.ts';
-import { accumulateRdf, createRdfAccumulator, DEFAULT_RDF_SPEC, rdfResult, resetRdf, type PartialRdf, type RdfAccumulator, type RdfSpec } from './rdf.ts';
+import { accumulateRdf, accumulateRdfFromList, listServesRdf, type RdfPairList, createRdfAccumulator, DEFAULT_RDF_SPEC, rdfResult, resetRdf, type PartialRdf, type RdfAccumulator, type RdfSpec } from './rdf.ts';
 import { createBondList, findBonds, type BondCutoffs, type BondList } from './bonds.ts';
 import { accumulateAdf, adfResult, createAdfAccumulator, DEFAULT_TRIPLETS, parseTriplet, resetAdf, type AdfAccumulator, type AngleDistributions } from './adf.ts';
 import {
@@ -70,8 +70,13 @@ export function createStructureAccumulator(species: SpeciesTable, spec: Structur
   };
 }
 
-export function accumulateStructure(acc: StructureAccumulator, type: Int32Array, pos: Float64Array, box: Box): void {
-  accumulateRdf(acc.rdf, type, pos, box);
+/**
+ * Add one frame. With `list`, the MD run's neighbour list at this frame, g(r) comes from the list
+ * (rdf.ts accumulateRdfFromList: same histogram, no search of its own) when its cut-off covers the g(r).
+ */
+export function accumulateStructure(acc: StructureAccumulator, type: Int32Array, pos: Float64Array, box: Box, list?: RdfPairList): void {
+  if (list && listServesRdf(acc.rdf, list.cutoff)) accumulateRdfFromList(acc.rdf, type, box, list);
+  else accumulateRdf(acc.rdf, type, pos, box);
   if (!acc.bonds) return;
   findBonds(acc.bonds, type, pos, box);
   if (acc.adf) accumulateAdf(acc.adf, acc.bonds);
@@ -95,7 +100,7 @@ export function structureResult(acc: StructureAccumulator): Structure {
 
 /** Sample every `every` MD steps (the paper: g(r) every 10 steps of production). */
 export function structureObserver(acc: StructureAccumulator, every: number): Observer {
-  return { every, observe: (_step, sys) => accumulateStructure(acc, sys.type, sys.pos, sys.box) };
+  return { every, observe: (_step, sys, list) => accumulateStructure(acc, sys.type, sys.pos, sys.box, list) };
 }
 
 /** Species pairs whose bonds the triplets and coordination specs need ('O-Si-O' needs SiO). */

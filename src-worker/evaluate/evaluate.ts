@@ -12,6 +12,7 @@ import { checkForceField, type ForceField } from '../md/forcefield.ts';
 import type { RunContext } from '../md/protocol.ts';
 import { describeFailure } from '../md/failure.ts';
 import { runLiquid, type KernelName } from '../md/engine.ts';
+import type { ForceTeam } from '../md/force-team.ts';
 import { stepsOf } from '../md/run.ts';
 import { boxForDensity, silicaCounts } from '../md/start.ts';
 import { boxProblem } from '../md/neighbor.ts';
@@ -100,9 +101,10 @@ export function cancelledResult(spec: EvaluationSpec): FailedResult {
  * Evaluate a forcefield: MD by spec.protocol from a random start (spec.seed), structure sampled every
  * protocol.sampleEvery production steps, R_χ against spec.reference on spec.costRange.
  * Deterministic given (ff, spec) on one machine; never throws for physics (see the module header).
- * Throws for a malformed spec (specProblems), which is a programming or set-up error.
+ * Throws for a malformed spec (specProblems), which is a programming or set-up error. `run_.team`: helper
+ * threads that share the MD's pair loop (md/force-team.ts; same result to round-off).
  */
-export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext): EvaluationResult {
+export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext, run_: { readonly team?: ForceTeam } = {}): EvaluationResult {
   const t0 = ctx.now();
   const wallS = () => (ctx.now() - t0) / 1000;
   const specIssues = specProblems(spec);
@@ -136,6 +138,7 @@ export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext):
       species,
       ...(spec.softStart ? { softStart: spec.softStart } : {}),
       ...(watch ? { watcher: watch.watcher } : {}),
+      ...(run_.team ? { team: run_.team } : {}),
     },
     [structureObserver(acc, spec.protocol.sampleEvery)],
     runCtx,

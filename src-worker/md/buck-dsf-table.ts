@@ -137,11 +137,13 @@ const _pair = new Float64Array(2);
 const CHECK_POINTS = [0.5 - 0.5 / Math.sqrt(3), 0.5, 0.5 + 0.5 / Math.sqrt(3)];
 
 /**
- * Table loop over the half list; pairs closer than their table's start use the exact-erfc expression (a
- * function call in a rare branch). Same contract and V8 shape as the exact loop in buck-dsf.ts.
+ * Table loop over the half list of slots [i0, i1); pairs closer than their table's start use the exact-erfc
+ * expression (a function call in a rare branch). Same contract and V8 shape as the exact loop in buck-dsf.ts.
+ * A force helper thread (force-team.ts) runs it over its share of the slots into its own force buffer.
  */
-function pairLoopTable(
-  n: number,
+export function pairLoopTable(
+  i0: number,
+  i1: number,
   x: Float64Array,
   f: Float64Array,
   offsets: Int32Array,
@@ -170,7 +172,7 @@ function pairLoopTable(
   let energy = 0;
   let virial = 0;
   let pairs = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const i3 = 3 * i;
     const xi = x[i3];
     const yi = x[i3 + 1];
@@ -242,7 +244,7 @@ function computeTable(sys: System, nl: NeighborList, t: TabulatedPairTable): num
   syncNeighborList(nl, sys);
   nl.f.fill(0, 0, 3 * (nl.n + nl.nGhost));
   pairLoopTable(
-    nl.n, nl.x, nl.f, nl.offsets, nl.idx, nl.slotType, t.nTypes, t.cutSqMax, t.tab, t.tabBase, t.tabRsqStart,
+    0, nl.n, nl.x, nl.f, nl.offsets, nl.idx, nl.slotType, t.nTypes, t.cutSqMax, t.tab, t.tabBase, t.tabRsqStart,
     t.tabRsqOrigin, t.tabInvDelta, t, nl.floorSq, _loopOut,
   );
   gatherForces(nl, sys.force);

@@ -25,6 +25,7 @@ import { buckDsfTable } from './buck-dsf-table.ts';
 import { runProtocol, stepsOf, defaultLimits, type BlowUpLimits, type RunResult } from './run.ts';
 import { boxForDensity, defaultSoftStart, randomInsertion, silicaCounts, softStart, SILICA_MIN_DISTANCES, type SoftStartOptions } from './start.ts';
 import { applyCharges } from '../io/configuration.ts';
+import type { ForceTeam } from './force-team.ts';
 
 export type KernelName = 'exact' | 'table';
 export const KERNEL_NAMES: readonly KernelName[] = ['exact', 'table'];
@@ -75,6 +76,8 @@ export interface LiquidRunOptions {
   readonly limits?: BlowUpLimits;
   /** Looks at the run from the relaxation on and may end it early (md/protocol.ts Watcher). */
   readonly watcher?: Watcher;
+  /** Helper threads that share the pair loop (force-team.ts); the caller owns and closes them. */
+  readonly team?: ForceTeam;
 }
 
 export type LiquidRunResult = RunResult & { readonly sys?: System; readonly kernel: KernelName };
@@ -97,6 +100,7 @@ export function runLiquid(ff: ForceField, opts: LiquidRunOptions, observers: rea
       limits,
       startedAt,
       ...(opts.watcher ? { watcher: opts.watcher } : {}),
+      ...(opts.team ? { team: opts.team } : {}),
     });
     return { ...r, sys: opts.start, kernel: prepared.kernel };
   }
@@ -108,7 +112,7 @@ export function runLiquid(ff: ForceField, opts: LiquidRunOptions, observers: rea
   const soft: SoftStartOptions = { ...defaultSoftStart(protocol.temperature), skin: protocol.skin, ...opts.softStart };
   const totalSteps = soft.steps + mdSteps;
   const reportClock = { last: -Infinity };
-  const started = softStart(sys, prepared.pot, prepared.table, soft, createRng(opts.seed, 1), ctx, { stepOffset: 0, totalSteps, startedAt, reportClock });
+  const started = softStart(sys, prepared.pot, prepared.table, soft, createRng(opts.seed, 1), ctx, { stepOffset: 0, totalSteps, startedAt, reportClock }, opts.team);
   if (!started.ok) return { ok: false, failure: started.failure, sys, kernel: prepared.kernel };
   const r = runProtocol(sys, prepared.pot, prepared.table, protocol, createRng(opts.seed, 2), observers, ctx, {
     limits,

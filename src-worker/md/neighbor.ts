@@ -47,6 +47,22 @@ export interface NeighborList {
   f: Float64Array;
   /** [n] atom → its real slot. */
   atomSlot: Int32Array;
+  /**
+   * The last build's search inputs, shared so that force helpers can search ranges of slots in parallel
+   * (force-team.ts): bin of each real slot [n], first real slot and first ghost slot of each bin [bins + 1],
+   * the stencil rows (makeStencilRows; `nRows` values used).
+   */
+  slotBin: Int32Array;
+  binStart: Int32Array;
+  ghostStart: Int32Array;
+  rows: Int32Array;
+  nRows: number;
+  /**
+   * Bumped whenever one of the shared arrays (x, f, offsets, idx, slotType, slotBin, binStart, ghostStart,
+   * rows) is replaced by a larger one: force helper threads (force-team.ts) hold views of them and must be
+   * sent the new ones.
+   */
+  layout: number;
   /** Box at the last build; a different box forces a rebuild. */
   box: Box | null;
   /** Largest displacement² since the last build, measured at the last sync (Å²). */
@@ -66,6 +82,17 @@ export interface NeighborList {
 /** Default distance (Å) below which two atoms count as collapsed: far inside every sane r⁻²⁴ wall. */
 export const DEFAULT_CONTACT_FLOOR = 0.5;
 
+/**
+ * The arrays force helper threads read live in shared memory, so that one MD run can split its pair loop
+ * over threads (force-team.ts) without copying. Measured: no cost to a single-threaded run (bench:md).
+ */
+export function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * length));
+}
+export function sharedFloat64(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(8 * length));
+}
+
 export function createNeighborList(n: number, cutoff: number, skin = 2.0, contactFloor = DEFAULT_CONTACT_FLOOR): NeighborList {
   if (!(cutoff > 0)) throw new Error(`neighbour cut-off must be positive, got ${cutoff}`);
   if (!(skin >= 0)) throw new Error(`neighbour skin must be ≥ 0, got ${skin}`);
@@ -73,19 +100,25 @@ export function createNeighborList(n: number, cutoff: number, skin = 2.0, contac
   return {
     cutoff,
     skin,
-    offsets: new Int32Array(n + 1),
-    idx: new Int32Array(Math.max(1024, n * 160)),
+    offsets: sharedInt32(n + 1),
+    idx: sharedInt32(Math.max(1024, n * 160)),
     posAtBuild: new Float64Array(3 * n),
     builds: 0,
     n,
     nGhost: 0,
     slotAtom: new Int32Array(cap),
     slotOwner: new Int32Array(cap),
-    slotType: new Int32Array(cap),
+    slotType: sharedInt32(cap),
     slotShift: new Float64Array(3 * cap),
-    x: new Float64Array(3 * cap),
-    f: new Float64Array(3 * cap),
+    x: sharedFloat64(3 * cap),
+    f: sharedFloat64(3 * cap),
     atomSlot: new Int32Array(n),
+    slotBin: sharedInt32(n),
+    binStart: sharedInt32(0),
+    ghostStart: sharedInt32(0),
+    rows: sharedInt32(0),
+    nRows: 0,
+    layout: 0,
     box: null,
     maxDisplacementSq: 0,
     pairsInCutoff: 0,
@@ -120,10 +153,10 @@ function sameBox(a: Box | null, b: Box): boolean {
  * than skin/2 since the last build (less when the box shrank; see below). Returns true when it rebuilt. A non-finite position
  * forces a rebuild attempt, which throws NonFinitePositionError naming the atom (run.ts reports it).
  */
-export function syncNeighborList(nl: NeighborList, sys: System): boolean {
+export function syncNeighborList(nl: NeighborList, sys: System, search?: NeighborSearch): boolean {
   if (sys.n !== nl.n) throw new Error(`neighbour list is for ${nl.n} atoms, system has ${sys.n}`);
   if (nl.builds === 0) {
-    buildNeighborList(nl, sys);
+    buildNeighborList(nl, sys, search);
     return true;
   }
   // A barostat dilates the box a little every step. The list stays valid under a dilation by s (per edge) as
@@ -137,14 +170,14 @@ export function syncNeighborList(nl: NeighborList, sys: System): boolean {
   if (!sameBox(b, sys.box)) {
     half = 0.5 * (Math.min(sx, sy, sz) * (nl.cutoff + nl.skin) - nl.cutoff);
     if (!(half > 0)) {
-      buildNeighborList(nl, sys);
+      buildNeighborList(nl, sys, search);
       return true;
     }
   }
   const maxSq = refreshCoordinates(nl, sys.pos, sys.box, sx, sy, sz);
   // `!(a <= b)` is also true for NaN, so a non-finite position triggers the rebuild that reports it.
   if (!(maxSq <= half * half)) {
-    buildNeighborList(nl, sys);
+    buildNeighborList(nl, sys, search);
     return true;
   }
   return false;
@@ -227,12 +260,9 @@ function refreshGhosts(start: number, end: number, x: Float64Array, owner: Int32
 
 // Scratch for builds, grown as needed and reused: a build allocates only when the system outgrows it.
 // Not re-entrant across concurrent builds, which a single-threaded worker never does.
-const _scratch: { [K in 'binOf' | 'slotBin' | 'count' | 'localStart' | 'ghostStart' | 'ghostAtom' | 'ghostCode' | 'ghostBin' | 'shell']: Int32Array } = {
+const _scratch: { [K in 'binOf' | 'count' | 'ghostAtom' | 'ghostCode' | 'ghostBin' | 'shell']: Int32Array } = {
   binOf: new Int32Array(0), // [n] bin of each atom
-  slotBin: new Int32Array(0), // [n] bin of each real slot
   count: new Int32Array(0), // [nBins + 1]
-  localStart: new Int32Array(0), // [nBins + 1] first real slot of each bin
-  ghostStart: new Int32Array(0), // [nBins + 1] first ghost slot of each bin
   ghostAtom: new Int32Array(0), // [ghosts] atom of each ghost (generation order)
   ghostCode: new Int32Array(0), // [ghosts] index into POSITIVE_SHIFTS
   ghostBin: new Int32Array(0), // [ghosts]
@@ -242,6 +272,25 @@ const _scratch: { [K in 'binOf' | 'slotBin' | 'count' | 'localStart' | 'ghostSta
 function ensureInt(a: Int32Array, size: number): Int32Array {
   return a.length >= size ? a : new Int32Array(Math.ceil(size * 1.25) + 16);
 }
+
+/** The list's shared search arrays at their sizes for this build (replaced ones bump the layout). */
+function ensureSearchArrays(nl: NeighborList, nBins: number, nRows: number): void {
+  const grow = (a: Int32Array, size: number) => {
+    if (a.length >= size) return a;
+    nl.layout++;
+    return sharedInt32(Math.ceil(size * 1.25) + 16);
+  };
+  nl.binStart = grow(nl.binStart, nBins + 1);
+  nl.ghostStart = grow(nl.ghostStart, nBins + 1);
+  nl.rows = grow(nl.rows, nRows);
+}
+
+/**
+ * A parallel neighbour search (force-team.ts): fills nl.offsets[0, n) and nl.idx from the list's shared
+ * search arrays for the given squared radii, sets offsets[n], and returns true; false when it could not (a
+ * buffer too small), and the build then searches on this thread.
+ */
+export type NeighborSearch = (nl: NeighborList, rcsSq: number, cutSq: number) => boolean;
 
 /** The 13 positive image shifts (sx, sy, sz), flattened: sz > 0, or sz = 0 and sy > 0, or sz = sy = 0, sx > 0. */
 const POSITIVE_SHIFTS: Int32Array = (() => {
@@ -265,10 +314,13 @@ function growSlots(nl: NeighborList, slots: number): void {
   };
   nl.slotAtom = copyInt(nl.slotAtom);
   nl.slotOwner = copyInt(nl.slotOwner);
-  nl.slotType = copyInt(nl.slotType);
+  const slotType = sharedInt32(cap);
+  slotType.set(nl.slotType);
+  nl.slotType = slotType;
   nl.slotShift = new Float64Array(3 * cap);
-  nl.x = new Float64Array(3 * cap);
-  nl.f = new Float64Array(3 * cap);
+  nl.x = sharedFloat64(3 * cap);
+  nl.f = sharedFloat64(3 * cap);
+  nl.layout++;
 }
 
 /** Grid geometry of one build: bins of edge ≤ half the list cut-off, padded by `r*` bins for the ghosts. */
@@ -409,7 +461,7 @@ function makeGhosts(
  * Full build: wrap, bin the atoms, order real slots by bin, create the ghost half shell, and collect each
  * real slot's neighbours within cut-off + skin (real slots j > i, and every ghost).
  */
-export function buildNeighborList(nl: NeighborList, sys: System): void {
+export function buildNeighborList(nl: NeighborList, sys: System, search?: NeighborSearch): void {
   const problem = boxProblem(sys.box, nl.cutoff, nl.skin);
   if (problem) throw new Error(problem);
   const n = nl.n;
@@ -422,10 +474,11 @@ export function buildNeighborList(nl: NeighborList, sys: System): void {
   const nBins = g.NX * g.NY * g.NZ;
   const S = _scratch;
   S.binOf = ensureInt(S.binOf, n);
-  S.slotBin = ensureInt(S.slotBin, n);
   S.count = ensureInt(S.count, nBins + 1);
-  S.localStart = ensureInt(S.localStart, nBins + 1);
-  S.ghostStart = ensureInt(S.ghostStart, nBins + 1);
+  const stencil = makeStencilRows(g, rcs);
+  ensureSearchArrays(nl, nBins, stencil.length);
+  nl.rows.set(stencil);
+  nl.nRows = stencil.length;
   for (let a = 0; a < n; a++) S.binOf[a] = binOfPoint(ref[3 * a], ref[3 * a + 1], ref[3 * a + 2], g);
 
   let nGhost = -1;
@@ -439,15 +492,21 @@ export function buildNeighborList(nl: NeighborList, sys: System): void {
   }
   growSlots(nl, n + nGhost);
   nl.nGhost = nGhost;
-  placeSlots(n, nGhost, nBins, sys.type, ref, lx, ly, lz, S.binOf, S.ghostAtom, S.ghostCode, S.ghostBin, S.count, S.localStart, S.ghostStart, S.slotBin,
+  placeSlots(n, nGhost, nBins, sys.type, ref, lx, ly, lz, S.binOf, S.ghostAtom, S.ghostCode, S.ghostBin, S.count, nl.binStart, nl.ghostStart, nl.slotBin,
     nl.slotAtom, nl.slotOwner, nl.slotType, nl.slotShift, nl.atomSlot, nl.x);
 
-  const stencil = makeStencilRows(g, rcs);
+  const rcsSq = rcs * rcs;
+  const cutSq = nl.cutoff * nl.cutoff;
   for (;;) {
-    const k = searchNeighbors(n, nl.x, S.slotBin, S.localStart, S.ghostStart, stencil, rcs * rcs, nl.cutoff * nl.cutoff, nl.offsets, nl.idx, S.shell);
-    if (k >= 0) break;
+    if (search && search(nl, rcsSq, cutSq)) break;
+    const k = searchNeighbors(0, n, nl.x, nl.slotBin, nl.binStart, nl.ghostStart, nl.rows, nl.nRows, rcsSq, cutSq, nl.offsets, nl.idx, S.shell);
+    if (k >= 0) {
+      nl.offsets[n] = k;
+      break;
+    }
     // Too small: the list (or the per-atom shell buffer, sized for the densest atom) doubles; rare.
-    nl.idx = new Int32Array(2 * nl.idx.length);
+    nl.idx = sharedInt32(2 * nl.idx.length);
+    nl.layout++;
     S.shell = new Int32Array(2 * S.shell.length);
   }
   nl.box = { lx, ly, lz };
@@ -528,20 +587,23 @@ function placeSlots(
 }
 
 /**
- * Neighbours of each real slot within √rcsSq: real slots j > i (slots are sorted by bin, so rows before
+ * Neighbours of each real slot i in [i0, i1) within √rcsSq, written from idx[0] on (offsets[i] relative to
+ * that; offsets[i1] is left to the caller, which knows where the next range starts): real slots j > i (slots are sorted by bin, so rows before
  * i's bin contribute nothing) and every ghost in the stencil rows. Each slot's list is partitioned: the
  * neighbours inside the potential's cut-off (√cutSq) first, the skin shell after. Atoms move little between
  * builds, so the pair loop's cut-off test then runs as a long stretch of "inside" and one of "outside"
  * instead of a coin flip per pair — the branch predictor follows it. Returns the number of entries, or −1
  * when `idx` is too small (caller doubles it and retries).
  */
-function searchNeighbors(
-  n: number,
+export function searchNeighbors(
+  i0: number,
+  i1: number,
   x: Float64Array,
   slotBin: Int32Array,
   localStart: Int32Array,
   ghostStart: Int32Array,
   rows: Int32Array,
+  nRows: number,
   rcsSq: number,
   cutSq: number,
   offsets: Int32Array,
@@ -549,9 +611,8 @@ function searchNeighbors(
   shell: Int32Array,
 ): number {
   const cap = idx.length;
-  const nRows = rows.length;
   let k = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     offsets[i] = k;
     const i3 = 3 * i;
     const xi = x[i3];
@@ -593,7 +654,6 @@ function searchNeighbors(
       }
     }
     for (let q = 0; q < m; q++) idx[k++] = shell[q];
-    offsets[i + 1] = k;
   }
   return k;
 }

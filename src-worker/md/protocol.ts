@@ -3,6 +3,7 @@
  * progress and learns it is cancelled. Defaults are the paper's (Liu et al., Sec. 2.2).
  */
 import type { System } from './system.ts';
+import type { NeighborList } from './neighbor.ts';
 
 export interface Protocol {
   readonly atoms: number;
@@ -39,10 +40,14 @@ export interface Progress {
   readonly etaS: number; // s, estimated wall time left
 }
 
-/** Called every `every` steps during production (ASE attach(interval), HOOMD periodic trigger). */
+/**
+ * Called every `every` steps during production (ASE attach(interval), HOOMD periodic trigger). `list` is the
+ * run's neighbour list, current at this step (slot coordinates of sys.pos), for observers that can use it
+ * instead of a search of their own (the g(r)); read only.
+ */
 export interface Observer {
   readonly every: number;
-  observe(step: number, sys: System): void;
+  observe(step: number, sys: System, list?: NeighborList): void;
 }
 
 /**

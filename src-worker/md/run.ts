@@ -32,6 +32,8 @@ import {
   omegaDotHalfStep,
   type MtkBarostat,
 } from './barostat.ts';
+import { teamCanCompute, teamComputeTable, type ForceTeam } from './force-team.ts';
+import type { TabulatedPairTable } from './buck-dsf-table.ts';
 
 /** Thresholds that declare a run blown up. */
 export interface BlowUpLimits {
@@ -59,6 +61,11 @@ export interface MdState {
   potentialEnergy: number;
   /** Steps integrated since the state was created. */
   step: number;
+  /**
+   * Helper threads that share the pair loop (force-team.ts), when the run may use more than one core. Only
+   * the table kernel splits its loop; with another kernel the team stays idle.
+   */
+  team?: ForceTeam;
 }
 
 /**
@@ -97,7 +104,10 @@ export function createMdState(sys: System, pot: Potential, table: PairTable, ski
 export function computeForces(md: MdState, step = md.step): MdFailure | null {
   let pe: number;
   try {
-    pe = md.pot.compute(md.sys, md.nl, md.table);
+    pe =
+      md.team && teamCanCompute(md.table)
+        ? teamComputeTable(md.team, md.sys, md.nl, md.table as TabulatedPairTable)
+        : md.pot.compute(md.sys, md.nl, md.table);
   } catch (e) {
     if (e instanceof NonFinitePositionError) return { kind: 'non-finite', step, atom: e.atom, what: 'position' };
     throw e;
@@ -312,6 +322,8 @@ export interface RunOptions {
   readonly md?: MdState;
   /** Looks at the run from the relaxation on and may end it early (protocol.ts Watcher). */
   readonly watcher?: Watcher;
+  /** Helper threads for the pair loop (force-team.ts); the caller closes them. */
+  readonly team?: ForceTeam;
 }
 
 /** Steps of a duration (ps) at a timestep (ps), rounded to the nearest integer. */
@@ -389,6 +401,7 @@ function* protocolChunks(
   const limits = options.limits ?? defaultLimits(protocol.temperature);
   const md = options.md ?? createMdState(sys, pot, table, protocol.skin, limits.contactFloor);
   if (md.sys !== sys) throw new Error('runProtocol: options.md holds a different system');
+  if (options.team) md.team = options.team;
   if (!sys.vel.some((v) => v !== 0)) maxwellBoltzmann(sys, protocol.temperature, rng);
   const runStart = ctx.now();
   const startedAt = options.startedAt ?? runStart;
@@ -458,7 +471,7 @@ function* protocolChunks(
     sumPe += md.potentialEnergy;
     lastT = t;
     const step = base + k;
-    for (const o of observers) if (step % o.every === 0) o.observe(step, sys);
+    for (const o of observers) if (step % o.every === 0) o.observe(step, sys, md.nl);
     return watcher !== undefined && watch(nRelax + step);
   };
   while (base < nProd) {

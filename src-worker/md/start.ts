@@ -16,6 +16,7 @@ import type { MdFailure } from './failure.ts';
 import { createMdState, defaultLimits, runSegment, type BlowUpLimits, type MdState } from './run.ts';
 import { DEFAULT_MINIMIZE, minimizeFire, type MinimizeOptions, type MinimizeResult } from './minimize.ts';
 import { maxwellBoltzmann } from './velocities.ts';
+import type { ForceTeam } from './force-team.ts';
 
 /** Minimum distances of the LAMMPS fixtures' random starts (Å): Si–Si 2.6, Si–O 1.5, O–O 2.2. */
 export const SILICA_MIN_DISTANCES: Readonly<Record<string, number>> = { SiSi: 2.6, SiO: 1.5, OO: 2.2 };
@@ -167,8 +168,10 @@ export function softStart(
   rng: Rng,
   ctx: RunContext,
   progress: { stepOffset?: number; totalSteps?: number; startedAt?: number; reportClock?: { last: number } } = {},
+  team?: ForceTeam,
 ): SoftStartResult {
   const md = createMdState(sys, pot, table, opts.skin, opts.limits.contactFloor);
+  if (team) md.team = team;
   const min = minimizeFire(md, ctx, opts.minimize);
   if (!min.ok) return min;
   maxwellBoltzmann(sys, opts.temperature, rng);

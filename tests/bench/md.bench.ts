@@ -1,11 +1,14 @@
 /**
  * MD speed benchmark (`npm run bench:md [-- --atoms 24000] [--steps N] [--kernel exact|table] [--repeats R]
- * [--no-lammps]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
+ * [--no-lammps] [--threads T] [--skin Å]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
  * for 24000 atoms) run NVT at 3600 K, 1 fs, 2 Å skin, neighbour check every step — the setup of LAMMPS's own
  * timing (lammps-inputs/in.bench, style hyb). When `lmp` is on the PATH the same system (same positions and
- * velocities) also runs in LAMMPS on one rank with the exact hybrid/overlay form, interleaved with ours
- * (this machine's timings drift by up to ±40 % between runs, so only a ratio taken in one run means much);
- * medians of the repeats. Prints one JSON line; asserts nothing.
+ * velocities) also runs in LAMMPS on one rank in two forms, interleaved with ours: the exact hybrid/overlay
+ * form (`ratio`) and LAMMPS's fastest form of this potential, `pair_style table linear 16384` of our own
+ * exact pair energy with the charges folded in (io/lammps-export.ts lammpsTable; `ratio_table`). This
+ * machine's timings drift by up to ±40 % between runs, so only a ratio taken in one run means much; medians
+ * of the repeats. With --threads T > 1 our run splits its pair loop over T threads (md/force-team.ts) and a
+ * one-thread run is interleaved too (`thread_speedup`). Prints one JSON line; asserts nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
@@ -26,6 +29,10 @@ import { createNoseHooverChain } from '../../src-worker/md/thermostat.ts';
 import { DEFAULT_KERNEL, KERNEL_NAMES, preparePotential, type KernelName } from '../../src-worker/md/engine.ts';
 import { neighborsPerAtom } from '../../src-worker/md/neighbor.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
+import { lammpsTable } from '../../src-worker/io/lammps-export.ts';
+import { Worker } from 'node:worker_threads';
+import { closeForceTeam, createForceTeam, MAX_THREADS } from '../../src-worker/md/force-team.ts';
+import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = resolve(here, '../fixtures/lammps');
@@ -37,6 +44,9 @@ const { values } = parseArgs({
     kernel: { type: 'string', default: DEFAULT_KERNEL },
     repeats: { type: 'string', default: '3' },
     'no-lammps': { type: 'boolean', default: false },
+    'table-points': { type: 'string', default: '16384' },
+    threads: { type: 'string', default: '1' },
+    skin: { type: 'string', default: '2.0' },
   },
 });
 const atoms = Number(values.atoms);
@@ -45,6 +55,9 @@ if (!(rep >= 1 && rep * rep * rep * 3000 === atoms)) throw new Error(`--atoms mu
 const steps = Number(values.steps ?? (atoms <= 3000 ? 1000 : 250));
 const repeats = Number(values.repeats);
 const kernel = values.kernel as KernelName;
+const threads = Number(values.threads);
+const skin = Number(values.skin);
+if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new Error(`--threads must be an integer in [1, ${MAX_THREADS}]`);
 if (!KERNEL_NAMES.includes(kernel)) throw new Error(`--kernel must be one of ${KERNEL_NAMES.join(', ')}`);
 
 // --- the system: BKS liquid, Maxwell–Boltzmann velocities at 3600 K (the fixture has none), replicated
@@ -83,10 +96,11 @@ interface Ours {
   builds: number;
 }
 
-function runOurs(): Ours {
+function runOurs(threads: number): Ours {
   const sys = replicate(base, rep);
   const prepared = preparePotential(SILICA, ff, kernel);
-  const md = createMdState(sys, prepared.pot, prepared.table, 2.0);
+  const md = createMdState(sys, prepared.pot, prepared.table, skin);
+  if (threads > 1) md.team = createForceTeam(threads, (data) => new Worker(nodeWorkerEntry(), { workerData: data }));
   const chain = createNoseHooverChain(md.dof, 3600, 0.1);
   const ctx = silentContext(() => performance.now());
   const limits = defaultLimits(3600);
@@ -107,12 +121,13 @@ function runOurs(): Ours {
   });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(c0);
+  if (md.team) closeForceTeam(md.team);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (f) throw new Error(`benchmark run failed: ${JSON.stringify(f)}`);
   return { seconds, cpuSeconds, pairsPerStep: pairs / steps, neighborsPerAtom: neighborsPerAtom(md.nl), builds: md.nl.builds - builds0 };
 }
 
-// --- LAMMPS, if present: same data (positions and velocities), exact hybrid/overlay form (in.bench, hyb)
+// --- LAMMPS, if present: same data (positions and velocities), the exact form (in.bench, hyb) and the table form
 const haveLmp = !values['no-lammps'] && spawnSync('lmp', ['-h'], { stdio: 'ignore' }).status === 0;
 let lmpDir: string | null = null;
 if (haveLmp) {
@@ -123,25 +138,33 @@ if (haveLmp) {
     join(lmpDir, 'bench.data'),
     writeLammpsData(systemToFrame(base), { title: 'glassfit bench: BKS liquid + MB velocities 3600 K', species: SILICA, charges: ff.charge }),
   );
-  writeFileSync(
-    join(lmpDir, 'in.bench'),
-    [
-      '# glassfit benchmark twin of lammps-inputs/in.bench (style hyb)',
-      'units metal',
-      'atom_style charge',
-      'boundary p p p',
-      'read_data bench.data',
-      `replicate ${rep} ${rep} ${rep}`,
-      'include potentials/BKS.lmp',
-      'neighbor 2.0 bin',
-      'neigh_modify delay 0 every 1 check yes',
-      'fix nvt all nvt temp 3600.0 3600.0 0.1',
-      'timestep 0.001',
-      `thermo ${steps}`,
-      `run ${steps}`,
-      '',
-    ].join('\n'),
-  );
+  // Same system, thermostat, skin and neighbour policy in both forms; only the pair style differs.
+  const { include, table } = lammpsTable(ff, SILICA, { date: new Date().toISOString() }, { tableFile: 'pair.table', points: Number(values['table-points']) });
+  writeFileSync(join(lmpDir, 'table.lmp'), include);
+  writeFileSync(join(lmpDir, 'pair.table'), table);
+  for (const [name, pot] of [
+    ['in.hyb', 'include potentials/BKS.lmp'],
+    ['in.table', 'include table.lmp'],
+  ])
+    writeFileSync(
+      join(lmpDir, name),
+      [
+        `# glassfit benchmark twin of lammps-inputs/in.bench (${name === 'in.hyb' ? 'style hyb' : 'style table: pair_style table linear'})`,
+        'units metal',
+        'atom_style charge',
+        'boundary p p p',
+        'read_data bench.data',
+        `replicate ${rep} ${rep} ${rep}`,
+        pot,
+        `neighbor ${skin} bin`,
+        'neigh_modify delay 0 every 1 check yes',
+        'fix nvt all nvt temp 3600.0 3600.0 0.1',
+        'timestep 0.001',
+        `thermo ${steps}`,
+        `run ${steps}`,
+        '',
+      ].join('\n'),
+    );
 }
 
 interface Lammps {
@@ -151,9 +174,9 @@ interface Lammps {
   neighborsPerAtom: number;
 }
 
-function runLammps(): Lammps {
+function runLammps(input: 'in.hyb' | 'in.table'): Lammps {
   const dir = lmpDir as string;
-  const log = execFileSync('lmp', ['-in', 'in.bench', '-log', 'none', '-nocite'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const log = execFileSync('lmp', ['-in', input, '-log', 'none', '-nocite'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
   const loop = /Loop time of ([\d.eE+-]+) on 1 procs for (\d+) steps with (\d+) atoms/.exec(log);
   if (!loop) throw new Error(`cannot find the loop time in LAMMPS's output:\n${log.slice(-2000)}`);
   const pair = /^Pair\s*\|\s*[\d.eE+-]+\s*\|\s*([\d.eE+-]+)/m.exec(log);
@@ -170,10 +193,16 @@ const median = (xs: number[]) => {
 };
 
 const ours: Ours[] = [];
+const oursSingle: Ours[] = []; // with --threads > 1: the one-thread baseline, interleaved
 const lammps: Lammps[] = [];
+const lammpsTab: Lammps[] = [];
 for (let r = 0; r < repeats; r++) {
-  ours.push(runOurs());
-  if (haveLmp) lammps.push(runLammps());
+  ours.push(runOurs(threads));
+  if (threads > 1) oursSingle.push(runOurs(1));
+  if (haveLmp) {
+    lammps.push(runLammps('in.hyb'));
+    lammpsTab.push(runLammps('in.table'));
+  }
 }
 if (lmpDir) rmSync(lmpDir, { recursive: true, force: true });
 
@@ -187,10 +216,20 @@ const result: Record<string, unknown> = {
   pairs_per_s: Math.round(median(ours.map((o) => o.pairsPerStep / (o.seconds / steps)))),
   neighbors_per_atom: Number(median(ours.map((o) => o.neighborsPerAtom)).toFixed(2)),
   kernel,
+  threads,
+  skin,
   neighbor_builds: median(ours.map((o) => o.builds)),
   repeats,
   runs_us_per_atom_step: ours.map((o) => Number(((o.seconds * 1e6) / (steps * n)).toFixed(3))),
 };
+if (threads > 1) {
+  const us1 = (median(oursSingle.map((o) => o.seconds)) * 1e6) / (steps * n);
+  Object.assign(result, {
+    single_thread_us_per_atom_step: Number(us1.toFixed(3)),
+    thread_speedup: Number((us1 / usOurs).toFixed(3)),
+    single_thread_runs_us_per_atom_step: oursSingle.map((o) => Number(((o.seconds * 1e6) / (steps * n)).toFixed(3))),
+  });
+}
 if (haveLmp) {
   const usL = (median(lammps.map((l) => l.seconds)) * 1e6) / (steps * n);
   Object.assign(result, {
@@ -202,6 +241,14 @@ if (haveLmp) {
     lammps_neighbors_per_atom: median(lammps.map((l) => l.neighborsPerAtom)),
     lammps_runs_us_per_atom_step: lammps.map((l) => Number(((l.seconds * 1e6) / (steps * n)).toFixed(3))),
     lammps_form: 'hybrid/overlay coul/dsf 0.25 8.0 buck 8.0 mie/cut 8.0 (exact)',
+  });
+  const usT = (median(lammpsTab.map((l) => l.seconds)) * 1e6) / (steps * n);
+  Object.assign(result, {
+    lammps_table_us_per_atom_step: Number(usT.toFixed(3)),
+    ratio_table: Number((usOurs / usT).toFixed(3)),
+    cpu_ratio_table: Number((median(ours.map((o) => o.cpuSeconds)) / median(lammpsTab.map((l) => l.cpuSeconds))).toFixed(3)),
+    lammps_table_runs_us_per_atom_step: lammpsTab.map((l) => Number(((l.seconds * 1e6) / (steps * n)).toFixed(3))),
+    lammps_table_form: `pair_style table linear ${values['table-points']} (whole pair energy, charges folded in)`,
   });
 } else result.lammps = values['no-lammps'] ? 'skipped (--no-lammps)' : 'lmp not on PATH';
 console.log(JSON.stringify(result));

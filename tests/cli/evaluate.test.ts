@@ -89,4 +89,18 @@ describe('glassfit evaluate', () => {
     expect(lines).toMatch(/bad\.csv:3: /);
     expect(lines).toMatch(/cannot read reference '.*missing\.csv': ENOENT/);
   });
+
+  it('runs one replica on two threads with the one-thread result (to round-off), and rejects --threads 0', async () => {
+    const runs: number[] = [];
+    for (const threads of ['1', '2']) {
+      const io = capture();
+      expect(await main(['evaluate', '--potential', 'bks', ...SHORT, '--threads', threads, '--json'])).toBe(0);
+      runs.push(JSON.parse(io.out.join('\n')).rchi);
+    }
+    // 400 steps from the same start: the trajectories differ by round-off only (md/force-team.ts).
+    expect(Math.abs(runs[1] - runs[0])).toBeLessThan(1e-6 * runs[0]);
+    const io = capture();
+    expect(await main(['evaluate', '--potential', 'bks', ...SHORT, '--threads', '0'])).toBe(2);
+    expect(io.err.join('\n')).toMatch(/--threads/);
+  });
 });

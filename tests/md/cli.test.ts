@@ -102,6 +102,27 @@ describe('glassfit md', () => {
     expect(io.write).toHaveBeenCalled(); // the progress line
   });
 
+  it('runs on two threads (--threads 2) to the one-thread final state, within round-off', async () => {
+    const finals = [];
+    for (const threads of ['1', '2']) {
+      capture();
+      const out = join(dir, `final-t${threads}.extxyz`);
+      const args = ['md', '--potential', 'bks', '--atoms', '648', '--start-ps', '0.1', '--relax-ps', '0.05', '--prod-ps', '0.05', '--seed', '3'];
+      expect(await main([...args, '--threads', threads, '--out', out, '--quiet'])).toBe(0);
+      finals.push(readExtxyz(readFileSync(out, 'utf8'), out)[0]);
+    }
+    const [a, b] = finals;
+    let worst = 0;
+    for (let k = 0; k < a.pos.length; k++) {
+      const d = Math.abs(a.pos[k] - b.pos[k]);
+      worst = Math.max(worst, Math.min(d, a.box.lx - d)); // wrapped coordinates: compare across the boundary
+    }
+    // 300 steps from the same start: positions agree to round-off (far below the 1e-6 Å the file keeps, if any).
+    expect(worst).toBeLessThan(1e-6);
+    capture();
+    expect(await main(['md', '--potential', 'bks', '--atoms', '648', '--threads', '0'])).toBe(2);
+  });
+
   it('refuses a box too small for the cut-off', async () => {
     const io = capture();
     expect(await main(['md', '--potential', 'bks', '--atoms', '30', '--out', join(dir, 'x.extxyz')])).toBe(2);

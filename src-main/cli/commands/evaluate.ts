@@ -17,6 +17,7 @@ import { PROTOCOL_OPTIONS, costRangeFromOptions, protocolFromOptions, protocolHe
 import { loadDefaultReference } from '../../reference/load.ts';
 import { createPool } from '../../runner/pool.ts';
 import { nodeWorkerEntry } from '../../runner/worker-path.ts';
+import { defaultThreadsPerEvaluation } from '../../runner/idle-cores.ts';
 import { PS_PER_FS } from '../../../src-worker/units.ts';
 import type { Progress } from '../../../src-worker/md/protocol.ts';
 import { DEFAULT_KERNEL, KERNEL_NAMES, type KernelName } from '../../../src-worker/md/engine.ts';
@@ -46,6 +47,9 @@ options:
   --type-map 1=Si,2=O    LAMMPS dump atom type → species, for a dump reference
   --replicas K           independent runs with derived seeds (default 1)
   --workers N            worker threads (default min(K, cores) = min(K, ${availableParallelism()}))
+  --threads T            threads per replica's MD, for the cores the workers leave idle
+                         (default: idle cores (cores − load average) / workers, at least 1;
+                         same result to round-off)
 ${protocolHelp()}
   --start-ps PS          soft start after the random insertion: capped MD at 0.5 fs, ps (default 1)
   --seed N               base seed (default 1); replica seeds derive from it
@@ -92,6 +96,7 @@ export async function run(argv: string[]): Promise<number> {
     'type-map': { type: 'string' },
     replicas: { type: 'string' },
     workers: { type: 'string' },
+    threads: { type: 'string' },
     ...PROTOCOL_OPTIONS,
     'start-ps': { type: 'string' },
     seed: { type: 'string' },
@@ -117,6 +122,8 @@ export async function run(argv: string[]): Promise<number> {
   const workers = boundedInt(values.workers, 'workers', Math.min(replicas, availableParallelism()), SETTING_BOUNDS.workers);
   const tooMany = workersProblem(workers, availableParallelism());
   if (tooMany) throw new CliError(`--workers: ${tooMany}`);
+  const poolSize = Math.min(workers, replicas);
+  const threads = boundedInt(values.threads, 'threads', defaultThreadsPerEvaluation(poolSize), SETTING_BOUNDS.threads);
   const protocol = protocolFromOptions(values);
   const costRange = costRangeFromOptions(values);
   const reference = await readReference(values.reference, values['type-map']);
@@ -130,7 +137,7 @@ export async function run(argv: string[]): Promise<number> {
   if (problems.length === 0) problems.push(...parameterProblems(pot.ff, spec));
   if (problems.length > 0) throw new CliError(problems.join('; '));
 
-  const pool = createPool({ entry: nodeWorkerEntry(), size: Math.min(workers, replicas) });
+  const pool = createPool({ entry: nodeWorkerEntry(), size: poolSize, threadsPerEvaluation: threads });
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);

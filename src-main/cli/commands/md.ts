@@ -4,6 +4,7 @@
  * the final configuration (.extxyz or .data, by extension).
  */
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { parse, int } from '../args.ts';
 import { checkOutput, fileSource, readInWorker, writeOutput } from '../files.ts';
 import { protocolFromOptions, softStartSteps } from '../protocol-args.ts';
@@ -18,6 +19,10 @@ import { boxProblem } from '../../../src-worker/md/neighbor.ts';
 import { boxForDensity, silicaCounts } from '../../../src-worker/md/start.ts';
 import { PS_PER_FS } from '../../../src-worker/units.ts';
 import type { System } from '../../../src-worker/md/system.ts';
+import { closeForceTeam, createForceTeam } from '../../../src-worker/md/force-team.ts';
+import { SETTING_BOUNDS, settingProblem } from '../../../src-worker/settings-bounds.ts';
+import { nodeWorkerEntry } from '../../runner/worker-path.ts';
+import { defaultThreadsPerEvaluation } from '../../runner/idle-cores.ts';
 
 export const help = `usage: glassfit md --potential <name|file.json> [options]
 
@@ -38,6 +43,8 @@ options:
   --skin A               neighbour-list skin, Å (default ${PAPER_PROTOCOL.skin})
   --seed N               seed of the random start and velocities (default 1)
   --kernel exact|table   pair kernel (default ${DEFAULT_KERNEL})
+  --threads T            threads for the run (table kernel; default the idle cores: cores less the load
+                         average; same result to round-off)
   --out FILE             final configuration, .extxyz or .data (default md-final.extxyz)
   --force                replace --out if it exists
   --quiet                no progress line
@@ -58,6 +65,7 @@ export async function run(argv: string[]): Promise<number> {
     skin: { type: 'string' },
     seed: { type: 'string' },
     kernel: { type: 'string' },
+    threads: { type: 'string' },
     out: { type: 'string' },
     force: { type: 'boolean' },
     quiet: { type: 'boolean' },
@@ -66,6 +74,9 @@ export async function run(argv: string[]): Promise<number> {
   const pot = await resolvePotential(values.potential);
   const kernel = (values.kernel ?? DEFAULT_KERNEL) as KernelName;
   if (!KERNEL_NAMES.includes(kernel)) throw new CliError(`--kernel must be one of ${KERNEL_NAMES.join(', ')}, got '${values.kernel}'`);
+  const threads = int(values.threads, 'threads', defaultThreadsPerEvaluation(1), 1);
+  const threadsWhy = settingProblem(SETTING_BOUNDS.threads, threads);
+  if (threadsWhy) throw new CliError(`--threads ${values.threads}: ${threadsWhy}`);
   const out = values.out ?? 'md-final.extxyz';
   try {
     formatOf(out);
@@ -105,7 +116,13 @@ export async function run(argv: string[]): Promise<number> {
 
   const ctx = progressContext(flag.quiet === true, start ? start.n : protocol.atoms);
   const softStart = { steps: softStartStepsN };
-  const result = runLiquid(pot.ff, { protocol, seed, kernel, species: pot.species, softStart, ...(start ? { start } : {}) }, [], ctx);
+  const team = threads > 1 ? createForceTeam(threads, (data) => new Worker(nodeWorkerEntry(), { workerData: data })) : undefined;
+  let result: ReturnType<typeof runLiquid>;
+  try {
+    result = runLiquid(pot.ff, { protocol, seed, kernel, species: pot.species, softStart, ...(start ? { start } : {}), ...(team ? { team } : {}) }, [], ctx);
+  } finally {
+    if (team) closeForceTeam(team);
+  }
   ctx.finish();
   const sys = result.sys;
   if (!result.ok) {

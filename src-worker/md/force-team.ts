@@ -1,0 +1,349 @@
+/**
+ * One MD run on several cores: the table kernel's pair loop and the neighbour search of each list build
+ * split over helper threads that share the neighbour list through SharedArrayBuffers (neighbor.ts allocates
+ * those arrays shared). Used when fewer runs go on than there are cores (one `glassfit evaluate`, a campaign
+ * with fewer workers than cores). Measured share of a one-thread step: pair loop 76 %, search 8 %, the rest
+ * (kept on the calling thread) ~6 % (README, Benchmarks).
+ *
+ * Per force computation the calling thread keeps everything serial that is cheap (list refresh, binning and
+ * ghosts of a build, ghost folding, the integrator) and splits the slots [0, n) into `threads` ranges of equal
+ * neighbour-list length. It runs the first range itself into the list's force buffer; helper k runs range k
+ * into a force buffer of its own (half list with Newton's third law: any thread may touch any slot's force,
+ * so buffers cannot be shared), then the caller adds the helpers' buffers in rank order. Energy, virial and
+ * pair counts add the same way; the close-contact watch takes the closest pair over all ranges.
+ *
+ * Results: the same pairs and the same arithmetic per pair as one thread; only the order in which the force
+ * and energy sums are added differs, so forces agree with the single-thread run to round-off (~1e-15
+ * relative, tests/md/force-team.test.ts) and trajectories drift apart only as chaos amplifies that
+ * round-off. For a given thread count a run is deterministic (the split depends on the list alone).
+ *
+ * Threading model: no messages on the hot path. The caller bumps a generation word and wakes the helpers
+ * (Atomics.notify); each helper runs its range and stores the generation into its "done" word; the caller
+ * Atomics.waits for those. When the list's arrays are replaced by larger ones (neighbor.ts `layout`) or the
+ * table changes, the caller posts the new views to the helpers before the next wake-up, and a helper pulls
+ * them synchronously (`receive`, receiveMessageOnPort) when it sees a layout number it has not received.
+ * The thread machinery itself (worker_threads) stays outside this module: the caller hands in how to spawn a
+ * helper, and the helper's entry hands in how to receive a message (src-worker/entry.ts).
+ */
+import type { PairTable } from './potential.ts';
+import type { System } from './system.ts';
+import { gatherForces, searchNeighbors, sharedFloat64, sharedInt32, syncNeighborList, type NeighborList, type NeighborSearch } from './neighbor.ts';
+import { finishCompute } from './buck-dsf.ts';
+import { pairLoopTable, type TabulatedPairTable } from './buck-dsf-table.ts';
+import { SETTING_BOUNDS } from '../settings-bounds.ts';
+
+/** What a helper thread needs to start: put into its workerData. */
+export interface ForceHelperData {
+  readonly role: 'force-helper';
+  readonly rank: number; // 1 … threads − 1 (the caller is rank 0)
+  readonly threads: number;
+  readonly control: SharedArrayBuffer;
+  readonly out: SharedArrayBuffer;
+}
+
+/** The views a helper works on, posted whenever one of them changes. */
+interface LayoutMessage {
+  readonly layout: number;
+  readonly x: Float64Array;
+  readonly offsets: Int32Array;
+  readonly idx: Int32Array;
+  readonly slotType: Int32Array;
+  readonly f: Float64Array; // the helper's own force buffer
+  readonly floorSq: number;
+  readonly table: TabulatedPairTable;
+  // The neighbour search's inputs (neighbor.ts) and the helper's own list buffer, copied into idx by the caller.
+  readonly slotBin: Int32Array;
+  readonly binStart: Int32Array;
+  readonly ghostStart: Int32Array;
+  readonly rows: Int32Array;
+  readonly ownIdx: Int32Array;
+}
+
+/** The part of a worker_threads Worker a team uses. */
+export interface HelperHandle {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
+}
+
+export type SpawnHelper = (data: ForceHelperData) => HelperHandle;
+
+// Control words (Int32, shared).
+const GEN = 0; // generation of the current task; helpers wait on it
+const CMD = 1; // what the task is
+const LAYOUT = 2; // layout number the helpers must hold for this task
+const SLOTS = 3; // slots whose forces the task writes: n + nGhost
+const NROWS = 4; // stencil rows for a search
+const HEADER = 5;
+const rangeWord = (rank: number) => HEADER + 2 * rank; // [i0, i1) of a rank
+const doneWord = (threads: number, rank: number) => HEADER + 2 * threads + rank;
+const countWord = (threads: number, rank: number) => HEADER + 3 * threads + rank; // a search's entries, −1: too many
+const CONTROL_WORDS = (threads: number) => HEADER + 4 * threads;
+const CMD_COMPUTE = 1;
+const CMD_STOP = 2;
+const CMD_SEARCH = 3;
+/** Each thread's per-atom shell buffer of the search (neighbor.ts): far above any liquid's ~150. */
+const SHELL = 16384;
+const OUT_STRIDE = 8; // per rank: energy, –, virial, pairs, closeRsq, closeI, closeJ (pairLoopTable's out), spare
+const radiiAt = (threads: number) => OUT_STRIDE * threads; // then a search's rcsSq and cutSq
+
+/** Longest a caller waits for a helper before declaring it lost (ms): covers a helper's start-up under load. */
+const HELPER_TIMEOUT_MS = 120_000;
+
+export interface ForceTeam {
+  readonly threads: number;
+  readonly control: Int32Array;
+  readonly out: Float64Array;
+  readonly helpers: readonly HelperHandle[];
+  /** Force buffer of each helper (index rank − 1), as large as the list's. */
+  helperF: Float64Array[];
+  /** Neighbour-list buffer of each helper (index rank − 1), as large as the list's. */
+  helperIdx: Int32Array[];
+  /** The caller's shell buffer for its share of a search. */
+  readonly shell: Int32Array;
+  /** The table of the run being computed (sent with the layout). */
+  table: TabulatedPairTable | null;
+  /** syncNeighborList's parallel search, bound to this team. */
+  readonly search: NeighborSearch;
+  gen: number;
+  layout: number;
+  sentList: NeighborList | null;
+  sentListLayout: number;
+  sentTable: PairTable | null;
+  closed: boolean;
+}
+
+/** Most threads one run may use. */
+export const MAX_THREADS: number = SETTING_BOUNDS.threads.max;
+
+/** Start threads − 1 helpers (threads ≥ 2). Close the team with closeForceTeam when the run is over. */
+export function createForceTeam(threads: number, spawn: SpawnHelper): ForceTeam {
+  if (!(Number.isInteger(threads) && threads >= 2 && threads <= MAX_THREADS))
+    throw new Error(`a force team needs an integer number of threads in [2, ${MAX_THREADS}], got ${threads}`);
+  const controlBuf = new SharedArrayBuffer(4 * CONTROL_WORDS(threads));
+  const outBuf = new SharedArrayBuffer(8 * (radiiAt(threads) + 2));
+  const helpers: HelperHandle[] = [];
+  for (let rank = 1; rank < threads; rank++) helpers.push(spawn({ role: 'force-helper', rank, threads, control: controlBuf, out: outBuf }));
+  const team: ForceTeam = {
+    threads,
+    control: new Int32Array(controlBuf),
+    out: new Float64Array(outBuf),
+    helpers,
+    helperF: [],
+    helperIdx: [],
+    shell: new Int32Array(SHELL),
+    table: null,
+    search: (nl, rcsSq, cutSq) => teamSearch(team, nl, rcsSq, cutSq),
+    gen: 0,
+    layout: 0,
+    sentList: null,
+    sentListLayout: -1,
+    sentTable: null,
+    closed: false,
+  };
+  return team;
+}
+
+/** Stop and end the helpers. The team cannot be used afterwards. */
+export function closeForceTeam(team: ForceTeam): void {
+  if (team.closed) return;
+  team.closed = true;
+  Atomics.store(team.control, CMD, CMD_STOP);
+  Atomics.store(team.control, GEN, ++team.gen);
+  Atomics.notify(team.control, GEN);
+  for (const h of team.helpers) h.terminate();
+}
+
+/** True when the team can compute this pair table (the tabulated kernel's). */
+export function teamCanCompute(table: PairTable): boolean {
+  return (table as Partial<TabulatedPairTable>).tab instanceof Float64Array;
+}
+
+/** The table kernel's compute (buck-dsf-table.ts) with the pair loop split over the team. */
+export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList, t: TabulatedPairTable): number {
+  if (team.closed) throw new Error('the force team is closed');
+  team.table = t;
+  syncNeighborList(nl, sys, team.search);
+  const slots = nl.n + nl.nGhost;
+  const T = team.threads;
+  const ctl = team.control;
+  ensureLayout(team, nl);
+
+  // Ranges of equal neighbour-list length: the pair loop's cost is close to proportional to it.
+  const offsets = nl.offsets;
+  const total = offsets[nl.n];
+  let i = 0;
+  for (let rank = 0; rank < T; rank++) {
+    const i0 = i;
+    if (rank === T - 1) i = nl.n;
+    else {
+      const target = Math.round((total * (rank + 1)) / T);
+      while (i < nl.n && offsets[i] < target) i++;
+    }
+    ctl[rangeWord(rank)] = i0;
+    ctl[rangeWord(rank) + 1] = i;
+  }
+  ctl[SLOTS] = slots;
+  ctl[CMD] = CMD_COMPUTE;
+  const gen = ++team.gen;
+  Atomics.store(ctl, GEN, gen);
+  Atomics.notify(ctl, GEN);
+
+  const out = team.out;
+  const own = out.subarray(0, OUT_STRIDE);
+  nl.f.fill(0, 0, 3 * slots);
+  pairLoopTable(
+    ctl[rangeWord(0)], ctl[rangeWord(0) + 1], nl.x, nl.f, nl.offsets, nl.idx, nl.slotType, t.nTypes, t.cutSqMax, t.tab, t.tabBase,
+    t.tabRsqStart, t.tabRsqOrigin, t.tabInvDelta, t, nl.floorSq, own,
+  );
+  for (let rank = 1; rank < T; rank++) waitDone(team, rank, gen);
+
+  const merged = _merged;
+  merged.set(own.subarray(0, 7));
+  for (let rank = 1; rank < T; rank++) {
+    addInto(nl.f, team.helperF[rank - 1], 3 * slots);
+    const o = rank * OUT_STRIDE;
+    merged[0] += out[o];
+    merged[1] += out[o + 1];
+    merged[2] += out[o + 2];
+    merged[3] += out[o + 3];
+    if (out[o + 4] < merged[4]) {
+      merged[4] = out[o + 4];
+      merged[5] = out[o + 5];
+      merged[6] = out[o + 6];
+    }
+  }
+  gatherForces(nl, sys.force);
+  return finishCompute(sys, nl, t, merged);
+}
+
+const _merged = new Float64Array(7);
+
+function addInto(f: Float64Array, g: Float64Array, m: number): void {
+  for (let k = 0; k < m; k++) f[k] += g[k];
+}
+
+function waitDone(team: ForceTeam, rank: number, gen: number): void {
+  const word = doneWord(team.threads, rank);
+  const started = Date.now();
+  for (;;) {
+    const v = Atomics.load(team.control, word);
+    if (v === gen) return;
+    const waited = Date.now() - started;
+    if (waited > HELPER_TIMEOUT_MS || Atomics.wait(team.control, word, v, HELPER_TIMEOUT_MS - waited) === 'timed-out') {
+      if (Atomics.load(team.control, word) === gen) return;
+      throw new Error(`force helper thread ${rank} did not answer within ${HELPER_TIMEOUT_MS / 1000} s (it may have crashed)`);
+    }
+  }
+}
+
+/** Send the helpers the list's current arrays (and the table) when they changed since the last time. */
+function ensureLayout(team: ForceTeam, nl: NeighborList): void {
+  const t = team.table as TabulatedPairTable;
+  if (team.sentList === nl && team.sentListLayout === nl.layout && team.sentTable === t) return;
+  const layout = ++team.layout;
+  const cap = nl.f.length;
+  const idxCap = nl.idx.length;
+  for (let rank = 1; rank < team.threads; rank++) {
+    let f = team.helperF[rank - 1];
+    if (!f || f.length !== cap) team.helperF[rank - 1] = f = sharedFloat64(cap);
+    let ownIdx = team.helperIdx[rank - 1];
+    if (!ownIdx || ownIdx.length !== idxCap) team.helperIdx[rank - 1] = ownIdx = sharedInt32(idxCap);
+    const m: LayoutMessage = {
+      layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, f, floorSq: nl.floorSq, table: t,
+      slotBin: nl.slotBin, binStart: nl.binStart, ghostStart: nl.ghostStart, rows: nl.rows, ownIdx,
+    };
+    team.helpers[rank - 1].postMessage(m);
+  }
+  Atomics.store(team.control, LAYOUT, layout);
+  team.sentList = nl;
+  team.sentListLayout = nl.layout;
+  team.sentTable = t;
+}
+
+/**
+ * The neighbour search of a build split over the team: slot ranges of equal size, each rank searching into
+ * its own buffer (the caller straight into nl.idx), then the caller appends the helpers' parts in rank order
+ * and shifts their offsets. Every slot's neighbours come out in the same order as one thread's search.
+ */
+function teamSearch(team: ForceTeam, nl: NeighborList, rcsSq: number, cutSq: number): boolean {
+  if (team.closed || !team.table) return false;
+  ensureLayout(team, nl);
+  const T = team.threads;
+  const ctl = team.control;
+  const n = nl.n;
+  for (let rank = 0; rank < T; rank++) {
+    ctl[rangeWord(rank)] = Math.floor((rank * n) / T);
+    ctl[rangeWord(rank) + 1] = Math.floor(((rank + 1) * n) / T);
+  }
+  ctl[NROWS] = nl.nRows;
+  team.out[radiiAt(T)] = rcsSq;
+  team.out[radiiAt(T) + 1] = cutSq;
+  ctl[CMD] = CMD_SEARCH;
+  const gen = ++team.gen;
+  Atomics.store(ctl, GEN, gen);
+  Atomics.notify(ctl, GEN);
+  const k0 = searchNeighbors(ctl[rangeWord(0)], ctl[rangeWord(0) + 1], nl.x, nl.slotBin, nl.binStart, nl.ghostStart, nl.rows, nl.nRows, rcsSq, cutSq, nl.offsets, nl.idx, team.shell);
+  for (let rank = 1; rank < T; rank++) waitDone(team, rank, gen);
+  if (k0 < 0) return false;
+  let base = k0;
+  for (let rank = 1; rank < T; rank++) {
+    const k = ctl[countWord(T, rank)];
+    if (k < 0 || base + k > nl.idx.length) return false;
+    nl.idx.set(team.helperIdx[rank - 1].subarray(0, k), base);
+    shiftOffsets(nl.offsets, ctl[rangeWord(rank)], ctl[rangeWord(rank) + 1], base);
+    base += k;
+  }
+  nl.offsets[n] = base;
+  return true;
+}
+
+function shiftOffsets(offsets: Int32Array, i0: number, i1: number, by: number): void {
+  for (let i = i0; i < i1; i++) offsets[i] += by;
+}
+
+/**
+ * A helper thread's life: wait for a task, run its range of the pair loop into its own buffer, say done;
+ * return on stop. `receive` takes the next posted message synchronously (undefined when none is queued).
+ */
+export function runForceHelper(data: ForceHelperData, receive: () => unknown): void {
+  const ctl = new Int32Array(data.control);
+  const out = new Float64Array(data.out, 8 * OUT_STRIDE * data.rank, OUT_STRIDE);
+  const rank = data.rank;
+  const done = doneWord(data.threads, rank);
+  let seen = 0;
+  let view: LayoutMessage | null = null;
+  const shell = new Int32Array(SHELL);
+  const counted = countWord(data.threads, rank);
+  const radii = new Float64Array(data.out, 8 * radiiAt(data.threads), 2);
+  for (;;) {
+    Atomics.wait(ctl, GEN, seen);
+    const gen = Atomics.load(ctl, GEN);
+    if (gen === seen) continue;
+    seen = gen;
+    if (Atomics.load(ctl, CMD) === CMD_STOP) return;
+    const want = Atomics.load(ctl, LAYOUT);
+    while (!view || view.layout !== want) {
+      const m = receive() as LayoutMessage | undefined;
+      if (m === undefined) throw new Error(`force helper ${rank}: layout ${want} was announced but never posted`);
+      view = m;
+    }
+    if (Atomics.load(ctl, CMD) === CMD_SEARCH) {
+      const v = view;
+      ctl[counted] = searchNeighbors(
+        ctl[rangeWord(rank)], ctl[rangeWord(rank) + 1], v.x, v.slotBin, v.binStart, v.ghostStart, v.rows, ctl[NROWS], radii[0], radii[1], v.offsets,
+        v.ownIdx, shell,
+      );
+      Atomics.store(ctl, done, gen);
+      Atomics.notify(ctl, done);
+      continue;
+    }
+    const t = view.table;
+    view.f.fill(0, 0, 3 * ctl[SLOTS]);
+    pairLoopTable(
+      ctl[rangeWord(rank)], ctl[rangeWord(rank) + 1], view.x, view.f, view.offsets, view.idx, view.slotType, t.nTypes, t.cutSqMax, t.tab,
+      t.tabBase, t.tabRsqStart, t.tabRsqOrigin, t.tabInvDelta, t, view.floorSq, out,
+    );
+    Atomics.store(ctl, done, gen);
+    Atomics.notify(ctl, done);
+  }
+}
