@@ -107,8 +107,10 @@ class OpenCampaign {
     this.evaluations = next;
     if (r.status !== 'queued' && r.status !== 'running') this.finished++;
     detailCache.delete(r.id);
-    // The MD hours saved are the store's sum over stopped runs: fetch it again, at most once a few seconds.
-    if (r.status === 'stopped' && !this.#mdTimeTimer) {
+    // The MD hours saved are the store's sum over stopped runs, the engine counts its group-by: fetch them again
+    // (at most once a few seconds) when a run stops early or a result comes from an engine not counted yet.
+    const newEngine = r.engineVersion !== null && !this.engines.some((e) => e.engine === r.engineVersion);
+    if ((r.status === 'stopped' || newEngine) && !this.#mdTimeTimer) {
       this.#mdTimeTimer = setTimeout(() => {
         this.#mdTimeTimer = null;
         void this.refreshInfo();
