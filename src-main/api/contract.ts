@@ -259,6 +259,8 @@ export const CampaignGetSchema = z.object({
   progress: CampaignProgressSchema,
   /** MD hours used and saved by early stopping. */
   mdTime: MdTimeSchema.optional(),
+  /** Evaluations per engine that produced them (`glassfit <version>`, `lammps <version>`), first used first: more than one means R_χ from different trajectories. */
+  engines: z.array(z.object({ engine: z.string(), n: z.number().int() })).optional(),
 });
 
 export const EvaluationPageSchema = z.object({ total: z.number().int(), rows: z.array(EvaluationRecordSchema) });

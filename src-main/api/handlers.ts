@@ -233,7 +233,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
     },
 
     async 'campaigns.get'({ id }) {
-      return { campaign: store.campaignInfo(id), progress: progressOf(id), mdTime: store.mdTime(id) };
+      return { campaign: store.campaignInfo(id), progress: progressOf(id), mdTime: store.mdTime(id), engines: store.engines(id) };
     },
 
     async 'presets.space'({ preset, coordinates, reference }) {

@@ -10,7 +10,10 @@ import type { EvaluateOptions, EvaluationResult, EvaluationSpec } from '../../sr
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
 import type { Db } from '../store/db.ts';
 import { createSlurmEvaluator } from './slurm-evaluator.ts';
-import type { CampaignRecord } from '../../src-worker/campaign/records.ts';
+import { backendLabel, type CampaignRecord } from '../../src-worker/campaign/records.ts';
+
+// The label is defined beside the settings it describes (the workbench shows it too); re-exported for the CLI.
+export { backendLabel };
 import { createPool } from './pool.ts';
 import { createLammpsEvaluator } from './lammps-evaluator.ts';
 
@@ -40,20 +43,6 @@ export interface BackendOptions {
 /** Where a campaign's LAMMPS jobs run: `<database folder>/glassfit-jobs/<campaign id>`. */
 export function jobFolder(dbPath: string, campaignId: string): string {
   return join(dirname(dbPath), 'glassfit-jobs', campaignId);
-}
-
-export function backendLabel(campaign: Pick<CampaignRecord, 'execution'>, workers: number): string {
-  const e = campaign.execution;
-  const ranks = `${e.lammps.mpiRanks} rank${e.lammps.mpiRanks > 1 ? 's' : ''}`;
-  if (e.backend === 'lammps') return `lammps (${e.lammps.command}, ${ranks} per evaluation, ${workers} at once)`;
-  if (e.backend === 'slurm') {
-    const s = e.slurm;
-    const where = [s.partition && `partition ${s.partition}`, s.account && `account ${s.account}`, `time limit ${s.timeLimit}`, s.modules.length ? `modules ${s.modules.join(' ')}` : null]
-      .filter(Boolean)
-      .join(', ');
-    return `slurm (payload ${s.payload === 'js' ? "glassfit's engine" : `LAMMPS ${e.lammps.command}, ${ranks}`}; ${where}; at most ${s.maxInFlight} in flight, poll every ${s.pollS} s)`;
-  }
-  return `threads (${workers} workers, glassfit's engine)`;
 }
 
 export function createEvaluator(campaign: CampaignRecord, opts: BackendOptions): CampaignEvaluator {

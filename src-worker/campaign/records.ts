@@ -180,6 +180,21 @@ export const DEFAULT_EXECUTION: ExecutionSettings = {
   slurm: { payload: 'js', partition: null, account: null, timeLimit: '1:00:00', modules: [], workDir: null, maxInFlight: 16, pollS: 30 },
 };
 
+/** Where a campaign's evaluations run, in one line (CLI `campaign show`, the runner's log, the workbench header). */
+export function backendLabel(campaign: { readonly execution: ExecutionSettings }, workers: number): string {
+  const e = campaign.execution;
+  const ranks = `${e.lammps.mpiRanks} rank${e.lammps.mpiRanks > 1 ? 's' : ''}`;
+  if (e.backend === 'lammps') return `lammps (${e.lammps.command}, ${ranks} per evaluation, ${workers} at once)`;
+  if (e.backend === 'slurm') {
+    const s = e.slurm;
+    const where = [s.partition && `partition ${s.partition}`, s.account && `account ${s.account}`, `time limit ${s.timeLimit}`, s.modules.length ? `modules ${s.modules.join(' ')}` : null]
+      .filter(Boolean)
+      .join(', ');
+    return `slurm (payload ${s.payload === 'js' ? "glassfit's engine" : `LAMMPS ${e.lammps.command}, ${ranks}`}; ${where}; at most ${s.maxInFlight} in flight, poll every ${s.pollS} s)`;
+  }
+  return `threads (${workers} workers, glassfit's engine)`;
+}
+
 export const StopReasonSchema = z.object({ kind: z.enum(['budget', 'plateau', 'converged', 'failed', 'user', 'exhausted']), detail: z.string() });
 export type CampaignStopReason = z.infer<typeof StopReasonSchema>;
 

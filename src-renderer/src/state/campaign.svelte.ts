@@ -14,6 +14,8 @@ class OpenCampaign {
   progress = $state.raw<CampaignProgress | null>(null);
   /** MD hours used and saved by early stopping (the store's sums); refreshed when a run is stopped. */
   mdTime = $state.raw<MdTime | null>(null);
+  /** Evaluations per engine (more than one: results from different trajectories); refreshed with the record. */
+  engines = $state.raw<{ engine: string; n: number }[]>([]);
   evaluations = $state.raw<EvaluationRecord[]>([]);
   workers = $state.raw<WorkerRow[]>([]);
   loading = $state(false);
@@ -31,6 +33,7 @@ class OpenCampaign {
       this.info = null;
       this.progress = null;
       this.mdTime = null;
+      this.engines = [];
       this.evaluations = [];
       this.workers = [];
     }
@@ -49,6 +52,7 @@ class OpenCampaign {
       this.info = got.campaign;
       this.progress = got.progress;
       this.mdTime = got.mdTime ?? null;
+      this.engines = got.engines ?? [];
       const buffered = this.#buffer ?? [];
       this.#buffer = null;
       this.evaluations = rows;
@@ -71,6 +75,7 @@ class OpenCampaign {
       this.info = got.campaign;
       this.progress = got.progress;
       this.mdTime = got.mdTime ?? null;
+      this.engines = got.engines ?? [];
     }
   }
 
@@ -80,6 +85,7 @@ class OpenCampaign {
     this.info = null;
     this.progress = null;
     this.mdTime = null;
+    this.engines = [];
     this.evaluations = [];
     this.workers = [];
   }
@@ -101,8 +107,10 @@ class OpenCampaign {
     this.evaluations = next;
     if (r.status !== 'queued' && r.status !== 'running') this.finished++;
     detailCache.delete(r.id);
-    // The MD hours saved are the store's sum over stopped runs: fetch it again, at most once a few seconds.
-    if (r.status === 'stopped' && !this.#mdTimeTimer) {
+    // The MD hours saved are the store's sum over stopped runs, the engine counts its group-by: fetch them again
+    // (at most once a few seconds) when a run stops early or a result comes from an engine not counted yet.
+    const newEngine = r.engineVersion !== null && !this.engines.some((e) => e.engine === r.engineVersion);
+    if ((r.status === 'stopped' || newEngine) && !this.#mdTimeTimer) {
       this.#mdTimeTimer = setTimeout(() => {
         this.#mdTimeTimer = null;
         void this.refreshInfo();
