@@ -14,7 +14,7 @@ import { referenceFromJson, referenceProblems, referenceToJson, type Reference }
 import { DEFAULT_COST_RANGE, type CostRange } from '../evaluate/cost.ts';
 import { parameterProblems, specProblems } from '../evaluate/evaluate.ts';
 import type { EarlyStopSpec, EvaluationSpec, SoftStartOverrides } from '../evaluate/spec.ts';
-import { allParamNames, fixedFromForceField, fromUnit, parseParamName, parseSpace, toUnit, wallValues, type ParameterSpaceSpec } from '../params/space.ts';
+import { allParamNames, fixedFromForceField, fromUnit, parseParamName, parseSpace, toUnit, unitToValue, wallValues, type ParameterSpaceSpec } from '../params/space.ts';
 import { pairList, type PairName } from '../species.ts';
 import { SETTING_BOUNDS, settingProblem } from '../settings-bounds.ts';
 import { BUILTIN_NAMES, builtinForceField, type BuiltinName } from '../params/sets.ts';
@@ -320,7 +320,14 @@ export function builtinsInSpace(space: ParameterSpaceSpec): BuiltinName[] {
 export function proposalEvaluation(c: CampaignRecord, p: Proposal): NewEvaluation {
   const u = Array.from(p.u);
   const ff = fromUnit(c.space, u);
-  return { origin: 'optimizer', phase: p.phase, label: null, params: ff, values: valuesOf(c.space, ff), u, meta: p.meta ? { ...p.meta } : null, kernel: c.protocol.kernel };
+  const values = valuesOf(c.space, ff);
+  // A free wall coordinate is stored as searched: read back from the potential it could name another stationary
+  // point (a candidate whose U′ = 0 at r_min is a barrier top has its minimum in an inner well near 1 Å).
+  c.space.free.forEach((d, i) => {
+    const w = parseParamName(c.space.species, d.name);
+    if (w && (w.kind === 'rmin' || w.kind === 'rwall')) values[d.name] = unitToValue(d, u[i]);
+  });
+  return { origin: 'optimizer', phase: p.phase, label: null, params: ff, values, u, meta: p.meta ? { ...p.meta } : null, kernel: c.protocol.kernel };
 }
 
 /** k more runs of the best point with other seeds (origin 'final', phase 'replica', meta.of = the point's id). */

@@ -85,3 +85,27 @@ describe('wall coordinates', () => {
     expect(fromUnit(paper, toUnit(paper, silicaForceField(BUILTIN_SETS.BKS))).pair.SiO.A).toBeCloseTo(BUILTIN_SETS.BKS.SiO.A, 6);
   });
 });
+
+describe('a proposal stores its wall coordinates as searched', () => {
+  it('keeps rmin_SiO of the proposal where the potential read back has another minimum (an inner well)', async () => {
+    const { proposalEvaluation } = await import('../../src-worker/campaign/setup.ts');
+    const { createRng, uniform } = await import('../../src-worker/rng.ts');
+    const space = ML;
+    const k = space.free.findIndex((d) => d.name === 'rmin_SiO');
+    const d = space.free[k];
+    // Random points of the box until one whose U′ = 0 at r_min is not the minimum read back (a barrier top in
+    // front of an inner well: common in the ML box, see scripts/screen-report.ts).
+    const rng = createRng(3);
+    let u: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      u = space.free.map(() => uniform(rng));
+      const back = wallValues(space, fromUnit(space, u)).rmin_SiO;
+      if (!(Math.abs(back - (d.lower + u[k] * (d.upper - d.lower))) < 0.05)) break;
+    }
+    const searched = d.lower + u[k] * (d.upper - d.lower);
+    expect(Math.abs(wallValues(space, fromUnit(space, u)).rmin_SiO - searched) < 0.05).toBe(false);
+    const record = { space, protocol: { kernel: 'table' } } as unknown as Parameters<typeof proposalEvaluation>[0];
+    const e = proposalEvaluation(record, { u, phase: 'bo' });
+    expect(e.values.rmin_SiO).toBeCloseTo(searched, 12);
+  });
+});
