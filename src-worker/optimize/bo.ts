@@ -99,6 +99,8 @@ export interface BoData {
   readonly X: Float64Array; // [n·d]
   readonly y: Float64Array; // [n] transformed mean of the point's values
   readonly count: Float64Array; // [n] values merged into each point
+  /** [n] 1 where the point has a full-length run ('done'), 0 where it has only partial ones (stopped early). */
+  readonly full: Uint8Array;
   readonly knownVar: Float64Array; // [n] known variance of the mean (transformed units), from yVar
   readonly unknownScale: Float64Array; // [n] multiplier of the learned noise variance for the mean (#without yVar / k²)
   readonly pooledVar: number; // replica-pooled variance of one value (transformed), NaN without replicas
@@ -132,7 +134,7 @@ const STOPPED_REL_SD = 0.3;
 /** Reduce the history for the surrogate. Exact duplicates of u (replicas) merge into one point; screened points are left out. */
 export function boData(history: readonly Observation[], s: BoOptimizerSettings): BoData {
   const d = s.dim;
-  const groups = new Map<string, { u: readonly number[] | Float64Array; vals: number[]; vars: (number | undefined)[] }>();
+  const groups = new Map<string, { u: readonly number[] | Float64Array; vals: number[]; vars: (number | undefined)[]; full: boolean }>();
   const failed: number[] = [];
   const lX: number[] = [];
   const lY: number[] = [];
@@ -159,8 +161,9 @@ export function boData(history: readonly Observation[], s: BoOptimizerSettings):
     if (g) {
       g.vals.push(t);
       g.vars.push(v);
+      if (st !== 'stopped') g.full = true;
     } else {
-      groups.set(key, { u: o.u, vals: [t], vars: [v] });
+      groups.set(key, { u: o.u, vals: [t], vars: [v], full: st !== 'stopped' });
       for (let k = 0; k < d; k++) lX.push(o.u[k]);
       lY.push(1);
     }
@@ -169,6 +172,7 @@ export function boData(history: readonly Observation[], s: BoOptimizerSettings):
   const X = new Float64Array(n * d);
   const y = new Float64Array(n);
   const count = new Float64Array(n);
+  const full = new Uint8Array(n);
   const knownVar = new Float64Array(n);
   const unknownScale = new Float64Array(n);
   let ss = 0;
@@ -182,6 +186,7 @@ export function boData(history: readonly Observation[], s: BoOptimizerSettings):
     m /= k;
     y[i] = m;
     count[i] = k;
+    full[i] = g.full ? 1 : 0;
     let kv = 0;
     let unk = 0;
     for (const v of g.vars) {
@@ -196,7 +201,7 @@ export function boData(history: readonly Observation[], s: BoOptimizerSettings):
     }
     i++;
   }
-  return { d, n, X, y, count, knownVar, unknownScale, pooledVar: df > 0 ? ss / df : NaN, pooledDf: df, failed: Float64Array.from(failed), nFailed: failed.length / d, bestRaw, labelled: { X: Float64Array.from(lX), label: Float64Array.from(lY), n: lY.length, d } };
+  return { d, n, X, y, count, full, knownVar, unknownScale, pooledVar: df > 0 ? ss / df : NaN, pooledDf: df, failed: Float64Array.from(failed), nFailed: failed.length / d, bestRaw, labelled: { X: Float64Array.from(lX), label: Float64Array.from(lY), n: lY.length, d } };
 }
 
 /** Data size at which hyper-parameters were last refitted: every size up to refitAlways, then geometric steps. */
@@ -465,8 +470,16 @@ export function fitSurrogate(history: readonly Observation[], s: BoOptimizerSett
   const ref = s.bo.acquisition.incumbent === 'observed' ? data.y : meanAtData;
   let bestIndex = 0;
   for (let i = 1; i < data.n; i++) if (ref[i] < ref[bestIndex]) bestIndex = i;
-  let answerIndex = 0;
-  for (let i = 1; i < data.n; i++) if (meanAtData[i] < meanAtData[answerIndex]) answerIndex = i;
+  // BO's answer (the CG hand-over point and the trust region's centre) is a point measured by a full-length run:
+  // a point known only from a run stopped early can have a low posterior mean through its neighbours and its
+  // wide partial-R_χ error, and CG then refines around a run that was stopped as hopeless (seen on the teter
+  // reference: the hand-over point's replicas were stopped at 26 % while the best was 7.2 %).
+  let answerIndex = -1;
+  for (let i = 0; i < data.n; i++) if (data.full[i] && (answerIndex < 0 || meanAtData[i] < meanAtData[answerIndex])) answerIndex = i;
+  if (answerIndex < 0) {
+    answerIndex = 0;
+    for (let i = 1; i < data.n; i++) if (meanAtData[i] < meanAtData[answerIndex]) answerIndex = i;
+  }
   return { settings: s, data, gp, classifier, best: ref[bestIndex], bestIndex, answerIndex, meanAtData };
 }
 

@@ -103,3 +103,20 @@ describe('trust region', () => {
     expect(boCgState(h, [], bo(2, 22, { initial: { size: 5 } }, { reserve: 0.2 })).phase).toBe('bo');
   });
 });
+
+describe("BO's answer is a fully measured point", () => {
+  it('a run stopped early never becomes the hand-over point or the trust region centre, however low its mean', () => {
+    const h = noisyHistory(20, 5, 20);
+    // A stopped run whose partial value lies below every full run (the case the rule is for: a partial R_χ is a
+    // different, noisier measurement, and CG must not refine around it).
+    const stoppedU = [0.5, 0.5];
+    const withStopped: Observation[] = [...h, { u: stoppedU, phase: 'bo', y: 0.5 * Math.min(...h.map((o) => o.y as number)), status: 'stopped' }];
+    const sur = fitSurrogate(withStopped, bo(2, 60), 3)!;
+    const i = sur.answerIndex;
+    expect(sur.data.full[i]).toBe(1);
+    expect(Array.from(sur.data.X.subarray(2 * i, 2 * i + 2))).not.toEqual(stoppedU);
+    // Only stopped runs: the answer falls back to the lowest mean.
+    const onlyStopped: Observation[] = h.slice(0, 5).map((o) => ({ ...o, status: 'stopped' as const }));
+    expect(fitSurrogate(onlyStopped, bo(2, 60), 3)!.answerIndex).toBeGreaterThanOrEqual(0);
+  });
+});
