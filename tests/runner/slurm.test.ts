@@ -277,14 +277,28 @@ describe.skipIf(!haveSbatch || !haveSsh)('slurm backend through ssh to localhost
       '',
     ].join('\n');
     writeFileSync(join(sshDir, 'sshd_config'), config);
-    sshd = spawn(SSHD, ['-D', '-f', join(sshDir, 'sshd_config'), '-E', sshLog], { stdio: 'ignore' });
+    await startSshd();
     // The host key pinned: strict checking, as on a real cluster, in a known_hosts file of the test's own.
     writeFileSync(join(sshDir, 'known_hosts'), `[127.0.0.1]:${port} ${readFileSync(join(sshDir, 'host_ed25519.pub'), 'utf8')}`);
     process.env.GLASSFIT_SSH_OPTIONS = `-o UserKnownHostsFile=${join(sshDir, 'known_hosts')} -o StrictHostKeyChecking=yes`;
-    await until(() => existsSync(sshLog) && /Server listening/.test(readFileSync(sshLog, 'utf8')), 10_000, 'sshd');
   }, 30_000);
-  afterAll(() => {
-    sshd?.kill('SIGTERM');
+
+  /** The listener only: connections it accepted live on in their own processes, as with a real sshd. */
+  async function startSshd(): Promise<void> {
+    const listening = () => (existsSync(sshLog) ? (readFileSync(sshLog, 'utf8').match(/Server listening/g) ?? []).length : 0);
+    const before = listening();
+    sshd = spawn(SSHD, ['-D', '-f', join(sshDir, 'sshd_config'), '-E', sshLog], { stdio: 'ignore' });
+    await until(() => listening() > before, 10_000, 'sshd');
+  }
+  async function stopSshd(): Promise<void> {
+    const p = sshd;
+    sshd = null;
+    if (!p || p.exitCode !== null) return;
+    p.kill('SIGTERM');
+    await new Promise((r) => p.once('exit', r));
+  }
+  afterAll(async () => {
+    await stopSshd();
     if (savedOptions === undefined) delete process.env.GLASSFIT_SSH_OPTIONS;
     else process.env.GLASSFIT_SSH_OPTIONS = savedOptions;
   });
@@ -322,6 +336,31 @@ describe.skipIf(!haveSbatch || !haveSsh)('slurm backend through ssh to localhost
     expect(accepted() - before).toBe(1);
     store.close();
   }, 180_000);
+
+  it('the login node unreachable mid-run: polls are unknown, the job is collected once it answers again', async () => {
+    const store = openStore(join(dir, 'ssh-outage.sqlite'));
+    const { record, initial } = tinyCampaign({ baselines: [] });
+    store.createCampaign(record, initial);
+    const [a] = store.addEvaluations(record.id, [baselineEvaluation(record, 'BKS')]);
+    const slurm = { ...DEFAULT_EXECUTION.slurm, ...FAST, sshHost: '127.0.0.1', sshPort: port, sshKey: key, remoteDir: join(dir, 'remote-outage') };
+    const transport = sshTransport({ host: '127.0.0.1', port, identity: key, remoteDir: slurm.remoteDir });
+    const logged: string[] = [];
+    const ev = createSlurmEvaluator({ db: store.db, campaignId: record.id, slurm, lammps: DEFAULT_EXECUTION.lammps, workDir: join(dir, 'outage'), transport, log: (l) => logged.push(l) });
+    const result = ev.evaluate(builtinForceField('BKS'), smallSpec({ relax: 0.5, production: 0.3 }), { evaluationId: a.id });
+    await until(() => (store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs WHERE job_id IS NOT NULL').get() as { n: number }).n === 1, 30_000, 'the submission');
+    // The network goes: no listener, and the shared connection closed.
+    await stopSshd();
+    await transport.close();
+    await until(() => logged.some((l) => /poll \d+ failed \(.*127\.0\.0\.1.*\); job states unknown/.test(l)), 20_000, 'a failed poll');
+    await new Promise((r) => setTimeout(r, 1500));
+    await startSshd();
+    const r = await result;
+    expect(r.status, r.status === 'failed' ? r.reason : '').toBe('done');
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
+    expect(tasksOf(record.id)).toHaveLength(1);
+    await ev.close();
+    store.close();
+  }, 90_000);
 
   it('an unreachable host: a poll is unknown, a submission fails naming the host', async () => {
     const closed = await sparePort();
