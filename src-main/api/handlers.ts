@@ -8,6 +8,7 @@
  * close() pauses them — they stay resumable — and closes the database.
  */
 import { cancelRemoteJobs } from '../runner/slurm-evaluator.ts';
+import { transportFor } from '../runner/slurm-transport.ts';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { randomUUID, randomInt } from 'node:crypto';
@@ -315,7 +316,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       if (action === 'stop') {
         // Jobs a pause left running on SLURM go with the stop (no runner holds them).
         try {
-          await cancelRemoteJobs(store.db, id);
+          await cancelRemoteJobs(store.db, id, transportFor(info.execution.slurm));
         } catch (e) {
           throw new ApiError('conflict', `could not cancel the campaign's SLURM jobs: ${(e as Error).message}`);
         }

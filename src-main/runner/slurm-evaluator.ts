@@ -17,9 +17,10 @@
  *   file-system lag before it counts as failed, with SLURM's state as the reason (TIMEOUT, NODE_FAIL, CANCELLED…);
  *   so does a payload killed by a signal (exit code ≥ 128): SLURM's state names the cause, the payload cannot;
  * - a poll that fails (controller down, timeout) changes nothing: the state is unknown, the next poll backs off;
- * - one squeue per poll for every job of the campaign, every `pollS` seconds (30 by default; sites ask ≥ 30).
+ * - one squeue per poll for every job of the campaign, every `pollS` seconds (30 by default; sites ask ≥ 30);
+ * - the cluster is here or behind `ssh` (slurm-transport.ts): files are written and read here either way, a batch
+ *   folder pushed before sbatch and a task's folder pulled back once its exit.code is there.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,6 +33,7 @@ import type { LammpsSettings, SlurmSettings } from '../../src-worker/campaign/re
 import { jobToJson, resultFromJson } from '../../src-worker/evaluate/job-json.ts';
 import { LAMMPS_FILES, lammpsEngine, lammpsInvalidResult, lammpsJob, lammpsResult, type LammpsJob } from '../../src-worker/evaluate/lammps-job.ts';
 import { lammpsCommand } from './lammps-evaluator.ts';
+import { localTransport, transportFor, type SlurmTransport } from './slurm-transport.ts';
 
 export interface SlurmEvaluatorOptions {
   readonly db: Db;
@@ -44,6 +46,8 @@ export interface SlurmEvaluatorOptions {
   readonly glassfit?: readonly string[];
   /** Warnings a user should see (a failed poll, a job resubmitted): default console.error. */
   readonly log?: (line: string) => void;
+  /** How SLURM is reached: default from the settings (ssh when sshHost is set, else local). */
+  readonly transport?: SlurmTransport;
 }
 
 /** The evaluator's extra options: which stored evaluation this is (the key of its remote job row). */
@@ -122,15 +126,6 @@ export function slurmStateReason(state: string, job: string, timeLimit: string):
 /** Single-quoted for bash. */
 const sh = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-function run(cmd: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
-  return new Promise((res, rej) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 * 2 ** 20 }, (err, stdout, stderr) => {
-      if (err) rej(new Error(`${cmd} ${err.code === 'ENOENT' ? 'is not installed (not on PATH)' : `failed: ${(stderr || err.message).trim().split('\n').slice(-2).join(' ')}`}`));
-      else res(stdout);
-    });
-  });
-}
-
 /** The states of every array task squeue lists: `<jobid>_<task>` → state, and `<name>#<task>` → [jobid, state]. */
 export function parseSqueue(text: string): { byId: Map<string, string>; byName: Map<string, { jobId: string; state: string }> } {
   const byId = new Map<string, string>();
@@ -150,7 +145,8 @@ export function parseSqueue(text: string): { byId: Map<string, string>; byName: 
  * Stop a campaign no runner holds: scancel every job its rows name (left running by a pause or a crash) and drop
  * the rows, so a later resume submits afresh. Returns the jobs cancelled; a failed scancel keeps its row and throws.
  */
-export async function cancelRemoteJobs(db: Db, campaignId: string): Promise<number> {
+export async function cancelRemoteJobs(db: Db, campaignId: string, transport: SlurmTransport = localTransport()): Promise<number> {
+  const run = transport.run;
   const rows = db.prepare('SELECT evaluation_id, name, task, job_id, dir, payload FROM remote_jobs WHERE campaign_id = ?').all(campaignId) as JobRow[];
   const ids = rows.filter((r) => r.job_id).map((r) => `${r.job_id}_${r.task}`);
   if (ids.length > 0) await run('scancel', ids);
@@ -158,7 +154,11 @@ export async function cancelRemoteJobs(db: Db, campaignId: string): Promise<numb
   const names = [...new Set(rows.filter((r) => !r.job_id).map((r) => r.name))];
   if (names.length > 0) await run('scancel', [`--name=${names.join(',')}`]);
   db.prepare('DELETE FROM remote_jobs WHERE campaign_id = ?').run(campaignId);
-  for (const r of rows) rmSync(r.dir, { recursive: true, force: true });
+  for (const r of rows) {
+    rmSync(r.dir, { recursive: true, force: true });
+    await transport.remove(r.dir).catch(() => {});
+  }
+  await transport.close();
   return rows.length;
 }
 
@@ -168,6 +168,11 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
   const { db, campaignId, slurm } = opts;
   const log = opts.log ?? ((l: string) => console.error(`glassfit: ${l}`));
   const glassfit = opts.glassfit ?? DEFAULT_GLASSFIT;
+  const transport = opts.transport ?? transportFor(slurm);
+  const run = transport.run;
+  const via = transport.label === 'local' ? '' : ` (${transport.label})`;
+  // Folder removals still under way: close() waits for them, so none reopens the connection after it.
+  const removing = new Set<Promise<void>>();
   const pollMs = slurm.pollS * 1000;
   // Grace for result files to show on a shared file system after SLURM says a task ended.
   const graceMs = Math.max(2 * pollMs, 3000);
@@ -217,7 +222,14 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
     if (!keepRow) {
       remove.run(t.evaluationId);
       // A failed task's folder stays for the user to inspect; everything else is in the store.
-      if (!failedRun) rmSync(t.dir, { recursive: true, force: true });
+      if (!failedRun) {
+        rmSync(t.dir, { recursive: true, force: true });
+        const p: Promise<void> = transport
+          .remove(t.dir)
+          .catch((e: Error) => log(`could not remove the task folder of SLURM job ${t.jobId}_${t.index}${via}: ${e.message}`))
+          .finally(() => removing.delete(p));
+        removing.add(p);
+      }
     }
     t.resolve(failedRun ? { ...r, reason: `${r.reason} (task folder ${t.dir})` } : r);
   }
@@ -327,6 +339,14 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
     if (polling || closed) return;
     polling = true;
     try {
+      // Over ssh, the folders of tasks that ended come back first; a failed copy is an unknown state like a failed poll.
+      try {
+        await transport.pullDone([...tasks.values()].filter((t) => !taskDone(t)).map((t) => t.dir));
+      } catch (e) {
+        failedPolls++;
+        log(`poll ${failedPolls} failed (${(e as Error).message}); job states unknown, trying again later`);
+        return;
+      }
       // Tasks whose payload ended normally need no SLURM at all; one killed by a signal waits for SLURM's state.
       for (const t of [...tasks.values()]) if (taskDone(t) && exitCode(t) < 128) collect(t);
       if (tasks.size === 0) return;
@@ -416,6 +436,7 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
     }
   }
 
+  /** The batch script; `dir` is the batch folder as the cluster sees it. */
   function batchScript(dir: string, payload: 'js' | 'lammps'): string {
     const cmd =
       payload === 'js'
@@ -459,8 +480,8 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
       if (job) for (const [name, text] of Object.entries(job.files)) writeFileSync(join(td, name), text);
       else writeFileSync(join(td, 'job.json'), jobToJson(p.ff, p.spec));
     });
-    const script = join(dir, 'batch.sh');
-    writeFileSync(script, batchScript(dir, payload), { mode: 0o755 });
+    const remoteDir = transport.remoteOf(dir);
+    writeFileSync(join(dir, 'batch.sh'), batchScript(remoteDir, payload), { mode: 0o755 });
     const now = new Date().toISOString();
     // The rows first: a crash after sbatch and before its answer leaves rows squeue can find by the token.
     db.transaction(() => ready.forEach(({ p }, i) => insert.run(p.evaluationId, campaignId, token, i, join(dir, `task-${i}`), payload, now))).immediate();
@@ -469,22 +490,24 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
       `--array=0-${ready.length - 1}%${slurm.maxInFlight}`,
       `--job-name=${token}`,
       `--time=${slurm.timeLimit}`,
-      `--output=${dir}/task-%a/slurm.out`,
-      `--chdir=${dir}`,
+      `--output=${remoteDir}/task-%a/slurm.out`,
+      `--chdir=${remoteDir}`,
       `--ntasks=${payload === 'lammps' ? opts.lammps.mpiRanks : 1}`,
       ...(slurm.partition ? [`--partition=${slurm.partition}`] : []),
       ...(slurm.account ? [`--account=${slurm.account}`] : []),
-      script,
+      `${remoteDir}/batch.sh`,
     ];
     let jobId: string;
     try {
+      await transport.push(dir);
       const out = await run('sbatch', args);
       jobId = out.trim().split(';')[0];
       if (!/^\d+$/.test(jobId)) throw new Error(`sbatch answered '${out.trim().slice(0, 80)}', not a job id`);
     } catch (e) {
       db.transaction(() => ready.forEach(({ p }) => remove.run(p.evaluationId))).immediate();
       rmSync(dir, { recursive: true, force: true });
-      const err = new SlurmSubmitError(`could not submit to SLURM: ${(e as Error).message}`);
+      await transport.remove(dir).catch(() => {});
+      const err = new SlurmSubmitError(`could not submit to SLURM${via}: ${(e as Error).message}`);
       for (const { p } of ready) p.reject(err);
       return;
     }
@@ -545,6 +568,8 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
       for (const t of [...tasks.values()]) settle(t, cancelled(t), true);
       for (const p of pending) p.resolve(cancelled({ spec: p.spec, payload: slurm.payload, t0: performance.now() }));
       pending = [];
+      await Promise.allSettled([...removing]);
+      await transport.close();
     },
   };
 }

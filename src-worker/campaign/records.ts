@@ -163,6 +163,15 @@ export const SlurmSettingsSchema = z.object({
   maxInFlight: z.number().int().min(1).max(10_000),
   /** Seconds between polls (one squeue for all jobs per poll); sites ask for ≥ 30. */
   pollS: z.number().min(0.2).max(3600),
+  /**
+   * Reach the cluster through `ssh <sshHost>` (one reused connection, files by rsync) instead of running sbatch
+   * here. Optional, so campaigns stored before read unchanged (absent = local). sshKey: a private key file (ssh -i);
+   * remoteDir: the work folder on the cluster, seen by its compute nodes (required with sshHost).
+   */
+  sshHost: z.string().regex(/^[A-Za-z0-9._@-]{1,200}$/, "must be a host name or user@host (letters, digits, '.', '_', '-', '@')").nullable().optional(),
+  sshPort: z.number().int().min(1).max(65535).nullable().optional(),
+  sshKey: z.string().min(1).nullable().optional(),
+  remoteDir: z.string().regex(/^[A-Za-z0-9._/+-]{1,400}$/, "must be a path of letters, digits, '.', '_', '/', '+', '-'").nullable().optional(),
 });
 export type SlurmSettings = z.infer<typeof SlurmSettingsSchema>;
 
@@ -190,7 +199,8 @@ export function backendLabel(campaign: { readonly execution: ExecutionSettings }
     const where = [s.partition && `partition ${s.partition}`, s.account && `account ${s.account}`, `time limit ${s.timeLimit}`, s.modules.length ? `modules ${s.modules.join(' ')}` : null]
       .filter(Boolean)
       .join(', ');
-    return `slurm (payload ${s.payload === 'js' ? "glassfit's engine" : `LAMMPS ${e.lammps.command}, ${ranks}`}; ${where}; at most ${s.maxInFlight} in flight, poll every ${s.pollS} s)`;
+    const via = s.sshHost ? ` via ssh ${s.sshHost}${s.sshPort ? `:${s.sshPort}` : ''} in ${s.remoteDir ?? '?'}` : '';
+    return `slurm${via} (payload ${s.payload === 'js' ? "glassfit's engine" : `LAMMPS ${e.lammps.command}, ${ranks}`}; ${where}; at most ${s.maxInFlight} in flight, poll every ${s.pollS} s)`;
   }
   return `threads (${workers} workers, glassfit's engine)`;
 }

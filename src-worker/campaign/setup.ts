@@ -104,6 +104,10 @@ export function executionSettings(choice: ExecutionChoice = {}, base: ExecutionS
     slurm: { ...base.slurm, ...(choice.slurm ?? {}) },
   });
   if (!r.success) throw new CampaignSetupError(`execution settings: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const s = r.data.slurm;
+  // The job folders must be somewhere the cluster sees: over ssh that is a folder there, which glassfit cannot guess.
+  if (s.sshHost && !s.remoteDir) throw new CampaignSetupError(`execution settings: slurm.remoteDir: ssh host ${s.sshHost} needs a work folder on the cluster (--remote-dir DIR)`);
+  if (!s.sshHost && (s.sshPort || s.sshKey || s.remoteDir)) throw new CampaignSetupError('execution settings: slurm.sshHost: --ssh-port, --ssh-key and --remote-dir need --ssh-host');
   return r.data;
 }
 

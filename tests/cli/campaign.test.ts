@@ -119,6 +119,14 @@ describe('glassfit campaign', () => {
     const sl = capture();
     expect(await main(['campaign', 'status', cid, '--db', other])).toBe(0);
     expect(sl.out.join('\n')).toMatch(/backend\s+slurm \(payload glassfit's engine; partition short, time limit 2:00:00, modules lammps\/2021 nodejs\/20; at most 8 in flight, poll every 60 s\)/);
+    // The remote path: the ssh settings join the slurm section; --ssh-host '' goes back to sbatch here, forgetting them.
+    expect(await main(['campaign', 'set', cid, '--db', other, '--ssh-host', 'me@login.cluster', '--ssh-port', '2222', '--ssh-key', 'id_test', '--remote-dir', '/scratch/me/gf'])).toBe(0);
+    expect(read().slurm).toMatchObject({ partition: 'short', sshHost: 'me@login.cluster', sshPort: 2222, sshKey: resolve('id_test'), remoteDir: '/scratch/me/gf' });
+    const ss = capture();
+    expect(await main(['campaign', 'status', cid, '--db', other])).toBe(0);
+    expect(ss.out.join('\n')).toMatch(/backend\s+slurm via ssh me@login\.cluster:2222 in \/scratch\/me\/gf \(payload/);
+    expect(await main(['campaign', 'set', cid, '--db', other, '--ssh-host', ''])).toBe(0);
+    expect(read().slurm).toMatchObject({ sshHost: null, sshPort: null, sshKey: null, remoteDir: null });
     expect(await main(['campaign', 'set', cid, '--db', other, '--backend', 'lammps'])).toBe(0);
     const text = capture();
     expect(await main(['campaign', 'status', cid, '--db', other])).toBe(0);
@@ -276,6 +284,10 @@ describe('bad input to every campaign command: one line, non-zero exit, nothing 
     ['export: an unknown format', () => ['campaign', 'export', id, '--db', good, '--format', 'xml', '--out', join(dir, 'x.xml')], /--format must be lammps, json, csv or forcefield/],
     ['new: an unknown backend', () => ['campaign', 'new', '--db', good, ...NEW, '--backend', 'gpu'], /--backend must be threads, lammps or slurm, got 'gpu'/],
     ['new: a SLURM time limit SLURM would not take', () => ['campaign', 'new', '--db', good, ...NEW, '--slurm-time', '1h'], /slurm.timeLimit: must be a SLURM time/],
+    ['new: an ssh host without a remote folder', () => ['campaign', 'new', '--db', good, ...NEW, '--ssh-host', 'login1'], /ssh host login1 needs a work folder on the cluster \(--remote-dir DIR\)/],
+    ['set: a remote folder without an ssh host', () => ['campaign', 'set', id, '--db', good, '--remote-dir', '/scratch/x'], /need --ssh-host/],
+    ['set: an ssh host with a space', () => ['campaign', 'set', id, '--db', good, '--ssh-host', 'a b', '--remote-dir', '/x'], /slurm.sshHost: must be a host name/],
+    ['set: a remote folder with shell characters', () => ['campaign', 'set', id, '--db', good, '--ssh-host', 'h', '--remote-dir', '/x;rm'], /slurm.remoteDir: must be a path/],
     ['set: a partition with a space', () => ['campaign', 'set', id, '--db', good, '--partition', 'a b'], /slurm.partition: must be one word/],
     ['new: zero MPI ranks', () => ['campaign', 'new', '--db', good, ...NEW, '--mpi-ranks', '0'], /mpi-ranks/],
     ['set: nothing to change', () => ['campaign', 'set', id, '--db', good], /needs something to change/],

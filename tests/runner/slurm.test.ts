@@ -9,11 +9,15 @@
  * - pause leaves a job running (its row kept); a stop with no runner scancels it;
  * - slurmctld killed and restarted mid-campaign (on a controller the suite started): polls fail as 'unknown', the
  *   jobs survive, every evaluation is collected once;
- * - a job cancelled by hand and one that hits its time limit fail with SLURM's reason; the campaign goes on.
+ * - a job cancelled by hand and one that hits its time limit fail with SLURM's reason; the campaign goes on;
+ * - the remote path: an sshd on a spare port of localhost (a host key and a client key made here), a small campaign
+ *   through `ssh` (job folders rsynced to a separate remote folder) on ONE reused connection; an unreachable host
+ *   makes a poll 'unknown' and a submission error that names the host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openStore, type Store } from '../../src-main/store/store.ts';
@@ -26,6 +30,7 @@ import { DEFAULT_EXECUTION, type SlurmSettings } from '../../src-worker/campaign
 import { smallSpec } from '../evaluate/small.ts';
 import { TINY_PROTOCOL, tinyCampaign } from './tiny.ts';
 import { baselineEvaluation } from '../../src-worker/campaign/setup.ts';
+import { sshTransport } from '../../src-main/runner/slurm-transport.ts';
 
 // On PATH is enough: without a configuration sbatch cannot even print its version.
 const haveSbatch = spawnSync('sh', ['-c', 'command -v sbatch && command -v slurmctld'], { stdio: 'ignore' }).status === 0;
@@ -220,4 +225,163 @@ describe.skipIf(!haveSbatch)('slurm backend on a real SLURM', () => {
     await ev.close();
     store.close();
   }, 240_000);
+});
+
+const SSHD = '/usr/sbin/sshd';
+const haveSsh = existsSync(SSHD) && spawnSync('sh', ['-c', 'command -v ssh && command -v rsync && command -v ssh-keygen'], { stdio: 'ignore' }).status === 0;
+if (haveSbatch && !haveSsh) console.warn('tests/runner/slurm.test.ts: ssh path skipped, openssh-server (/usr/sbin/sshd) or rsync is not installed');
+
+/** A port nobody listens on right now. */
+function sparePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+describe.skipIf(!haveSbatch || !haveSsh)('slurm backend through ssh to localhost', () => {
+  const sshDir = join(dir, 'ssh');
+  const key = join(sshDir, 'id_ed25519');
+  const sshLog = join(sshDir, 'sshd.log');
+  let port = 0;
+  let sshd: ReturnType<typeof spawn> | null = null;
+  const savedOptions = process.env.GLASSFIT_SSH_OPTIONS;
+
+  beforeAll(async () => {
+    mkdirSync(sshDir, { recursive: true });
+    // sshd's privilege separation wants this folder (Debian makes it at boot, not in containers).
+    mkdirSync('/run/sshd', { recursive: true });
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sshDir, 'host_ed25519')]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    writeFileSync(join(sshDir, 'authorized_keys'), readFileSync(`${key}.pub`));
+    port = await sparePort();
+    const config = [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(sshDir, 'host_ed25519')}`,
+      `AuthorizedKeysFile ${join(sshDir, 'authorized_keys')}`,
+      `PidFile ${join(sshDir, 'sshd.pid')}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'StrictModes no',
+      'UsePAM no',
+      'LogLevel VERBOSE',
+      // The SLURM this suite may have started is found through SLURM_CONF: sbatch over ssh needs it too.
+      ...(process.env.SLURM_CONF ? [`SetEnv SLURM_CONF=${process.env.SLURM_CONF}`] : []),
+      '',
+    ].join('\n');
+    writeFileSync(join(sshDir, 'sshd_config'), config);
+    await startSshd();
+    // The host key pinned: strict checking, as on a real cluster, in a known_hosts file of the test's own.
+    writeFileSync(join(sshDir, 'known_hosts'), `[127.0.0.1]:${port} ${readFileSync(join(sshDir, 'host_ed25519.pub'), 'utf8')}`);
+    process.env.GLASSFIT_SSH_OPTIONS = `-o UserKnownHostsFile=${join(sshDir, 'known_hosts')} -o StrictHostKeyChecking=yes`;
+  }, 30_000);
+
+  /** The listener only: connections it accepted live on in their own processes, as with a real sshd. */
+  async function startSshd(): Promise<void> {
+    const listening = () => (existsSync(sshLog) ? (readFileSync(sshLog, 'utf8').match(/Server listening/g) ?? []).length : 0);
+    const before = listening();
+    sshd = spawn(SSHD, ['-D', '-f', join(sshDir, 'sshd_config'), '-E', sshLog], { stdio: 'ignore' });
+    await until(() => listening() > before, 10_000, 'sshd');
+  }
+  async function stopSshd(): Promise<void> {
+    const p = sshd;
+    sshd = null;
+    if (!p || p.exitCode !== null) return;
+    p.kill('SIGTERM');
+    await new Promise((r) => p.once('exit', r));
+  }
+  afterAll(async () => {
+    await stopSshd();
+    if (savedOptions === undefined) delete process.env.GLASSFIT_SSH_OPTIONS;
+    else process.env.GLASSFIT_SSH_OPTIONS = savedOptions;
+  });
+
+  const accepted = () => (readFileSync(sshLog, 'utf8').match(/Accepted publickey/g) ?? []).length;
+
+  it('runs a small campaign (js payload) through ssh on one reused connection, files copied by rsync', async () => {
+    const remoteDir = join(dir, 'remote-jobs');
+    const store = openStore(join(dir, 'ssh.sqlite'));
+    const { record, initial } = tinyCampaign({
+      execution: { backend: 'slurm', slurm: { ...FAST, payload: 'js', sshHost: '127.0.0.1', sshPort: port, sshKey: key, remoteDir } },
+      baselines: [],
+      finalReplicas: 0,
+    });
+    store.createCampaign({ ...record, optimizer: { ...record.optimizer, budget: 2 } }, initial);
+    const before = accepted();
+    const out = await startCampaign({ store, campaignId: record.id, workerEntry: nodeWorkerEntry() }).done;
+    expect(out.error).toBeNull();
+    expect(out.status).toBe('finished');
+    const all = store.evaluations(record.id);
+    expect(all).toHaveLength(2);
+    expect(all.every((e) => (e.status === 'done' || e.status === 'failed') && e.engineVersion === 'glassfit-md 0.1.0')).toBe(true);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
+    const tasks = tasksOf(record.id);
+    expect(tasks).toHaveLength(2);
+    // A design point may blow up (glassfit evaluate then exits 1: FAILED); every result still came back by rsync:
+    // an R_χ, or the MD's own failure, never 'no result'.
+    expect(tasks.every((t) => /^(COMPLETED|COMPLETING|FAILED)$/.test(t.state)), tasks.map((t) => t.state).join(' ')).toBe(true);
+    expect(all.every((e) => (e.status === 'done' ? Number.isFinite(e.rChi) : e.failure !== null && e.failure.kind !== 'engine')), JSON.stringify(all.map((e) => e.error))).toBe(true);
+    // sbatch read the batch script from the remote folder (the rsynced copy), not the local one.
+    const batches = readdirSync(remoteDir);
+    expect(batches.length).toBeGreaterThan(0);
+    expect(readFileSync(join(remoteDir, batches[0], 'batch.sh'), 'utf8')).toContain(`cd '${join(remoteDir, batches[0])}'/task-`);
+    // Every sbatch, squeue, rsync and rm of the run went through one authenticated connection.
+    expect(accepted() - before).toBe(1);
+    store.close();
+  }, 180_000);
+
+  it('the login node unreachable mid-run: polls are unknown, the job is collected once it answers again', async () => {
+    const store = openStore(join(dir, 'ssh-outage.sqlite'));
+    const { record, initial } = tinyCampaign({ baselines: [] });
+    store.createCampaign(record, initial);
+    const [a] = store.addEvaluations(record.id, [baselineEvaluation(record, 'BKS')]);
+    const slurm = { ...DEFAULT_EXECUTION.slurm, ...FAST, sshHost: '127.0.0.1', sshPort: port, sshKey: key, remoteDir: join(dir, 'remote-outage') };
+    const transport = sshTransport({ host: '127.0.0.1', port, identity: key, remoteDir: slurm.remoteDir });
+    const logged: string[] = [];
+    const ev = createSlurmEvaluator({ db: store.db, campaignId: record.id, slurm, lammps: DEFAULT_EXECUTION.lammps, workDir: join(dir, 'outage'), transport, log: (l) => logged.push(l) });
+    const result = ev.evaluate(builtinForceField('BKS'), smallSpec({ relax: 0.5, production: 0.3 }), { evaluationId: a.id });
+    await until(() => (store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs WHERE job_id IS NOT NULL').get() as { n: number }).n === 1, 30_000, 'the submission');
+    // The network goes: no listener, and the shared connection closed.
+    await stopSshd();
+    await transport.close();
+    await until(() => logged.some((l) => /poll \d+ failed \(.*127\.0\.0\.1.*\); job states unknown/.test(l)), 20_000, 'a failed poll');
+    await new Promise((r) => setTimeout(r, 1500));
+    await startSshd();
+    const r = await result;
+    expect(r.status, r.status === 'failed' ? r.reason : '').toBe('done');
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
+    expect(tasksOf(record.id)).toHaveLength(1);
+    await ev.close();
+    store.close();
+  }, 90_000);
+
+  it('an unreachable host: a poll is unknown, a submission fails naming the host', async () => {
+    const closed = await sparePort();
+    const t = sshTransport({ host: '127.0.0.1', port: closed, identity: key, remoteDir: join(dir, 'nowhere') });
+    await expect(t.run('squeue', ['-h'])).rejects.toThrow(/squeue on 127\.0\.0\.1 failed/);
+    await expect(t.pullDone([join(dir, 'nowhere', 'gf-x', 'task-0')])).rejects.toThrow(/127\.0\.0\.1/);
+    const store = openStore(join(dir, 'ssh-down.sqlite'));
+    const { record, initial } = tinyCampaign({ baselines: [] });
+    store.createCampaign(record, initial);
+    const [a] = store.addEvaluations(record.id, [baselineEvaluation(record, 'BKS')]);
+    const ev = createSlurmEvaluator({
+      db: store.db,
+      campaignId: record.id,
+      slurm: { ...DEFAULT_EXECUTION.slurm, ...FAST, sshHost: '127.0.0.1', sshPort: closed, sshKey: key, remoteDir: join(dir, 'nowhere') },
+      lammps: DEFAULT_EXECUTION.lammps,
+      workDir: join(dir, 'down'),
+    });
+    await expect(ev.evaluate(builtinForceField('BKS'), smallSpec({ relax: 0.1, production: 0.1 }), { evaluationId: a.id })).rejects.toThrow(/could not submit to SLURM \(ssh 127\.0\.0\.1 \(port \d+\)\)/);
+    // Nothing was submitted: no row is left to re-attach to.
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
+    await ev.close();
+    store.close();
+  }, 60_000);
 });

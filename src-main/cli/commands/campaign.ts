@@ -50,7 +50,12 @@ const BACKEND_HELP = `  --backend threads|lammps|slurm
   --module M             module load M in each job (repeatable)
   --slurm-dir DIR        job folders, on a file system the nodes see (default beside the database)
   --max-in-flight N      evaluations submitted at once, the optimizer's batch size (default 16)
-  --poll-s S             seconds between squeue polls (default 30; sites ask for ≥ 30)`;
+  --poll-s S             seconds between squeue polls (default 30; sites ask for ≥ 30)
+  --ssh-host [USER@]HOST submit through ssh to this login node (one reused connection; job folders
+                         copied by rsync); needs --remote-dir. '' = sbatch here again
+  --ssh-port N --ssh-key FILE
+                         ssh port and private key (default: ssh's own, ~/.ssh/config)
+  --remote-dir DIR       the job folders on the cluster, seen by its compute nodes`;
 
 export const help = `usage: glassfit campaign <new|run|set|status|list|export> [options]
 
@@ -129,6 +134,10 @@ const BACKEND_OPTIONS = {
   'slurm-dir': { type: 'string' },
   'max-in-flight': { type: 'string' },
   'poll-s': { type: 'string' },
+  'ssh-host': { type: 'string' },
+  'ssh-port': { type: 'string' },
+  'ssh-key': { type: 'string' },
+  'remote-dir': { type: 'string' },
 } as const;
 
 type BackendValues = { [K in keyof typeof BACKEND_OPTIONS]?: K extends 'module' ? string[] : string };
@@ -156,6 +165,12 @@ export function executionFromOptions(values: BackendValues): NewCampaignInput['e
   if (values['slurm-dir'] !== undefined) slurm.workDir = values['slurm-dir'] === '' ? null : resolve(values['slurm-dir']);
   if (values['max-in-flight'] !== undefined) slurm.maxInFlight = int(values['max-in-flight'], 'max-in-flight', 16, 1);
   if (values['poll-s'] !== undefined) slurm.pollS = num(values['poll-s'], 'poll-s', 30, (x) => x >= 0.2);
+  if (values['ssh-host'] !== undefined) slurm.sshHost = values['ssh-host'] === '' ? null : values['ssh-host'];
+  if (values['ssh-port'] !== undefined) slurm.sshPort = values['ssh-port'] === '' ? null : int(values['ssh-port'], 'ssh-port', 22, 1);
+  if (values['ssh-key'] !== undefined) slurm.sshKey = values['ssh-key'] === '' ? null : resolve(values['ssh-key']);
+  if (values['remote-dir'] !== undefined) slurm.remoteDir = values['remote-dir'] === '' ? null : values['remote-dir'];
+  // Leaving ssh ('--ssh-host ""') forgets its other settings too.
+  if (slurm.sshHost === null) Object.assign(slurm, { sshPort: null, sshKey: null, remoteDir: null });
   if (backend === undefined && Object.keys(lammps).length === 0 && Object.keys(slurm).length === 0) return undefined;
   const choice = {
     ...(backend ? { backend: backend as Backend } : {}),
