@@ -1,0 +1,76 @@
+/**
+ * The Glass view (issue 16) end to end in Chromium against `glassfit serve`: two tiny glasses (CHIK, then BKS:
+ * 192 atoms at 2000 K/ps, tenths of a ps per stage) made from the view run in the server's worker thread with
+ * progress, end in the table (density, R_χ, FSDP) and are overlaid on the F(Q)-against-experiment, T(r) and
+ * angle plots, the measured data's source and licence in the caption. Screenshots at 1440×900 and 1024×700 go
+ * to tests/artifacts/glass-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { WIDE, canvasStats, launchChromium, requireBuild, serve, shotBoth, tempDir, type Served } from './harness.ts';
+
+const dir = tempDir('glassfit-e2e-glass-');
+let server: Served;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  requireBuild();
+  server = await serve(join(dir.path, 'glass.sqlite'));
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: WIDE, deviceScaleFactor: 1 })).newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  const code = await server?.stop();
+  dir.remove();
+  expect(code, server?.output()).toBe(0);
+});
+
+async function makeGlass(name: string): Promise<void> {
+  await page.check('input[type="radio"][value="builtin"]');
+  await page.selectOption('select[aria-label="Built-in set"]', name);
+  await page.fill('[data-testid="glass-atoms"]', '192');
+  await page.fill('[data-testid="glass-rate"]', '2000');
+  await page.fill('[data-testid="glass-liquid"]', '0.2');
+  await page.fill('[data-testid="glass-relax"]', '0.1');
+  await page.fill('[data-testid="glass-sample"]', '0.2');
+  await page.fill('[data-testid="glass-start-steps"]', '200');
+  await page.click('[data-testid="glass-start"]');
+}
+
+describe('the Glass view', () => {
+  it('makes a tiny glass, shows its properties and F(Q) against experiment; a second is overlaid', async () => {
+    await page.goto(server.url);
+    await page.click('nav button[data-view="glass"]');
+    await page.waitForSelector('section[aria-label="Make a glass"]');
+    await makeGlass('CHIK');
+    const rows = page.locator('[data-testid="glass-table"] tbody tr');
+    await expect.poll(() => page.locator('[data-testid="glass-density"]').first().textContent(), { timeout: 120_000, interval: 300 }).toMatch(/^\d\.\d{3}$/);
+    const density = Number(await page.locator('[data-testid="glass-density"]').first().textContent());
+    expect(density).toBeGreaterThan(1.5);
+    expect(density).toBeLessThan(3.5);
+    // The experiment row and the CHIK glass.
+    expect(await rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toContain('2.20');
+    expect(await rows.nth(1).textContent()).toMatch(/CHIK.*192 atoms, 3600 K → 300 K at 2000 K\/ps.*done/);
+
+    await makeGlass('BKS');
+    await expect.poll(() => page.locator('[data-testid="glass-density"]').nth(1).textContent(), { timeout: 120_000, interval: 300 }).toMatch(/^\d\.\d{3}$/);
+    const plots = page.locator('[data-testid="glass-plots"]');
+    expect(await plots.locator('h3').allTextContents()).toEqual(['Neutron F(Q)', 'Total correlation T(r)', 'Si–O–Si angle', 'O–Si–O angle']);
+    expect(await plots.textContent()).toMatch(/ISIS NIMROD.*GPL-3\.0/);
+    await expect
+      .poll(async () => (await canvasStats(page, '[data-testid="glass-plots"] canvas')).map((s) => s.coloured > 200), { timeout: 10_000 })
+      .toEqual([true, true, true, true]);
+    await shotBoth(page, 'glass-01-two-glasses');
+    expect(problems).toEqual([]);
+  });
+});
