@@ -8,6 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { presetSpace } from '../../src-worker/params/presets.ts';
+import { BKS_U, TINY_PROTOCOL } from '../runner/tiny.ts';
 import { WIDE, canvasStats, launchChromium, requireBuild, serve, shotBoth, tempDir, type Served } from './harness.ts';
 
 const dir = tempDir('glassfit-e2e-glass-');
@@ -34,15 +36,29 @@ afterAll(async () => {
   expect(code, server?.output()).toBe(0);
 });
 
-async function makeGlass(name: string): Promise<void> {
-  await page.check('input[type="radio"][value="builtin"]');
-  await page.selectOption('select[aria-label="Built-in set"]', name);
+async function api<T>(channel: string, input?: unknown): Promise<T> {
+  const res = await fetch(`${server.origin}/api/${channel}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  if (res.status !== 200) throw new Error(`${channel}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function tinySettings(): Promise<void> {
   await page.fill('[data-testid="glass-atoms"]', '192');
   await page.fill('[data-testid="glass-rate"]', '2000');
   await page.fill('[data-testid="glass-liquid"]', '0.2');
   await page.fill('[data-testid="glass-relax"]', '0.1');
   await page.fill('[data-testid="glass-sample"]', '0.2');
   await page.fill('[data-testid="glass-start-steps"]', '200');
+}
+
+async function makeGlass(name: string): Promise<void> {
+  await page.check('input[type="radio"][value="builtin"]');
+  await page.selectOption('select[aria-label="Built-in set"]', name);
+  await tinySettings();
   await page.click('[data-testid="glass-start"]');
 }
 
@@ -71,6 +87,51 @@ describe('the Glass view', () => {
       .poll(async () => (await canvasStats(page, '[data-testid="glass-plots"] canvas')).map((s) => s.coloured > 200), { timeout: 10_000 })
       .toEqual([true, true, true, true]);
     await shotBoth(page, 'glass-01-two-glasses');
+    expect(problems).toEqual([]);
+  });
+
+  it("'Make the glass' on a finished campaign opens the Glass view with its best set; Cancel stops a glass", async () => {
+    const { id } = await api<{ id: string }>('campaigns.create', {
+      name: 'e2e glass campaign',
+      reference: { kind: 'builtin' },
+      space: presetSpace('BKS-2D'),
+      preset: 'BKS-2D',
+      protocol: TINY_PROTOCOL,
+      optimizer: { strategy: 'bo', budget: 2, bo: { initial: { include: [BKS_U] } }, cg: { reserve: 0 } },
+      search: { screen: false, earlyStop: { enabled: false } },
+      workers: 2,
+      seed: 5,
+      baselines: [],
+      finalReplicas: 0,
+      start: true,
+    });
+    let best: number | null = null;
+    await expect
+      .poll(
+        async () => {
+          const g = await api<{ progress: { status: string; bestEvaluationId: number | null } }>('campaigns.get', { id });
+          best = g.progress.bestEvaluationId;
+          return g.progress.status;
+        },
+        { timeout: 120_000, interval: 500 },
+      )
+      .toBe('finished');
+    expect(best).not.toBeNull();
+    await page.click('nav button[data-view="campaigns"]');
+    await page.locator('tr[data-campaign="e2e glass campaign"] button:has-text("Open")').click();
+    await page.click('[data-testid="make-glass"]');
+    await page.waitForSelector('section[aria-label="Make a glass"]');
+    expect(await page.isChecked('input[type="radio"][value="evaluation"]')).toBe(true);
+    expect(await page.inputValue('input[aria-label="Evaluation id"]')).toBe(String(best));
+
+    // A long liquid stage, cancelled from the list while it runs (or waits).
+    await tinySettings();
+    await page.fill('[data-testid="glass-liquid"]', '1000');
+    await page.click('[data-testid="glass-start"]');
+    const row = page.locator('[data-testid="glass-table"] tbody tr', { hasText: 'e2e glass campaign' });
+    await row.locator('button:has-text("Cancel")').click();
+    await expect.poll(() => row.textContent(), { timeout: 60_000, interval: 300 }).toMatch(/cancelled/);
+    await shotBoth(page, 'glass-02-cancelled-from-campaign');
     expect(problems).toEqual([]);
   });
 });
