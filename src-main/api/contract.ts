@@ -470,7 +470,18 @@ export const GlassJobSchema = z.object({
   jobId: id,
   /** What the glass was made with, for legends: 'BKS', 'campaign X: evaluation 12', a file name. */
   label: z.string(),
-  settings: z.object({ rate: z.number(), atoms: z.number().int(), replicas: z.number().int(), seed: z.number().int(), liquidTemperature: z.number() }),
+  /** K/ps, atoms, replicas, seed, K, and each stage's length (ps; the soft start in steps). */
+  settings: z.object({
+    rate: z.number(),
+    atoms: z.number().int(),
+    replicas: z.number().int(),
+    seed: z.number().int(),
+    liquidTemperature: z.number(),
+    liquidPs: z.number(),
+    relaxPs: z.number(),
+    samplePs: z.number(),
+    startSteps: z.number().int(),
+  }),
   progress: GlassProgressSchema,
   result: GlassResultSchema.nullable(),
   /** Why a failed job failed (the replica, stage and MD failure). */
@@ -558,6 +569,8 @@ export interface ApiOptions {
   readonly emit: EventSink;
   /** resources/reference of this installation (default: the checkout's). */
   readonly referenceDir?: string;
+  /** resources/experiment of this installation, the measured glass data (default: the checkout's). */
+  readonly experimentDir?: string;
   /** Shown by app.info (default: package.json's version). */
   readonly version?: string;
 }

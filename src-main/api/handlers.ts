@@ -129,7 +129,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
   let builtinRef: Reference | null = null;
   let surrogateClient: OptimizerClient | null = null;
   let glassJobs: GlassJobs | null = null;
-  const glass = () => (glassJobs ??= createGlassJobs(opts.workerEntry, emit));
+  const glass = () => (glassJobs ??= createGlassJobs(opts.workerEntry, emit, opts.experimentDir));
   let closed = false;
 
   const defaultReference = () => (builtinRef ??= loadDefaultReference(opts.referenceDir ?? defaultReferenceDir()));

@@ -27,7 +27,12 @@ export function createGlassJobs(workerEntry: string | URL, emit: EventSink, expe
   let experiment: { x: number[]; y: number[] } | null = null;
   const measured = () => {
     if (!experiment) {
-      const m = loadExperimentFq(experimentDir);
+      let m;
+      try {
+        m = loadExperimentFq(experimentDir);
+      } catch (e) {
+        throw new ApiError('internal', (e as Error).message.split('\n')[0]);
+      }
       experiment = { x: Array.from(m.x), y: Array.from(m.y) };
     }
     return experiment;
@@ -50,7 +55,17 @@ export function createGlassJobs(workerEntry: string | URL, emit: EventSink, expe
       const job: Job = {
         jobId,
         label,
-        settings: { rate: options.rate, atoms: options.atoms, replicas, seed, liquidTemperature: options.liquidTemperature },
+        settings: {
+          rate: options.rate,
+          atoms: options.atoms,
+          replicas,
+          seed,
+          liquidTemperature: options.liquidTemperature,
+          liquidPs: options.liquidPs,
+          relaxPs: options.relaxPs,
+          samplePs: options.samplePs,
+          startSteps: options.startSteps,
+        },
         progress: { jobId, status: 'queued', stage: null, replica: 0, replicas, fraction: 0, temperature: null, etaS: null },
         result: null,
         error: null,

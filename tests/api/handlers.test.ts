@@ -138,7 +138,11 @@ describe('workbench API handlers', () => {
     const job = await call('glass.get', { jobId });
     expect(job.error).toBeNull();
     expect(end.status).toBe('done');
-    expect(received.some((e) => e.name === 'glass.progress' && (e.payload as EventPayload<'glass.progress'>).status === 'running')).toBe(true);
+    const seen = received.filter((e) => e.name === 'glass.progress').map((e) => e.payload as EventPayload<'glass.progress'>).filter((p) => p.jobId === jobId);
+    expect(seen.map((p) => p.status)).toContain('running');
+    // Progress only moves forward, through the stages in order.
+    for (let k = 1; k < seen.length; k++) expect(seen[k].fraction).toBeGreaterThanOrEqual(seen[k - 1].fraction);
+    expect(seen.at(-1)!.fraction).toBe(1);
     expect(job).toMatchObject({ label: 'CHIK', settings: { atoms: 192, rate: 2000, replicas: 1, seed: 3, liquidTemperature: 3600 }, experimentDensity: 2.2 });
     expect(job.experimentSource).toMatch(/NIMROD.*GPL-3\.0/);
     const r = job.result!;
