@@ -14,6 +14,9 @@ import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 import { presetSpace } from '../../src-worker/params/presets.ts';
 import { BKS_U, TINY_PROTOCOL } from '../runner/tiny.ts';
 import { DEFAULT_EXECUTION } from '../../src-worker/campaign/records.ts';
+import { writeForceFieldFile } from '../../src-worker/params/forcefield-file.ts';
+import { builtinForceField } from '../../src-worker/params/sets.ts';
+import { SILICA } from '../../src-worker/species.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glassfit-api-'));
 const received: { name: EventName; payload: unknown }[] = [];
@@ -154,6 +157,15 @@ describe('workbench API handlers', () => {
     expect(r.curves.tr.length).toBe(r.curves.r.length);
     expect(r.experiment!.q.length).toBeGreaterThan(100);
     expect(r.experiment!.tr.length).toBe(r.curves.r.length);
+  });
+
+  it('glass.start takes a parameter file by its contents and names the glass after it; glass.cancel stops it', async () => {
+    const text = writeForceFieldFile(builtinForceField('BKS'), SILICA, { name: 'my BKS' });
+    const { jobId } = await call('glass.start', { potential: { kind: 'file', fileName: 'my-bks.json', text }, ...TINY_GLASS, liquidPs: 1000 });
+    expect((await call('glass.cancel', { jobId })).status).toMatch(/queued|running/);
+    await waitFor('glass.progress', (p) => p.jobId === jobId && p.status === 'cancelled', 60_000);
+    const job = await call('glass.get', { jobId });
+    expect(job).toMatchObject({ label: 'my BKS', result: null, error: null, settings: { liquidPs: 1000, liquidTemperature: 3600 } });
   });
 
   it('glass.start refuses bad input with one line; glass.get and glass.cancel an unknown job are not-found', async () => {

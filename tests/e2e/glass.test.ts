@@ -6,6 +6,7 @@
  * to tests/artifacts/glass-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { presetSpace } from '../../src-worker/params/presets.ts';
@@ -87,6 +88,13 @@ describe('the Glass view', () => {
       .poll(async () => (await canvasStats(page, '[data-testid="glass-plots"] canvas')).map((s) => s.coloured > 200), { timeout: 10_000 })
       .toEqual([true, true, true, true]);
     await shotBoth(page, 'glass-01-two-glasses');
+
+    // A glass's curves as CSV: one zip of fq.csv, tr.csv, gr.csv and adf.csv.
+    const [download] = await Promise.all([page.waitForEvent('download'), rows.nth(1).locator('button:has-text("CSV")').click()]);
+    expect(download.suggestedFilename()).toMatch(/^CHIK-2000Kps-glass\.zip$/);
+    const bytes = readFileSync((await download.path())!);
+    for (const name of ['fq.csv', 'tr.csv', 'gr.csv', 'adf.csv']) expect(bytes.includes(Buffer.from(`CHIK-2000Kps-glass-${name}`))).toBe(true);
+    expect(bytes.includes(Buffer.from('Q_invA,F_sim_barn,S_sim,Q_exp_invA,F_exp_barn'))).toBe(true);
     expect(problems).toEqual([]);
   });
 
