@@ -168,6 +168,18 @@ describe('workbench API handlers', () => {
     expect(job).toMatchObject({ label: 'my BKS', result: null, error: null, settings: { liquidPs: 1000, liquidTemperature: 3600 } });
   });
 
+  it('a glass that blows up ends failed, naming the replica, the stage and the MD failure', async () => {
+    const bks = builtinForceField('BKS');
+    // No Si–O repulsion at all: Si and O fall onto each other.
+    const text = writeForceFieldFile({ ...bks, pair: { ...bks.pair, SiO: { ...bks.pair.SiO, A: 0, D: 0 } } }, SILICA, { name: 'no Si–O repulsion' });
+    const { jobId } = await call('glass.start', { potential: { kind: 'file', fileName: 'bad.json', text }, ...TINY_GLASS });
+    const end = await waitFor('glass.progress', (p) => p.jobId === jobId && p.status !== 'queued' && p.status !== 'running', 60_000);
+    expect(end.status).toBe('failed');
+    const job = await call('glass.get', { jobId });
+    expect(job.error).toMatch(/^replica 1, (start|liquid|cool|relax|sample): \S/);
+    expect(job.result).toBeNull();
+  });
+
   it('glass.start refuses bad input with one line; glass.get and glass.cancel an unknown job are not-found', async () => {
     expect(() => parseInput('glass.start', { potential: { kind: 'builtin', name: 'CHIK' }, atoms: 100 })).toThrow(/atoms: must be a multiple of 3/);
     expect(() => parseInput('glass.start', { potential: { kind: 'builtin', name: 'CHIK' }, rate: 0 })).toThrow(/rate: must lie in/);
