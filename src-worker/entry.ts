@@ -10,8 +10,9 @@ import { parentPort, receiveMessageOnPort, Worker, workerData } from 'node:worke
 import type { RunContext } from './md/protocol.ts';
 import { evaluate } from './evaluate/evaluate.ts';
 import { proposeNext, surrogateView } from './campaign/optimizer-service.ts';
+import { runGlassJob } from './glass/job.ts';
 import { createForceTeam, runForceHelper, type ForceHelperData, type ForceTeam } from './md/force-team.ts';
-import { CONTROL_SLOTS, serializeError, type EvaluateRequest, type WorkerInit, type WorkerMessage, type WorkerRequest } from './protocol.ts';
+import { CONTROL_SLOTS, serializeError, type EvaluateRequest, type GlassRequest, type WorkerInit, type WorkerMessage, type WorkerRequest } from './protocol.ts';
 
 if (!parentPort) throw new Error('src-worker/entry.ts must run in a worker thread');
 const port = parentPort;
@@ -38,7 +39,7 @@ function serve(): void {
     port.postMessage(m);
   }
 
-  function contextFor(req: EvaluateRequest): RunContext {
+  function contextFor(req: EvaluateRequest | GlassRequest): RunContext {
     return {
       now: () => performance.now(),
       reportIntervalMs: req.reportIntervalMs,
@@ -58,6 +59,12 @@ function serve(): void {
       case 'surrogate':
         post({ seq: req.seq, type: 'result', request: 'surrogate', result: surrogateView(req.args) });
         return;
+      case 'glass': {
+        const ctx = contextFor(req);
+        const answer = runGlassJob(req.args, ctx, (progress) => post({ seq: req.seq, type: 'progress', progress }));
+        post({ seq: req.seq, type: 'result', request: 'glass', result: answer });
+        return;
+      }
       default: {
         const unknown: { type?: unknown } = req;
         throw new Error(`unknown request type ${JSON.stringify(unknown.type)}`);

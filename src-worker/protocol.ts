@@ -17,6 +17,7 @@ import type { ForceField } from './md/forcefield.ts';
 import type { Progress } from './md/protocol.ts';
 import type { EvaluationResult, EvaluationSpec } from './evaluate/spec.ts';
 import type { ProposeAnswer, ProposeArgs, SurrogateAnswer, SurrogateArgs } from './campaign/optimizer-service.ts';
+import type { GlassJobAnswer, GlassJobArgs, GlassJobProgress } from './glass/job.ts';
 
 export interface EvaluateRequest {
   readonly seq: number;
@@ -41,7 +42,15 @@ export interface SurrogateRequest {
   readonly args: SurrogateArgs;
 }
 
-export type WorkerRequest = EvaluateRequest | ProposeRequest | SurrogateRequest;
+/** A glass job for the workbench (glass/job.ts): replica quenches and their properties; cancelled like an evaluation. */
+export interface GlassRequest {
+  readonly seq: number;
+  readonly type: 'glass';
+  readonly args: GlassJobArgs;
+  readonly reportIntervalMs: number;
+}
+
+export type WorkerRequest = EvaluateRequest | ProposeRequest | SurrogateRequest | GlassRequest;
 export type RequestType = WorkerRequest['type'];
 
 /** The answer to each request kind. */
@@ -49,13 +58,15 @@ export interface ResultMap {
   readonly evaluate: EvaluationResult;
   readonly propose: ProposeAnswer;
   readonly surrogate: SurrogateAnswer;
+  readonly glass: GlassJobAnswer;
 }
 export type ResultOf<T extends RequestType> = ResultMap[T];
 
 export interface ProgressMessage {
   readonly seq: number;
   readonly type: 'progress';
-  readonly progress: Progress;
+  /** An evaluation's MD progress, or a glass job's (glass/job.ts). */
+  readonly progress: Progress | GlassJobProgress;
 }
 
 /** `request` repeats the request kind so the receiver can narrow `result` without remembering it. */

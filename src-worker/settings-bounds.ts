@@ -72,6 +72,14 @@ export const SETTING_BOUNDS = {
   replicas: { min: 1, max: 100, integer: true, unit: 'replicas', why: 'a few replicas measure the noise of R_χ; a hundred is a study of its own' },
 } as const satisfies Readonly<Record<string, SettingBound>>;
 
+/** A glass quench (glass/quench.ts) as the workbench starts it; the CLI checks the same with quenchProblems. */
+export const GLASS_BOUNDS = {
+  rate: { min: 1e-3, max: 1e5, unit: 'K/ps', why: 'glass studies cool at 0.01–100 K/ps; slower runs take months, faster ones are a tiny test' },
+  replicas: { min: 1, max: 20, integer: true, unit: 'replicas', why: 'a few independent glasses give the error bars; twenty already take days at 3000 atoms' },
+  stagePs: { min: 0, max: 10_000, unit: 'ps', why: '10 ns at one temperature is already weeks of CPU for a 3000-atom glass' },
+  seed: { min: 0, max: 0x7fffffff, integer: true, unit: '', why: 'a 31-bit random seed' },
+} as const satisfies Readonly<Record<string, SettingBound>>;
+
 /**
  * Workers per core allowed on this machine (besides the absolute SETTING_BOUNDS.workers): more threads than
  * cores only slow every evaluation down, and past 4× it is a typing error.

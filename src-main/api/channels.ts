@@ -24,9 +24,12 @@ export const channels = [
   'export.table',
   'presets.space',
   'screen.preview',
+  'glass.start',
+  'glass.get',
+  'glass.cancel',
 ] as const;
 
-export const eventNames = ['campaigns.changed', 'campaign.progress', 'evaluation.changed', 'worker.status'] as const;
+export const eventNames = ['campaigns.changed', 'campaign.progress', 'evaluation.changed', 'worker.status', 'glass.progress'] as const;
 
 export type Channel = (typeof channels)[number];
 export type EventName = (typeof eventNames)[number];

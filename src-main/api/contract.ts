@@ -38,7 +38,7 @@ import { ReferenceProvenanceSchema } from '../../src-worker/evaluate/reference.t
 import { BoSettingsSchema, CgSettingsSchema, CmaesSettingsSchema, TrustRegionSettingsSchema } from '../../src-worker/optimize/strategy.ts';
 import { CostRangeSchema, EvaluationSpecJsonSchema, KernelSchema, ProtocolSchema } from '../../src-worker/evaluate/spec.ts';
 import { PAPER_PROTOCOL } from '../../src-worker/md/protocol.ts';
-import { bounded, SETTING_BOUNDS } from '../../src-worker/settings-bounds.ts';
+import { bounded, GLASS_BOUNDS, PROTOCOL_BOUNDS, SETTING_BOUNDS } from '../../src-worker/settings-bounds.ts';
 import { MAX_FILE_BYTES } from '../../src-worker/io/limits.ts';
 
 const PAPER_TEMPERATURE = PAPER_PROTOCOL.temperature;
@@ -410,6 +410,88 @@ export const ScreenPreviewResultSchema = z.object({
   builtins: z.array(z.object({ name: BuiltinNameSchema, inSpace: z.boolean(), ok: z.boolean(), reason: z.string().nullable() })),
 });
 
+// ------------------------------------------------------------------------------------------- glass
+
+/** Which forcefield a glass is made with: a built-in set, an evaluation's parameters, or a parameter file's text. */
+export const GlassPotentialSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('builtin'), name: BuiltinNameSchema }),
+  z.object({ kind: z.literal('evaluation'), evaluationId }),
+  z.object({ kind: z.literal('file'), fileName: FileNameSchema, text: FileTextSchema }),
+]);
+
+/**
+ * A glass job (src-worker/glass/quench.ts): defaults are DEFAULT_QUENCH's (3000 atoms, 10 K/ps, 10 + 10 + 10 ps);
+ * the liquid temperature is the evaluation's campaign's, else the quench default. Stage lengths are for short
+ * tests and previews.
+ */
+export const GlassStartInputSchema = z.object({
+  potential: GlassPotentialSchema,
+  rate: bounded(GLASS_BOUNDS.rate).optional(),
+  atoms: bounded(PROTOCOL_BOUNDS.atoms).refine((n) => n % 3 === 0, 'must be a multiple of 3 (SiO2)').optional(),
+  replicas: bounded(GLASS_BOUNDS.replicas).optional(),
+  seed: bounded(GLASS_BOUNDS.seed).optional(),
+  liquidPs: bounded(GLASS_BOUNDS.stagePs).optional(),
+  relaxPs: bounded(GLASS_BOUNDS.stagePs).optional(),
+  samplePs: bounded(GLASS_BOUNDS.stagePs).positive().optional(),
+  startSteps: bounded(SETTING_BOUNDS.softStartSteps).optional(),
+});
+export type GlassStartInput = z.input<typeof GlassStartInputSchema>;
+
+export const GlassStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+const GlassStageSchema = z.enum(['start', 'liquid', 'cool', 'relax', 'sample']);
+export const GlassProgressSchema = z.object({
+  jobId: id,
+  status: GlassStatusSchema,
+  stage: GlassStageSchema.nullable(),
+  replica: z.number().int(), // 0-based
+  replicas: z.number().int(),
+  fraction: z.number(), // 0…1 of all replicas' steps
+  temperature: z.number().nullable(), // K
+  etaS: z.number().nullable(), // s
+});
+
+const StatOf = z.object({ mean: z.number().nullable(), err: z.number().nullable() }); // mean ± standard error over replicas
+export const GlassResultSchema = z.object({
+  replicas: z.number().int(),
+  /** density g/cm³, pressureGPa, temperature K, fqRchi %, fsdpQ/fsdpFwhm Å⁻¹, rSiO/rOO/rSiSi Å, meanSiOSi/meanOSiO °, zSi, zO, siFourFold. */
+  scalars: z.record(z.string(), StatOf),
+  qn: z.array(StatOf), // Q0…Q4
+  curves: z.object({
+    q: numbers, fq: numbers, sq: numbers, // Å⁻¹, barn, —
+    r: numbers, g: z.record(z.string(), numbers), gTotal: numbers, tr: numbers, // Å, —, —, barn Å⁻²
+    theta: numbers, pSiOSi: numbers, pOSiO: numbers, // °, 1/°
+  }),
+  /** The measured F(Q) (barn) and its T(r) at the measured density, g/cm³. */
+  experiment: z.object({ q: numbers, fq: numbers, r: numbers, tr: numbers, density: z.number() }).nullable(),
+  wallS: numbers,
+});
+
+export const GlassJobSchema = z.object({
+  jobId: id,
+  /** What the glass was made with, for legends: 'BKS', 'campaign X: evaluation 12', a file name. */
+  label: z.string(),
+  /** K/ps, atoms, replicas, seed, K, and each stage's length (ps; the soft start in steps). */
+  settings: z.object({
+    rate: z.number(),
+    atoms: z.number().int(),
+    replicas: z.number().int(),
+    seed: z.number().int(),
+    liquidTemperature: z.number(),
+    liquidPs: z.number(),
+    relaxPs: z.number(),
+    samplePs: z.number(),
+    startSteps: z.number().int(),
+  }),
+  progress: GlassProgressSchema,
+  result: GlassResultSchema.nullable(),
+  /** Why a failed job failed (the replica, stage and MD failure). */
+  error: z.string().nullable(),
+  /** The measured data's source and licence line, for figure captions. */
+  experimentSource: z.string(),
+  experimentDensity: z.number(),
+  rchiRange: z.tuple([z.number(), z.number()]),
+});
+
 // ---------------------------------------------------------------------------------------- channels
 
 const none = z.undefined();
@@ -438,6 +520,10 @@ export const requests = {
   'export.table': { input: z.object({ campaignId: id, format: z.enum(['json', 'csv']) }), output: ExportFileSchema },
   'presets.space': { input: PresetSpaceRequestSchema, output: PresetSpaceResultSchema },
   'screen.preview': { input: ScreenPreviewRequestSchema, output: ScreenPreviewResultSchema },
+  /** Make a glass in a worker thread; progress comes as 'glass.progress' events. */
+  'glass.start': { input: GlassStartInputSchema, output: z.object({ jobId: id }) },
+  'glass.get': { input: z.object({ jobId: id }), output: GlassJobSchema },
+  'glass.cancel': { input: z.object({ jobId: id }), output: z.object({ status: GlassStatusSchema }) },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {
@@ -445,6 +531,7 @@ export const events = {
   'campaign.progress': CampaignProgressSchema,
   'evaluation.changed': EvaluationRecordSchema,
   'worker.status': WorkerStatusSchema,
+  'glass.progress': GlassProgressSchema,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Requests = typeof requests;
@@ -482,6 +569,8 @@ export interface ApiOptions {
   readonly emit: EventSink;
   /** resources/reference of this installation (default: the checkout's). */
   readonly referenceDir?: string;
+  /** resources/experiment of this installation, the measured glass data (default: the checkout's). */
+  readonly experimentDir?: string;
   /** Shown by app.info (default: package.json's version). */
   readonly version?: string;
 }

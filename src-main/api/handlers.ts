@@ -55,6 +55,10 @@ import {
 import { exportCsv, exportJson, exportLammps, rChiWithReplicas } from '../../src-worker/campaign/export.ts';
 import type { MapView, SliceView } from '../../src-worker/optimize/surrogate.ts';
 import type { ImportanceView } from '../../src-worker/campaign/optimizer-service.ts';
+import { ForceFieldFileError } from '../../src-worker/params/forcefield-file.ts';
+import { DEFAULT_QUENCH, quenchProblems, type QuenchOptions } from '../../src-worker/glass/quench.ts';
+import { createGlassJobs, type GlassJobs } from '../glass/jobs.ts';
+import type { ForceField } from '../../src-worker/md/forcefield.ts';
 
 /**
  * µs per atom-step when the database has no finished evaluation to measure it by: `npm run bench:md` gives
@@ -77,6 +81,7 @@ function asApiError(e: unknown): unknown {
   const line = (m: string) => m.split('\n')[0];
   if (e instanceof NotFoundError) return new ApiError('not-found', line(e.message));
   if (e instanceof LockError) return new ApiError('conflict', line(e.message));
+  if (e instanceof ForceFieldFileError) return new ApiError('bad-input', `${e.file}: ${e.problems.join('; ')}`);
   if (e instanceof CampaignSetupError || e instanceof ParseError || e instanceof FileRejectedError) return new ApiError('bad-input', line(e.message));
   if (e instanceof StoreError) return new ApiError('internal', line(e.message));
   if (e instanceof z.ZodError) return new ApiError('bad-input', line(e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
@@ -124,6 +129,8 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
   const version = opts.version ?? packageVersion();
   let builtinRef: Reference | null = null;
   let surrogateClient: OptimizerClient | null = null;
+  let glassJobs: GlassJobs | null = null;
+  const glass = () => (glassJobs ??= createGlassJobs(opts.workerEntry, emit, opts.experimentDir));
   let closed = false;
 
   const defaultReference = () => (builtinRef ??= loadDefaultReference(opts.referenceDir ?? defaultReferenceDir()));
@@ -512,6 +519,49 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       return { fileName: files[0].fileName, text: files[0].text, files };
     },
 
+    async 'glass.start'(input) {
+      const p = input.potential;
+      let ff: ForceField;
+      let label: string;
+      let base: QuenchOptions = DEFAULT_QUENCH;
+      if (p.kind === 'builtin') {
+        ff = builtinForceField(p.name);
+        label = p.name;
+      } else if (p.kind === 'evaluation') {
+        const e = store.evaluation(p.evaluationId);
+        const c = store.campaignInfo(e.campaignId);
+        ff = e.params as ForceField;
+        label = `${c.name}: ${e.label ?? `evaluation ${e.id}`}`;
+        // The liquid the set was fitted on: the campaign's temperature, density and kernel.
+        base = { ...base, liquidTemperature: c.protocol.temperature, densityGcm3: c.protocol.densityGcm3, kernel: c.protocol.kernel };
+      } else {
+        const f = await parseInWorker({ kind: 'forcefield', fileName: p.fileName, source: { text: p.text } }, opts.parseWorkerEntry ? { entry: opts.parseWorkerEntry } : {});
+        if (f.species.species.map((s) => s.name).join(',') !== 'Si,O') throw new ApiError('bad-input', `${p.fileName}: glass making is built for SiO2 (species Si, O) only`);
+        ff = f.ff;
+        label = f.name ?? p.fileName;
+      }
+      const options: QuenchOptions = {
+        ...base,
+        ...(input.rate !== undefined ? { rate: input.rate } : {}),
+        ...(input.atoms !== undefined ? { atoms: input.atoms } : {}),
+        ...(input.liquidPs !== undefined ? { liquidPs: input.liquidPs } : {}),
+        ...(input.relaxPs !== undefined ? { relaxPs: input.relaxPs } : {}),
+        ...(input.samplePs !== undefined ? { samplePs: input.samplePs } : {}),
+        ...(input.startSteps !== undefined ? { startSteps: input.startSteps } : {}),
+      };
+      const problems = quenchProblems(options);
+      if (problems.length > 0) throw new ApiError('bad-input', `glass.start: ${problems.join('; ')}`);
+      return { jobId: glass().start(label, ff, options, input.replicas ?? 1, input.seed ?? 1) };
+    },
+
+    async 'glass.get'({ jobId }) {
+      return glass().get(jobId);
+    },
+
+    async 'glass.cancel'({ jobId }) {
+      return glass().cancel(jobId);
+    },
+
     async 'export.table'({ campaignId, format }) {
       const c = store.campaignInfo(campaignId);
       const all = store.evaluations(campaignId);
@@ -542,6 +592,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       closed = true;
       await Promise.allSettled([...runs.values()].map((r) => r.pause()));
       await surrogateClient?.close();
+      await glassJobs?.close();
       store.close();
     },
   };

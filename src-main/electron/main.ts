@@ -75,6 +75,7 @@ async function switchDatabase(dbPath: string, mustExist = false): Promise<void> 
       emit: (event, payload) => win?.webContents.send(`glassfit:${event}`, payload),
       // Inside the packaged app's asar archive; Electron's fs reads it transparently.
       referenceDir: join(app.getAppPath(), 'resources/reference'),
+      experimentDir: join(app.getAppPath(), 'resources/experiment'),
       version: app.getVersion(),
     });
     rememberDbPath(dbPath);

@@ -17,10 +17,10 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MAX_THREADS } from '../../src-worker/md/force-team.ts';
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
-import type { Progress } from '../../src-worker/md/protocol.ts';
 import type { EvaluateOptions, EvaluationResult, EvaluationSpec, Evaluator } from '../../src-worker/evaluate/spec.ts';
 import { cancelledResult } from '../../src-worker/evaluate/evaluate.ts';
 import type { ProposeAnswer, ProposeArgs, SurrogateAnswer, SurrogateArgs } from '../../src-worker/campaign/optimizer-service.ts';
+import type { GlassJobAnswer, GlassJobArgs, GlassJobProgress } from '../../src-worker/glass/job.ts';
 import {
   CONTROL_BYTES,
   CONTROL_SLOTS,
@@ -66,6 +66,8 @@ export interface WorkerPool extends Evaluator {
   propose(args: ProposeArgs, options?: RequestOptions): Promise<ProposeAnswer>;
   /** A GP slice or map of a campaign's history; null when aborted while queued or with too few points. */
   surrogate(args: SurrogateArgs, options?: RequestOptions): Promise<SurrogateAnswer>;
+  /** A glass job (src-worker/glass/job.ts); aborting it stops the quench running, or drops it while queued. */
+  glass(args: GlassJobArgs, options?: { readonly signal?: AbortSignal; readonly onProgress?: (p: GlassJobProgress) => void }): Promise<GlassJobAnswer>;
   status(): PoolStatus;
   /** Terminate every worker; pending and queued requests reject. Idempotent. */
   close(): Promise<void>;
@@ -91,7 +93,7 @@ export class WorkerCrashError extends Error {
 interface Job {
   readonly seq: number;
   readonly request: WorkerRequest;
-  readonly onProgress?: (p: Progress) => void;
+  readonly onProgress?: (p: never) => void;
   readonly cancelled: () => unknown; // the result a cancelled request resolves with
   readonly resolve: (r: unknown) => void;
   readonly reject: (e: Error) => void;
@@ -157,7 +159,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
     if (!job || m.seq !== job.seq) return; // a late message of a request already settled
     switch (m.type) {
       case 'progress':
-        job.onProgress?.(m.progress);
+        (job.onProgress as ((p: unknown) => void) | undefined)?.(m.progress);
         return;
       case 'result':
         finish(slot);
@@ -194,7 +196,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
   function submit<T extends RequestType>(
     make: (seq: number) => Extract<WorkerRequest, { type: T }>,
     cancelled: () => ResultOf<T>,
-    options: EvaluateOptions,
+    options: { readonly signal?: EvaluateOptions['signal']; readonly onProgress?: (p: never) => void },
   ): Promise<ResultOf<T>> {
     if (closed) return Promise.reject(new Error('the worker pool is closed'));
     const { signal, onProgress } = options;
@@ -245,6 +247,13 @@ export function createPool(opts: PoolOptions): WorkerPool {
     },
     surrogate(args: SurrogateArgs, options: RequestOptions = {}): Promise<SurrogateAnswer> {
       return submit<'surrogate'>((seq) => ({ seq, type: 'surrogate', args }), () => null, options);
+    },
+    glass(args, options = {}) {
+      return submit<'glass'>(
+        (seq) => ({ seq, type: 'glass', args, reportIntervalMs }),
+        () => ({ ok: false, cancelled: true, replica: 0, stage: 'start', message: 'cancelled before it started' }),
+        options,
+      );
     },
     status(): PoolStatus {
       return { size, workers: slots.length, busy: slots.filter((s) => s.job !== null).length, queued: queue.length, crashes };

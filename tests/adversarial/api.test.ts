@@ -95,7 +95,7 @@ function expectRejected(reply: Reply, context: string): void {
  * Channels that write: their generated inputs aim at an unknown id, so every one must be refused. campaigns.create
  * runs on a copy of the database, and an input it accepts must be a campaign inside every bound.
  */
-const WRITES: ReadonlySet<Channel> = new Set(['campaigns.control', 'campaigns.duplicate', 'campaigns.delete']);
+const WRITES: ReadonlySet<Channel> = new Set(['campaigns.control', 'campaigns.duplicate', 'campaigns.delete', 'glass.start', 'glass.cancel']);
 
 /** A stored campaign that a generated input created: every setting inside its bound, the space valid. */
 async function expectSaneCampaign(id: string, context: string): Promise<void> {
@@ -145,6 +145,12 @@ function base(c: Channel): unknown {
       return { evaluationId, variant: 'include' };
     case 'export.table':
       return { campaignId, format: 'csv' };
+    case 'glass.start':
+      // An unknown evaluation: no generated input may start a quench.
+      return { potential: { kind: 'evaluation', evaluationId: 999_999_999 }, rate: 2000, atoms: 192, replicas: 1, seed: 1, liquidPs: 0.2, relaxPs: 0.1, samplePs: 0.2, startSteps: 200 };
+    case 'glass.get':
+    case 'glass.cancel':
+      return { jobId: UNKNOWN_ID };
     default:
       return undefined;
   }

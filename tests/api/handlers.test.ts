@@ -14,6 +14,9 @@ import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 import { presetSpace } from '../../src-worker/params/presets.ts';
 import { BKS_U, TINY_PROTOCOL } from '../runner/tiny.ts';
 import { DEFAULT_EXECUTION } from '../../src-worker/campaign/records.ts';
+import { writeForceFieldFile } from '../../src-worker/params/forcefield-file.ts';
+import { builtinForceField } from '../../src-worker/params/sets.ts';
+import { SILICA } from '../../src-worker/species.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glassfit-api-'));
 const received: { name: EventName; payload: unknown }[] = [];
@@ -57,6 +60,9 @@ function waitFor<E extends EventName>(name: E, pred: (p: EventPayload<E>) => boo
     tick();
   });
 }
+
+/** A glass in seconds: 192 atoms, 3300 K → 300 K at 2000 K/ps, tenths of a ps per stage (tests/glass/cli.test.ts). */
+const TINY_GLASS = { atoms: 192, rate: 2000, liquidPs: 0.2, relaxPs: 0.1, samplePs: 0.2, startSteps: 200, seed: 3 } as const;
 
 const newCampaign = (over: Partial<Input<'campaigns.create'>> = {}): Input<'campaigns.create'> => ({
   name: 'api test',
@@ -127,6 +133,61 @@ describe('workbench API handlers', () => {
     expect(() => parseInput('campaigns.create', newCampaign({ optimizer: { strategy: 'bo', budget: 4, cg: { reserve: 2 } } }))).toThrow(/cg\.reserve/);
     await rejects(call('campaigns.create', newCampaign({ search: { earlyStop: { checkpoints: [0.6, 0.3] } } })), 'bad-input', /checkpoints must be ascending/);
     expect(await call('campaigns.list', undefined)).toEqual([]);
+  });
+
+  it('glass.start makes a tiny glass in a worker thread, with glass.progress events; glass.get gives its properties and curves', async () => {
+    const { jobId } = await call('glass.start', { potential: { kind: 'builtin', name: 'CHIK' }, ...TINY_GLASS });
+    const end = await waitFor('glass.progress', (p) => p.jobId === jobId && p.status !== 'queued' && p.status !== 'running');
+    const job = await call('glass.get', { jobId });
+    expect(job.error).toBeNull();
+    expect(end.status).toBe('done');
+    const seen = received.filter((e) => e.name === 'glass.progress').map((e) => e.payload as EventPayload<'glass.progress'>).filter((p) => p.jobId === jobId);
+    expect(seen.map((p) => p.status)).toContain('running');
+    // Progress only moves forward, through the stages in order.
+    for (let k = 1; k < seen.length; k++) expect(seen[k].fraction).toBeGreaterThanOrEqual(seen[k - 1].fraction);
+    expect(seen.at(-1)!.fraction).toBe(1);
+    expect(job).toMatchObject({ label: 'CHIK', settings: { atoms: 192, rate: 2000, replicas: 1, seed: 3, liquidTemperature: 3600 }, experimentDensity: 2.2 });
+    expect(job.experimentSource).toMatch(/NIMROD.*GPL-3\.0/);
+    const r = job.result!;
+    expect(r.scalars.density.mean).toBeGreaterThan(1.5);
+    expect(r.scalars.density.mean).toBeLessThan(3.5);
+    expect(r.scalars.fqRchi.mean).toBeGreaterThan(0);
+    expect(r.scalars.meanSiOSi.mean).toBeGreaterThan(120);
+    expect(r.curves.fq.length).toBe(r.curves.q.length);
+    expect(r.curves.tr.length).toBe(r.curves.r.length);
+    expect(r.experiment!.q.length).toBeGreaterThan(100);
+    expect(r.experiment!.tr.length).toBe(r.curves.r.length);
+  });
+
+  it('glass.start takes a parameter file by its contents and names the glass after it; glass.cancel stops it', async () => {
+    const text = writeForceFieldFile(builtinForceField('BKS'), SILICA, { name: 'my BKS' });
+    const { jobId } = await call('glass.start', { potential: { kind: 'file', fileName: 'my-bks.json', text }, ...TINY_GLASS, liquidPs: 1000 });
+    expect((await call('glass.cancel', { jobId })).status).toMatch(/queued|running/);
+    await waitFor('glass.progress', (p) => p.jobId === jobId && p.status === 'cancelled', 60_000);
+    const job = await call('glass.get', { jobId });
+    expect(job).toMatchObject({ label: 'my BKS', result: null, error: null, settings: { liquidPs: 1000, liquidTemperature: 3600 } });
+  });
+
+  it('a glass that blows up ends failed, naming the replica, the stage and the MD failure', async () => {
+    const bks = builtinForceField('BKS');
+    // No Si–O repulsion at all: Si and O fall onto each other.
+    const text = writeForceFieldFile({ ...bks, pair: { ...bks.pair, SiO: { ...bks.pair.SiO, A: 0, D: 0 } } }, SILICA, { name: 'no Si–O repulsion' });
+    const { jobId } = await call('glass.start', { potential: { kind: 'file', fileName: 'bad.json', text }, ...TINY_GLASS });
+    const end = await waitFor('glass.progress', (p) => p.jobId === jobId && p.status !== 'queued' && p.status !== 'running', 60_000);
+    expect(end.status).toBe('failed');
+    const job = await call('glass.get', { jobId });
+    expect(job.error).toMatch(/^replica 1, (start|liquid|cool|relax|sample): \S/);
+    expect(job.result).toBeNull();
+  });
+
+  it('glass.start refuses bad input with one line; glass.get and glass.cancel an unknown job are not-found', async () => {
+    expect(() => parseInput('glass.start', { potential: { kind: 'builtin', name: 'CHIK' }, atoms: 100 })).toThrow(/atoms: must be a multiple of 3/);
+    expect(() => parseInput('glass.start', { potential: { kind: 'builtin', name: 'CHIK' }, rate: 0 })).toThrow(/rate: must lie in/);
+    expect(() => parseInput('glass.start', { potential: { kind: 'builtin', name: 'XYZ' } })).toThrow(ApiError);
+    await rejects(call('glass.start', { potential: { kind: 'file', fileName: 'ff.json', text: '{"nope": 1' } }), 'bad-input', /ff\.json/);
+    await rejects(call('glass.start', { potential: { kind: 'evaluation', evaluationId: 999999 } }), 'not-found', /999999/);
+    await rejects(call('glass.get', { jobId: '00000000-0000-4000-8000-000000000000' }), 'not-found', /no glass job/);
+    await rejects(call('glass.cancel', { jobId: '00000000-0000-4000-8000-000000000000' }), 'not-found', /no glass job/);
   });
 
   it('campaigns.create with start runs the campaign in this process, with progress, evaluation and worker events', async () => {
@@ -223,6 +284,17 @@ describe('workbench API handlers', () => {
     expect(csv.text.trim().split('\n')).toHaveLength(7 + progress.screened);
     const json = await call('export.table', { campaignId: id, format: 'json' });
     expect(JSON.parse(json.text).evaluations).toHaveLength(6 + progress.screened);
+  });
+
+  it("glass.start takes a campaign's best set at the campaign's liquid temperature; glass.cancel stops it", async () => {
+    const { progress, campaign } = await call('campaigns.get', { id });
+    const { jobId } = await call('glass.start', { potential: { kind: 'evaluation', evaluationId: progress.bestEvaluationId! }, ...TINY_GLASS, liquidPs: 1000 });
+    expect((await call('glass.cancel', { jobId })).status).toMatch(/queued|running/);
+    await waitFor('glass.progress', (p) => p.jobId === jobId && p.status === 'cancelled', 60_000);
+    const job = await call('glass.get', { jobId });
+    expect(job.label).toMatch(/^api test: /);
+    expect(job.settings.liquidTemperature).toBe(campaign.protocol.temperature);
+    expect(job.result).toBeNull();
   });
 
   it('campaigns.duplicate, campaigns.control and campaigns.delete', async () => {

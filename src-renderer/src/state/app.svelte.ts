@@ -5,7 +5,7 @@
 import { connect, type ConnectionState } from '../lib/api';
 import type { AppInfo, Builtins } from './types';
 
-export type View = 'campaigns' | 'new' | 'run' | 'surrogate' | 'structure' | 'viewer' | 'compare' | 'export';
+export type View = 'campaigns' | 'new' | 'run' | 'surrogate' | 'structure' | 'viewer' | 'compare' | 'export' | 'glass';
 
 /** Views that show one campaign: disabled in the navigation until a campaign is open. */
 export const CAMPAIGN_VIEWS: readonly View[] = ['run', 'surrogate', 'structure', 'viewer', 'export'];
