@@ -72,7 +72,17 @@ export async function serveWith(command: string, args: string[], cwd: string, en
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
+    // Its own process group: `npx` runs `sh -c glassfit serve` and node below it, and a signal to npx alone
+    // left the server running after the tests.
+    detached: true,
   });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), sig);
+    } catch {
+      child.kill(sig);
+    }
+  };
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
@@ -100,11 +110,16 @@ export async function serveWith(command: string, args: string[], cwd: string, en
     token: u.searchParams.get('token')!,
     output: () => out,
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGINT');
-      const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      if (child.exitCode !== null) {
+        signal('SIGKILL'); // what the group may still hold
+        return child.exitCode;
+      }
+      signal('SIGINT');
+      const t = setTimeout(() => signal('SIGKILL'), 30_000);
       const code = await exited;
       clearTimeout(t);
+      // npx may exit before its children: the group goes with it.
+      setTimeout(() => signal('SIGKILL'), 5_000).unref();
       return code;
     },
   };
