@@ -167,6 +167,7 @@ export function createLammpsEvaluator(opts: LammpsEvaluatorOptions): Evaluator &
           thermo: readOrNull(join(dir, LAMMPS_FILES.thermo)),
           frames: readOrNull(join(dir, LAMMPS_FILES.frames)),
           final: readOrNull(join(dir, LAMMPS_FILES.final)),
+          window: readOrNull(join(dir, LAMMPS_FILES.window)),
           exit: { code, signal },
           output,
         };

@@ -135,9 +135,6 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
   }
   // On SLURM the runner keeps maxInFlight evaluations out at once: the optimizer's batch is that big.
   const workers = opts.workers ?? (campaign.execution.backend === 'slurm' ? campaign.execution.slurm.maxInFlight : campaign.workers);
-  // The JS engine (threads, or SLURM's 'js' payload) stops hopeless runs early; the LAMMPS job does not yet.
-  const ex = campaign.execution;
-  const jsEngine = ex.backend === 'threads' || (ex.backend === 'slurm' && ex.slurm.payload === 'js');
   // Built once per run: the screen's view of the campaign (reference peaks, temperature), null when it screens nothing.
   const screenCtx: ScreenContext | null = campaign.search.screen
     ? screenContextFor({ species: campaign.species, reference, temperature: campaign.protocol.temperature })
@@ -268,8 +265,8 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     running.set(rec.id, entry);
     changed(rec);
     const t0 = performance.now();
-    // Early stopping needs the engine's step-by-step g(r) window: the JS engine has it, the LAMMPS job does not (yet).
-    const stopRule = rec.origin === 'optimizer' && jsEngine ? earlyStopNow() : null;
+    // Every backend applies the spec's early stop: the JS engine's watcher, or the LAMMPS input's checkpoints (lammps-job.ts).
+    const stopRule = rec.origin === 'optimizer' ? earlyStopNow() : null;
     const spec = specFor(campaign, reference, rec.seed, stopRule);
     evaluator!
       .evaluate(rec.params as ForceField, spec, {

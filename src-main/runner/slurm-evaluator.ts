@@ -325,7 +325,7 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
         r = lammpsResult(
           t.spec,
           t.lammps!,
-          { log: read(LAMMPS_FILES.log), rdf: read(LAMMPS_FILES.rdf), thermo: read(LAMMPS_FILES.thermo), frames: read(LAMMPS_FILES.frames), final: read(LAMMPS_FILES.final), exit: { code, signal: null }, output: read('payload.out') ?? '' },
+          { log: read(LAMMPS_FILES.log), rdf: read(LAMMPS_FILES.rdf), thermo: read(LAMMPS_FILES.thermo), frames: read(LAMMPS_FILES.frames), final: read(LAMMPS_FILES.final), window: read(LAMMPS_FILES.window), exit: { code, signal: null }, output: read('payload.out') ?? '' },
           (performance.now() - t.t0) / 1000,
         );
       }

@@ -15,7 +15,15 @@
  * Velocities come from LAMMPS's own generator (`velocity create`), so a LAMMPS run and a JS run of one seed share
  * their start but not their trajectory: agreement is within the seed noise, never to round-off.
  *
- * Early stopping is not applied on this backend yet: the job runs to its end and the result says 'done'.
+ * Early stopping (spec.earlyStop, early-stop.ts) works here too, inside the LAMMPS input so that it needs nothing
+ * but LAMMPS and awk on a cluster node: the relaxation and the production run in segments; before each checkpoint
+ * a `fix ave/time … ave window` averages `compute rdf` over the checkpoint's window (the JS watcher's samples:
+ * every protocol.sampleEvery steps of the last windowPs), and after it `shell awk` computes that window's R_χ
+ * against the reference (the same sum as cost.ts, over the cost range) and writes 1 when it exceeds the
+ * threshold; LAMMPS reads it (`variable … file`) and, on 1, dumps the configuration and quits. glassfit then
+ * scores the window's g(r) with its own R_χ and stores the run as 'stopped', as for the JS engine. A checkpoint
+ * whose window would straddle the relaxation/production boundary (where the input resets the timestep) is not
+ * looked at on this backend; with the default checkpoints (30/50/70 %) and 1-ps window none does.
  */
 import { pairList, type SpeciesTable } from '../species.ts';
 import type { ForceField } from '../md/forcefield.ts';
@@ -30,8 +38,9 @@ import { accumulateStructure, createStructureAccumulator, structureResult } from
 import type { PartialRdf } from '../analysis/rdf.ts';
 import { structureSpecFor } from './reference.ts';
 import { rChi } from './cost.ts';
+import { describeEarlyStop, earlyStopPlan } from './early-stop.ts';
 import { parameterProblems, specProblems } from './evaluate.ts';
-import type { EvaluationResult, EvaluationSpec, FailedResult, EvaluationFailure } from './spec.ts';
+import type { EarlyStopDetail, EvaluationResult, EvaluationSpec, FailedResult, EvaluationFailure } from './spec.ts';
 
 /** File names inside a job folder (the input refers to them relative to LAMMPS's working folder). */
 export const LAMMPS_FILES = {
@@ -43,6 +52,11 @@ export const LAMMPS_FILES = {
   thermo: 'thermo_avg.dat',
   frames: 'frames.dump',
   final: 'final.dump',
+  /** The g(r) of the last early-stop window (fix ave/time … overwrite: one block). */
+  window: 'window.rdf',
+  /** The reference in the cost range, `bin column g_ref` per line, and the awk program that scores a window. */
+  windowRef: 'early_stop_ref.txt',
+  windowAwk: 'early_stop.awk',
 } as const;
 
 /** Production frames dumped for the angle distributions (the last is the final configuration). */
@@ -52,6 +66,34 @@ export const ANGLE_FRAMES = 10;
 const DONE_MARK = 'GLASSFIT JOB DONE';
 /** Lines the input prints at each stage, for progress: `GLASSFIT STAGE <stage> <first step> <total steps>`. */
 export const STAGE_MARK = 'GLASSFIT STAGE';
+/** Line LAMMPS prints before it quits at a checkpoint: `GLASSFIT EARLY STOP <protocol step>`. */
+const STOP_MARK = 'GLASSFIT EARLY STOP';
+
+/**
+ * R_χ of the last block of a `fix ave/time … mode vector` window file against the reference lines `bin column
+ * g_ref` (cost.ts's sum, per column then averaged): prints 1 when it exceeds thr (or cannot be computed), else 0,
+ * then R_χ, one per line. Any POSIX awk (mawk, gawk, busybox).
+ */
+const WINDOW_AWK = `# glassfit early stop: R_chi of a LAMMPS rdf window against the reference (usage: awk -v thr=X -f this ref window)
+NR == FNR { if ($0 !~ /^#/ && NF == 3) { ref[$1 "," $2] = $3; if (!($2 in cols)) { cols[$2] = 1; ncol++ } } next }
+/^#/ { next }
+NF == 2 { for (c in cols) { num[c] = 0; den[c] = 0 } next }
+{ for (c in cols) { k = $1 "," c; if (k in ref) { d = ref[k] - $c; num[c] += d * d; den[c] += ref[k] * ref[k] } } }
+END {
+  s = 0; bad = (ncol == 0)
+  for (c in cols) { if (den[c] > 0) s += num[c] / den[c]; else bad = 1 }
+  r = bad ? -1 : sqrt(s / ncol)
+  print ((bad || r > thr) ? 1 : 0)
+  printf "%.10g\\n", r
+}
+`;
+
+/** One early-stop checkpoint as the LAMMPS input runs it: its stage, its step in the stage's own timesteps. */
+export interface LammpsCheckpoint {
+  readonly atStep: number; // protocol step (relax + production, 1-based), as EarlyStopDetail.atStep
+  readonly stage: 'relax' | 'production';
+  readonly t: number; // LAMMPS timestep within the stage at the window's end
+}
 
 export interface LammpsPlan {
   readonly atoms: number;
@@ -61,6 +103,9 @@ export interface LammpsPlan {
   readonly samples: number; // g(r) samples over production
   readonly dumpEvery: number; // steps between angle frames
   readonly totalSteps: number; // soft + relax + production
+  /** Early-stop checkpoints the input looks at (empty without spec.earlyStop), and the window in steps. */
+  readonly checkpoints: readonly LammpsCheckpoint[];
+  readonly windowSteps: number;
 }
 
 export interface LammpsJob {
@@ -103,9 +148,35 @@ export function lammpsJob(ff: ForceField, spec: EvaluationSpec): LammpsJob | { r
   const ghost = Math.max(cut, grid.rMax) + skin + 0.5;
   const num = (x: number) => String(x);
   const minimizeIters = soft.minimize.maxIterations;
+  const every = p.sampleEvery;
+  const total = soft.steps + relaxSteps + prodSteps;
+  const rdfCompute = `compute         rdf all rdf ${grid.nBins} ${pairs.map((q) => `${q.ti + 1} ${q.tj + 1}`).join(' ')} cutoff ${num(grid.rMax)}`;
+  const { checkpoints, windowSteps } = lammpsCheckpoints(spec, relaxSteps);
+  // One stage's `run`, cut at its checkpoints: run to the window, average the window, score it, maybe quit.
+  const stageRuns = (stage: 'relax' | 'production', steps: number): string[] => {
+    const out: string[] = [];
+    let cur = 0;
+    for (const c of checkpoints.filter((k) => k.stage === stage)) {
+      const from = c.t - windowSteps;
+      if (from > cur) out.push(`run             ${from - cur}`);
+      const k = c.atStep;
+      out.push(
+        `fix             w${k} all ave/time ${every} 1 ${every} c_rdf[*] file ${LAMMPS_FILES.window} mode vector ave window ${windowSteps / every} format " %.10g"`,
+        `run             ${windowSteps}`,
+        `unfix           w${k}`,
+        `shell           awk -v thr=${num(spec.earlyStop!.threshold)} -f ${LAMMPS_FILES.windowAwk} ${LAMMPS_FILES.windowRef} ${LAMMPS_FILES.window} > stop_${k}.txt`,
+        `variable        stop${k} file stop_${k}.txt`,
+        `if              "\${stop${k}} == 1" then "print '${STOP_MARK} ${k}'" "write_dump all custom ${LAMMPS_FILES.final} id type x y z vx vy vz modify sort id format float %.17g" "quit 0"`,
+      );
+      cur = c.t;
+    }
+    if (steps > cur) out.push(`run             ${steps - cur}`);
+    return out;
+  };
   const lines = [
     commentLine(`glassfit evaluation: seed ${spec.seed}, reference ${spec.reference.provenance.name} (${spec.reference.hash.slice(0, 19)})`),
     `# protocol: ${p.atoms} atoms, ${p.densityGcm3} g/cm^3, ${p.temperature} K, soft start ${soft.steps} x ${soft.timestep} ps, relax ${relaxSteps} + production ${prodSteps} steps of ${p.timestep} ps`,
+    ...(spec.earlyStop ? [`# early stop: R_chi of the last ${windowSteps} steps above ${num(spec.earlyStop.threshold)} at protocol steps ${checkpoints.map((c) => c.atStep).join(', ') || '(none fits)'}`] : []),
     'units           metal',
     'atom_style      charge',
     'boundary        p p p',
@@ -116,7 +187,7 @@ export function lammpsJob(ff: ForceField, spec: EvaluationSpec): LammpsJob | { r
     `comm_modify     cutoff ${num(ghost)}`,
     'thermo_style    custom step temp pe',
     'thermo_modify   flush yes norm no',
-    `print           "${STAGE_MARK} start 0 ${soft.steps + relaxSteps + prodSteps}"`,
+    `print           "${STAGE_MARK} start 0 ${total}"`,
     `minimize        ${num(soft.minimize.energyTolerance)} 1.0e-6 ${minimizeIters} ${10 * minimizeIters}`,
     'reset_timestep  0',
     `velocity        all create ${num(p.temperature)} ${lammpsVelocitySeed(spec.seed)} mom yes rot yes dist gaussian`,
@@ -127,21 +198,22 @@ export function lammpsJob(ff: ForceField, spec: EvaluationSpec): LammpsJob | { r
     `run             ${soft.steps}`,
     'unfix           lim',
     'unfix           ber',
-    `print           "${STAGE_MARK} relax ${soft.steps} ${soft.steps + relaxSteps + prodSteps}"`,
+    `print           "${STAGE_MARK} relax ${soft.steps} ${total}"`,
     'reset_timestep  0',
     `timestep        ${num(p.timestep)}`,
     `fix             nvt all nvt temp ${num(p.temperature)} ${num(p.temperature)} ${num(p.tDamp)}`,
+    // Computed only when a fix asks for it: the relaxation's early-stop windows and the production.
+    rdfCompute,
     `thermo          ${Math.max(1, Math.min(1000, Math.floor(relaxSteps / 10) || 1))}`,
-    `run             ${relaxSteps}`,
-    `print           "${STAGE_MARK} production ${soft.steps + relaxSteps} ${soft.steps + relaxSteps + prodSteps}"`,
+    ...stageRuns('relax', relaxSteps),
+    `print           "${STAGE_MARK} production ${soft.steps + relaxSteps} ${total}"`,
     'reset_timestep  0',
-    `compute         rdf all rdf ${grid.nBins} ${pairs.map((q) => `${q.ti + 1} ${q.tj + 1}`).join(' ')} cutoff ${num(grid.rMax)}`,
-    `fix             rdf all ave/time ${p.sampleEvery} ${samples} ${samples * p.sampleEvery} c_rdf[*] file ${LAMMPS_FILES.rdf} mode vector`,
-    `fix             avg all ave/time ${p.sampleEvery} ${samples} ${samples * p.sampleEvery} c_thermo_temp c_thermo_pe file ${LAMMPS_FILES.thermo}`,
+    `fix             rdf all ave/time ${every} ${samples} ${samples * every} c_rdf[*] file ${LAMMPS_FILES.rdf} mode vector`,
+    `fix             avg all ave/time ${every} ${samples} ${samples * every} c_thermo_temp c_thermo_pe file ${LAMMPS_FILES.thermo}`,
     `dump            frames all custom ${dumpEvery} ${LAMMPS_FILES.frames} id type x y z`,
     'dump_modify     frames sort id format float %.10g',
     `thermo          ${Math.max(1, Math.min(1000, Math.floor(prodSteps / 10) || 1))}`,
-    `run             ${prodSteps}`,
+    ...stageRuns('production', prodSteps),
     'undump          frames',
     `write_dump      all custom ${LAMMPS_FILES.final} id type x y z vx vy vz modify sort id format float %.17g`,
     `print           "${DONE_MARK}"`,
@@ -151,8 +223,49 @@ export function lammpsJob(ff: ForceField, spec: EvaluationSpec): LammpsJob | { r
     [LAMMPS_FILES.start]: writeLammpsData(start, { species, charges: ff.charge, title: `glassfit random start, seed ${spec.seed}` }),
     [LAMMPS_FILES.potential]: lammpsInclude(ff, species, { date: new Date(0).toISOString(), notes: ['written for one glassfit evaluation'] }),
   };
-  const plan: LammpsPlan = { atoms: p.atoms, softSteps: soft.steps, relaxSteps, prodSteps, samples, dumpEvery, totalSteps: soft.steps + relaxSteps + prodSteps };
+  if (checkpoints.length > 0) {
+    files[LAMMPS_FILES.windowAwk] = WINDOW_AWK;
+    files[LAMMPS_FILES.windowRef] = windowReference(spec);
+  }
+  const plan: LammpsPlan = { atoms: p.atoms, softSteps: soft.steps, relaxSteps, prodSteps, samples, dumpEvery, totalSteps: total, checkpoints, windowSteps };
   return { plan, files };
+}
+
+/**
+ * The early-stop checkpoints of earlyStopPlan (the JS watcher's) that a LAMMPS input can look at: each becomes a
+ * LAMMPS timestep within its stage, and is kept when its whole window lies in that stage on the g(r) sampling
+ * lattice.
+ */
+export function lammpsCheckpoints(spec: EvaluationSpec, relaxSteps: number): { checkpoints: LammpsCheckpoint[]; windowSteps: number } {
+  if (!spec.earlyStop) return { checkpoints: [], windowSteps: 0 };
+  const plan = earlyStopPlan(spec.earlyStop, spec.protocol);
+  const windowSteps = Math.round(plan.windowPs / spec.protocol.timestep);
+  const every = spec.protocol.sampleEvery;
+  const checkpoints: LammpsCheckpoint[] = [];
+  for (const at of plan.checkpoints) {
+    const stage = at <= relaxSteps ? 'relax' : 'production';
+    const t = stage === 'relax' ? at : at - relaxSteps;
+    if (t >= windowSteps && t % every === 0 && windowSteps % every === 0) checkpoints.push({ atStep: at, stage, t });
+  }
+  return { checkpoints, windowSteps };
+}
+
+/** The reference inside the cost range as `bin column g_ref` lines: LAMMPS's 1-based bin and its g column. */
+function windowReference(spec: EvaluationSpec): string {
+  const ref = spec.reference;
+  const order = pairList(spec.species).map((q) => q.name);
+  const dr = ref.grid.rMax / ref.grid.nBins;
+  const out = ['# bin column g_ref (glassfit early stop; columns of compute rdf in fix ave/time mode vector)'];
+  for (const name of ref.pairs) {
+    const col = 3 + 2 * order.indexOf(name);
+    const g = ref.g[name];
+    for (let i = 0; i < ref.r.length; i++) {
+      if (ref.r[i] < spec.costRange.rMin || ref.r[i] > spec.costRange.rMax) continue;
+      // ref.r are bin centres of the grid (possibly a sub-range of it); g is indexed like ref.r.
+      out.push(`${Math.round(ref.r[i] / dr - 0.5) + 1} ${col} ${g[i]}`);
+    }
+  }
+  return out.join('\n') + '\n';
 }
 
 /** The LAMMPS version from its log or screen output ('29 Sep 2021 - Update 2'), or from `lmp -h`; null when absent. */
@@ -199,12 +312,12 @@ export function readAveTimeScalars(text: string, file: string): number[] {
 }
 
 /** compute rdf's g columns (1st, 3rd, … after r) as a PartialRdf on the reference's grid. */
-export function rdfFromLammps(text: string, spec: EvaluationSpec, frames: number): PartialRdf {
-  const cols = readAveTimeVector(text, LAMMPS_FILES.rdf);
+export function rdfFromLammps(text: string, spec: EvaluationSpec, frames: number, file: string = LAMMPS_FILES.rdf): PartialRdf {
+  const cols = readAveTimeVector(text, file);
   const grid = spec.reference.grid;
   const pairs = pairList(spec.species);
-  if (cols.length !== 1 + 2 * pairs.length) throw new Error(`${LAMMPS_FILES.rdf}: ${cols.length} columns, expected r and (g, coord) for ${pairs.length} pairs`);
-  if (cols[0].length !== grid.nBins) throw new Error(`${LAMMPS_FILES.rdf}: ${cols[0].length} bins, the reference grid has ${grid.nBins}`);
+  if (cols.length !== 1 + 2 * pairs.length) throw new Error(`${file}: ${cols.length} columns, expected r and (g, coord) for ${pairs.length} pairs`);
+  if (cols[0].length !== grid.nBins) throw new Error(`${file}: ${cols[0].length} bins, the reference grid has ${grid.nBins}`);
   const g: Record<string, Float64Array> = {};
   pairs.forEach((q, k) => (g[q.name] = Float64Array.from(cols[1 + 2 * k])));
   // Bin centres from the grid, not the file's printed r (six digits): the same doubles as the reference's.
@@ -220,6 +333,8 @@ export interface LammpsOutputs {
   readonly thermo: string | null;
   readonly frames: string | null;
   readonly final: string | null;
+  /** The last early-stop window's g(r) (LAMMPS_FILES.window); absent or null when the job had none. */
+  readonly window?: string | null;
   /** The process's exit: code, or the signal that ended it. */
   readonly exit: { readonly code: number | null; readonly signal: string | null };
   /** Everything it printed (stdout and stderr), for the error line when the log has none. */
@@ -231,6 +346,23 @@ function lastStep(text: string): number {
   let step = 0;
   for (const m of text.matchAll(/^\s*(\d+)\s+[-+0-9.eE]+\s+[-+0-9.eE]+\s*$/gm)) step = Number(m[1]);
   return step;
+}
+
+/** The last thermo line's temperature and potential energy, or NaN when the log has none. */
+function lastThermo(text: string): { temp: number; pe: number } {
+  let temp = NaN;
+  let pe = NaN;
+  for (const m of text.matchAll(/^\s*\d+\s+([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*$/gm)) {
+    temp = Number(m[1]);
+    pe = Number(m[2]);
+  }
+  return { temp, pe };
+}
+
+/** The protocol step of the early stop the input printed (a line of its own, not the `if` command's echo), or null. */
+function earlyStopStep(text: string): number | null {
+  const m = new RegExp(`^${STOP_MARK} (\\d+)\\s*$`, 'm').exec(text);
+  return m ? Number(m[1]) : null;
 }
 
 /** LAMMPS's own error line ('ERROR: Lost atoms: …'), without its source location, or null. */
@@ -261,6 +393,8 @@ export function lammpsResult(spec: EvaluationSpec, job: LammpsJob, out: LammpsOu
   const text = out.log ?? out.output;
   const engine = lammpsEngine(lammpsVersion(text) ?? lammpsVersion(out.output));
   const done = text.includes(DONE_MARK) || out.output.includes(DONE_MARK);
+  const stopAt = earlyStopStep(text) ?? earlyStopStep(out.output);
+  if (!done && stopAt !== null && out.exit.code === 0) return lammpsStopped(spec, job, out, stopAt, wallS, engine);
   if (!done || out.exit.code !== 0) {
     const err = lammpsError(text) ?? lammpsError(out.output);
     const step = lastStep(text);
@@ -299,6 +433,67 @@ export function lammpsResult(spec: EvaluationSpec, job: LammpsJob, out: LammpsOu
     run: { steps: mdSteps, meanTemperature: meanT, meanPotentialEnergy: meanPe },
     // Whole job (minimisation and soft start included) over relax + production atom-steps, as the JS engine reports it.
     timings: { wallS, usPerAtomStep: (wallS * 1e6) / (job.plan.atoms * Math.max(1, mdSteps)) },
+    seed: spec.seed,
+    kernel: 'exact',
+    referenceHash: spec.reference.hash,
+    engineVersion: engine,
+  };
+}
+
+/**
+ * A job the input ended at an early-stop checkpoint: 'stopped' with glassfit's R_χ of the window LAMMPS averaged
+ * (what the awk program judged), the angles of the production frames dumped so far and the configuration at the stop.
+ */
+function lammpsStopped(spec: EvaluationSpec, job: LammpsJob, out: LammpsOutputs, atStep: number, wallS: number, engine: string): EvaluationResult {
+  const es = spec.earlyStop;
+  const cp = job.plan.checkpoints.find((c) => c.atStep === atStep);
+  if (!es || !cp) throw new Error(`LAMMPS stopped at step ${atStep}, which is not one of this job's early-stop checkpoints`);
+  if (!out.window) throw new Error(`LAMMPS stopped at step ${atStep} but left no ${LAMMPS_FILES.window}`);
+  if (!out.final) throw new Error(`LAMMPS stopped at step ${atStep} but left no ${LAMMPS_FILES.final}`);
+  const species: SpeciesTable = spec.species;
+  const frames = job.plan.windowSteps / spec.protocol.sampleEvery;
+  const rdf = rdfFromLammps(out.window, spec, frames, LAMMPS_FILES.window);
+  const cost = rChi(spec.reference, rdf, spec.costRange);
+  const detail: EarlyStopDetail = {
+    atStep,
+    totalSteps: job.plan.relaxSteps + job.plan.prodSteps,
+    partialRChi: cost.rChi,
+    threshold: es.threshold,
+    incumbent: es.incumbent ?? null,
+    windowPs: job.plan.windowSteps * spec.protocol.timestep,
+    frames,
+    stage: cp.stage,
+  };
+  const typeMap = Object.fromEntries(species.species.map((s, k) => [k + 1, s.name]));
+  const sspec = structureSpecFor(spec.reference, species);
+  let sofar: ReturnType<typeof structureResult> | null = null;
+  if (cp.stage === 'production' && out.frames) {
+    const acc = createStructureAccumulator(species, sspec);
+    let n = 0;
+    for (const fr of readLammpsDump(out.frames, LAMMPS_FILES.frames, { typeMap })) {
+      if (fr.step === 0) continue;
+      const sys = frameToSystem(fr, species, undefined, LAMMPS_FILES.frames);
+      accumulateStructure(acc, sys.type, sys.pos, sys.box);
+      n++;
+    }
+    if (n > 0) sofar = structureResult(acc);
+  }
+  const last = lastThermo(out.log ?? out.output);
+  const chiByPair = Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
+  return {
+    status: 'stopped',
+    rChi: cost.rChi,
+    chiByPair,
+    rdf,
+    adf: sofar ? sofar.adf : null,
+    coordination: sofar ? sofar.coordination : [],
+    bondCutoffs: sspec.bondCutoffs,
+    final: readLammpsDump(out.final, LAMMPS_FILES.final, { typeMap }).at(-1)!,
+    stop: detail,
+    reason: describeEarlyStop(detail),
+    // LAMMPS writes its production means only at the end: a stopped job reports its last thermo line.
+    run: { steps: atStep, meanTemperature: last.temp, meanPotentialEnergy: last.pe },
+    timings: { wallS, usPerAtomStep: (wallS * 1e6) / (job.plan.atoms * Math.max(1, atStep)) },
     seed: spec.seed,
     kernel: 'exact',
     referenceHash: spec.reference.hash,

@@ -93,6 +93,54 @@ describe.skipIf(!haveLmp)('lammps backend', () => {
     expect(Math.abs(js.rChi - r.rChi)).toBeLessThan(0.03);
   }, 120_000);
 
+  it('stops a hopeless run early inside LAMMPS, at the JS watcher checkpoints, and scores the window with our R_χ', async () => {
+    // 100 + 100 steps, a 40-step window: checkpoints at protocol steps 60 (relax), 100 (end of relax), 160 (production).
+    const es = (threshold: number, checkpoints = [0.3, 0.5, 0.8]) => smallSpec({}, { earlyStop: { threshold, checkpoints, windowPs: 0.05, incumbent: 0.05 } });
+    const plain = lammpsJob(BKS, es(10)) as Exclude<ReturnType<typeof lammpsJob>, { invalid: string }>;
+    expect(plain.plan.checkpoints).toEqual([
+      { atStep: 60, stage: 'relax', t: 60 },
+      { atStep: 100, stage: 'relax', t: 100 },
+      { atStep: 160, stage: 'production', t: 60 },
+    ]);
+    expect(plain.plan.windowSteps).toBe(40);
+    const work = join(dir, 'stop');
+    const ev = createLammpsEvaluator({ lammps: LMP, workDir: work, keep: true });
+
+    // A threshold nothing passes: stopped at the first checkpoint, in the relaxation.
+    const relax = await ev.evaluate(BKS, es(0));
+    if (relax.status !== 'stopped') throw new Error(`expected stopped, got ${relax.status}: ${'reason' in relax ? relax.reason : ''}`);
+    expect(relax.stop).toMatchObject({ atStep: 60, totalSteps: 200, stage: 'relax', threshold: 0, incumbent: 0.05, frames: 4 });
+    expect(relax.stop.windowPs).toBeCloseTo(0.04, 12);
+    expect(relax.rdf.frames).toBe(4);
+    expect(relax.adf).toBeNull();
+    expect(relax.run.steps).toBe(60);
+    expect(relax.final.n).toBe(648);
+    expect(relax.reason).toMatch(/^stopped at 30 % of the run \(relax\): partial R_χ/);
+    expect(relax.engineVersion).toMatch(/^lammps /);
+    // The awk program's R_χ (what LAMMPS acted on) is ours of the same window file.
+    const folder = readdirSync(work).map((f) => join(work, f)).find((f) => existsSync(join(f, 'stop_60.txt')))!;
+    const [flag, awkR] = readFileSync(join(folder, 'stop_60.txt'), 'utf8').trim().split('\n');
+    expect(flag).toBe('1');
+    expect(Math.abs(Number(awkR) - relax.rChi)).toBeLessThan(1e-9 * relax.rChi);
+    expect(existsSync(join(folder, 'stop_100.txt'))).toBe(false);
+
+    // Only the production checkpoint: stopped there, with the angles of the production frames dumped so far.
+    const prod = await ev.evaluate(BKS, es(0, [0.8]));
+    if (prod.status !== 'stopped') throw new Error(`expected stopped, got ${prod.status}`);
+    expect(prod.stop).toMatchObject({ atStep: 160, stage: 'production' });
+    expect(prod.adf?.mean.OSiO).toBeGreaterThan(100);
+    expect(Number.isFinite(prod.run.meanTemperature)).toBe(true);
+
+    // A threshold every run passes: looked at three times, run to its end, the result as without early stopping.
+    const done = await ev.evaluate(BKS, es(10));
+    if (done.status !== 'done') throw new Error(`expected done, got ${done.status}: ${'reason' in done ? done.reason : ''}`);
+    const again = await ev.evaluate(BKS, smallSpec());
+    if (again.status !== 'done') throw new Error('the plain run failed');
+    // Segmented runs re-set the neighbour lists, so the trajectory differs in round-off only: same liquid, same place.
+    expect(Math.abs(done.rChi - again.rChi)).toBeLessThan(0.02);
+    await ev.close();
+  }, 180_000);
+
   it('a blow-up is a failed evaluation with LAMMPS own error as the reason, its folder kept', async () => {
     const work = join(dir, 'blow');
     const ev = createLammpsEvaluator({ lammps: LMP, workDir: work });

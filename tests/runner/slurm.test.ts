@@ -203,6 +203,23 @@ describe.skipIf(!haveSbatch)('slurm backend on a real SLURM', () => {
     after.close();
   }, 120_000);
 
+  it('a LAMMPS-payload job stops early on the node and is collected as stopped', async () => {
+    if (spawnSync('lmp', ['-h'], { stdio: 'ignore' }).status !== 0) return console.warn('lammps payload skipped: no lmp');
+    const store = openStore(join(dir, 'stop.sqlite'));
+    const { record, initial } = tinyCampaign({ baselines: [] });
+    store.createCampaign(record, initial);
+    const [a] = store.addEvaluations(record.id, [baselineEvaluation(record, 'BKS')]);
+    const ev = createSlurmEvaluator({ db: store.db, campaignId: record.id, slurm: { ...DEFAULT_EXECUTION.slurm, ...FAST, payload: 'lammps' }, lammps: DEFAULT_EXECUTION.lammps, workDir: join(dir, 'stop') });
+    // A threshold no run passes, checkpoints at 30 % and 80 % of 200 steps, a 40-step window.
+    const spec = smallSpec({}, { earlyStop: { threshold: 0, checkpoints: [0.3, 0.8], windowPs: 0.05, incumbent: 0.05 } });
+    const r = await ev.evaluate(builtinForceField('BKS'), spec, { evaluationId: a.id });
+    if (r.status !== 'stopped') throw new Error(`expected stopped, got ${r.status}: ${'reason' in r ? r.reason : ''}`);
+    expect(r.stop).toMatchObject({ atStep: 60, stage: 'relax', threshold: 0 });
+    expect(r.engineVersion).toMatch(/^lammps /);
+    await ev.close();
+    store.close();
+  }, 180_000);
+
   it('a job cancelled by hand and one past its time limit fail with SLURM reasons', async () => {
     const store = openStore(join(dir, 'reasons.sqlite'));
     const { record, initial } = tinyCampaign({ baselines: [] });

@@ -36,8 +36,8 @@ import { searchWarnings } from '../../../src-worker/campaign/advice.ts';
 const BACKEND_HELP = `  --backend threads|lammps|slurm
                          where each evaluation's MD runs (default threads): threads = glassfit's
                          engine in worker threads; lammps = one local LAMMPS process per evaluation
-                         (same start, potential and protocol; results carry engine 'lammps <version>';
-                         no early stopping with LAMMPS yet); slurm = each batch one sbatch --array
+                         (same start, potential, protocol and early stop; results carry engine
+                         'lammps <version>'); slurm = each batch one sbatch --array
                          (docs/cluster.md)
   --lammps-command EXE   the LAMMPS executable (default lmp)
   --mpi-ranks K          MPI ranks per LAMMPS evaluation: K > 1 runs mpirun -np K (default 1)
@@ -591,7 +591,7 @@ async function status(argv: string[]): Promise<number> {
       `  space      ${c.preset ?? 'custom'}: ${c.space.free.map((d) => `${d.name} ∈ [${d.lower}, ${d.upper}] ${d.unit}`).join(', ')}`,
       `  protocol   ${c.protocol.atoms} atoms, ${c.protocol.temperature} K, ${c.protocol.relax} + ${c.protocol.production} ps, kernel ${c.protocol.kernel}`,
       `  optimizer  ${c.optimizer.strategy}, budget ${c.optimizer.budget}, ${c.workers} workers, seed ${c.seed}`,
-      `  search     physics screen ${c.search.screen ? 'on' : 'off'}, early stop ${c.search.earlyStop.enabled ? (c.execution.backend === 'threads' ? 'on' : 'on (not applied on the lammps backend)') : 'off'}`,
+      `  search     physics screen ${c.search.screen ? 'on' : 'off'}, early stop ${c.search.earlyStop.enabled ? 'on' : 'off'}`,
       `  backend    ${backendLabel(c, c.workers)}`,
       `  engines    ${engines.length ? engines.map((e) => `${e.engine} (${e.n})`).join(', ') : 'none yet'}`,
       `  counts     done ${p.done}, failed ${p.failed}, screened ${p.screened}, stopped ${p.stopped}, running ${p.running}, queued ${p.queued}`,
