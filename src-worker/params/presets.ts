@@ -3,6 +3,7 @@
  * 2-D demonstrations around BKS (Figs. 2, 3, 7), and custom masks for any species table. Default bounds are
  * declared here once, each with the reason for its range.
  */
+import { BOND_INSIDE } from '../physics/screen.ts';
 import { SILICA_D, type ForceField } from '../md/forcefield.ts';
 import { BUILTIN_SETS, silicaForceField, type BuiltinName } from './sets.ts';
 import { SILICA, SILICA_COMPOSITION, pairList, type PairName, type SpeciesName, type SpeciesTable } from '../species.ts';
@@ -57,14 +58,16 @@ export function defaultDimension(name: ParamName): Dimension {
  * each pair's wall must stand. Offsets are those of the published sets against liquids of known potentials
  * (resources/reference and the LAMMPS fixtures: CHIK, BKS, ML liquids), widened by a margin:
  * - rmin of an attractive pair (the bond): BKS 1.385, Teter 1.40, CHIK 1.46, ML 1.47, ML-SiO 1.505 Å against a
- *   Si–O peak at 1.61–1.63 Å — the minimum sits 0.1–0.23 Å inside the peak (the neighbours stretch the bond).
+ *   Si–O peak at 1.59–1.63 Å — the minimum sits 0.08–0.23 Å inside the peak (the neighbours stretch the bond).
+ *   The upper bound is the physics screen's (physics/screen.ts BOND_INSIDE, 0.04 Å inside the peak): of the
+ *   campaigns' MD runs with the minimum closer to the peak or beyond it, none scored below 35 %.
  * - rwall of two anions (O–O: the tetrahedron's edge): ML 2.47, CHIK 2.51, Teter 2.62, BKS 2.62 Å against a peak
  *   at 2.63–2.65 Å.
  * - rwall of two cations (Si–Si, screened by the anions between them, so their own wall sits well inside their
  *   peak): ML-ALL 2.39, CHIK 2.83 Å against 3.11 Å.
  */
 export const WALL_OFFSETS = {
-  bond: { below: 0.35, above: 0.05 },
+  bond: { below: 0.35, above: -BOND_INSIDE },
   anions: { below: 0.45, above: 0.2 },
   cations: { below: 1.0, above: 0.1 },
 } as const;
@@ -85,7 +88,12 @@ export function shapedWallBound(species: SpeciesTable, pair: PairName, kind: 'rm
   const what = kind === 'rmin' ? `position of the ${a}–${b} potential minimum (A follows from it)` : `where the ${a}–${b} Born–Mayer repulsion reaches 1 eV (A = e^{r/ρ} eV)`;
   return {
     name: `${kind}_${pair}`,
-    bound: { lower: round3(lm.peak - o.below), upper: round3(lm.peak + o.above), scale: 'linear', why: `${what}: ${o.below} Å below to ${o.above} Å above ${peak}, where published sets put it` },
+    bound: {
+      lower: round3(lm.peak - o.below),
+      upper: round3(lm.peak + o.above),
+      scale: 'linear',
+      why: `${what}: ${o.below} Å below to ${o.above >= 0 ? `${o.above} Å above` : `${-o.above} Å below`} ${peak}, where published sets put it`,
+    },
   };
 }
 

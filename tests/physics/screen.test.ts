@@ -100,6 +100,21 @@ describe('rules', () => {
       expect(v.reason).toContain('1.61 Å');
     }
   });
+  it('bond: a Si–O minimum at or beyond the peak is a longer bond (a 5-coordinated liquid), refused', () => {
+    // bks-soft (scripts/reference-sets/rejected): its LAMMPS liquid had the Si–O peak at 1.79 Å, Si coordination 4.5.
+    const soft = JSON.parse(readFileSync('scripts/reference-sets/rejected/bks-soft.json', 'utf8'));
+    const ff = silicaForceField({ ...BKS, qSi: soft.qSi, SiO: { ...BKS.SiO, ...soft.pairs.SiO }, OO: { ...BKS.OO, ...soft.pairs.OO } });
+    const v = screenForceField(ff, ctx);
+    expect(v.ok).toBe(false);
+    if (!v.ok) {
+      expect(v.rule).toBe('bond');
+      expect(v.reason).toMatch(/no potential minimum between 1\.16 and 1\.57 Å/);
+    }
+    // ML-SiO, the published set whose minimum lies closest to the peak (0.10 Å inside), passes with its margin.
+    const mlsio = screenDetails(silicaForceField(BUILTIN_SETS['ML-SiO']), ctx).pairs.find((p) => p.pair === 'SiO')!;
+    expect(mlsio.verdict).toEqual({ ok: true });
+    expect(ctx.landmarks.SiO!.peak - mlsio.bondMin!).toBeGreaterThan(DEFAULT_SCREEN_THRESHOLDS.bondInside + 0.03);
+  });
   it('invalid: parameters the engine refuses', () => {
     const v = screenForceField(withPair(BKS, 'SiO', { A: -1 }), ctx);
     expect(v).toMatchObject({ ok: false, rule: 'invalid' });
