@@ -33,8 +33,8 @@
  *    for every sound set we have (BKS, CHIK, ML, ML-ALL, Teter and the science fixtures, against every
  *    reference), 0.08–0.10 Å for ML-SiO. A minimum at or beyond the peak gives a longer, weaker bond and a
  *    liquid of 5-coordinated Si (a rejected fixture set, bks-soft, sits 0.01–0.03 Å beyond it). Measured on the
- *    campaigns of src-worker/optimize/README.md (all 618 MD runs, .scratch data): the 44 runs whose minimum lay
- *    less than 0.05 Å inside the peak all scored R_χ ≥ 35 % (done or stopped), none useful; so bondInside is
+ *    campaigns of src-worker/optimize/README.md (464 MD runs, scripts/bond-gap-data.ts): the 40 runs whose minimum
+ *    lay less than 0.05 Å inside the peak or beyond it all scored R_χ ≥ 35 % (done or stopped); so bondInside is
  *    0.04 Å (ML-SiO keeps a 0.04 Å margin), and the rmin wall coordinate's upper bound is the same
  *    (params/presets.ts). bondBelow stays wide: the wall coordinate's lower bound (0.35 Å inside the peak)
  *    already holds the minimum near the peak, where the best fitted sets sit (0.26–0.30 Å for Teter's liquid).
