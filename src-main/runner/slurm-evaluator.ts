@@ -167,7 +167,8 @@ export const DEFAULT_GLASSFIT = [process.execPath, fileURLToPath(new URL('../../
 export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
   const { db, campaignId, slurm } = opts;
   const log = opts.log ?? ((l: string) => console.error(`glassfit: ${l}`));
-  const glassfit = opts.glassfit ?? DEFAULT_GLASSFIT;
+  // The nodes' glassfit: the option (tests), the campaign's setting, or this installation at the same path.
+  const glassfit = opts.glassfit ?? (opts.slurm.glassfit ? opts.slurm.glassfit.split(' ') : DEFAULT_GLASSFIT);
   const transport = opts.transport ?? transportFor(slurm);
   const run = transport.run;
   const via = transport.label === 'local' ? '' : ` (${transport.label})`;

@@ -172,6 +172,17 @@ export const SlurmSettingsSchema = z.object({
   sshPort: z.number().int().min(1).max(65535).nullable().optional(),
   sshKey: z.string().min(1).nullable().optional(),
   remoteDir: z.string().regex(/^[A-Za-z0-9._/+-]{1,400}$/, "must be a path of letters, digits, '.', '_', '/', '+', '-'").nullable().optional(),
+  /**
+   * The command that runs glassfit on the compute nodes for the 'js' payload, as words ('glassfit' from a global
+   * npm install, 'node /opt/glassfit/bin/glassfit.mjs'); null or absent: this installation's own node and
+   * bin/glassfit.mjs, which the nodes then need at the same path (a shared file system).
+   */
+  glassfit: z
+    .string()
+    .max(400)
+    .regex(/^[A-Za-z0-9._/+=:~-]+( [A-Za-z0-9._/+=:~-]+)*$/, "must be words of letters, digits, '.', '_', '/', '+', '=', ':', '~', '-' separated by single spaces")
+    .nullable()
+    .optional(),
 });
 export type SlurmSettings = z.infer<typeof SlurmSettingsSchema>;
 
@@ -200,7 +211,8 @@ export function backendLabel(campaign: { readonly execution: ExecutionSettings }
       .filter(Boolean)
       .join(', ');
     const via = s.sshHost ? ` via ssh ${s.sshHost}${s.sshPort ? `:${s.sshPort}` : ''} in ${s.remoteDir ?? '?'}` : '';
-    return `slurm${via} (payload ${s.payload === 'js' ? "glassfit's engine" : `LAMMPS ${e.lammps.command}, ${ranks}`}; ${where}; at most ${s.maxInFlight} in flight, poll every ${s.pollS} s)`;
+    const js = s.glassfit ? `glassfit's engine, run as '${s.glassfit}'` : "glassfit's engine";
+    return `slurm${via} (payload ${s.payload === 'js' ? js : `LAMMPS ${e.lammps.command}, ${ranks}`}; ${where}; at most ${s.maxInFlight} in flight, poll every ${s.pollS} s)`;
   }
   return `threads (${workers} workers, glassfit's engine)`;
 }

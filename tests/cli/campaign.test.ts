@@ -78,10 +78,10 @@ describe('glassfit campaign', () => {
     s.close();
     expect(c).toMatchObject({ name: 'cli test', status: 'draft', preset: 'BKS-2D', workers: 2, seed: 11, baselines: [], finalReplicas: 1 });
     // A preset is searched in wall coordinates shaped by the reference: A_SiO becomes the Si–O minimum's position,
-    // bounded around the built-in reference's first Si–O peak (1.61 Å).
+    // bounded inside the built-in reference's first Si–O peak (1.61 Å): 0.35 to 0.04 Å below it.
     expect(c.space.free.map((d) => [d.name, d.lower, d.upper])).toEqual([
       ['qSi', 1.8, 2.6],
-      ['rmin_SiO', 1.26, 1.66],
+      ['rmin_SiO', 1.26, 1.57],
     ]);
     expect(c.protocol).toMatchObject({ atoms: 648, relax: 0.1, production: 0.1, softStart: { steps: 200 }, kernel: 'table' });
     expect(c.optimizer).toMatchObject({ strategy: 'bo', dim: 2, budget: 4, bo: { plateau: 100, trustRegion: { enabled: true } }, cg: { reserve: 0.2 } });
@@ -127,6 +127,17 @@ describe('glassfit campaign', () => {
     expect(ss.out.join('\n')).toMatch(/backend\s+slurm via ssh me@login\.cluster:2222 in \/scratch\/me\/gf \(payload/);
     expect(await main(['campaign', 'set', cid, '--db', other, '--ssh-host', ''])).toBe(0);
     expect(read().slurm).toMatchObject({ sshHost: null, sshPort: null, sshKey: null, remoteDir: null });
+    // How the nodes start glassfit (a cluster where this installation's path does not exist); shell syntax is refused.
+    expect(await main(['campaign', 'set', cid, '--db', other, '--node-glassfit', 'node  /opt/glassfit/bin/glassfit.mjs'])).toBe(0);
+    expect(read().slurm.glassfit).toBe('node /opt/glassfit/bin/glassfit.mjs');
+    const ng = capture();
+    expect(await main(['campaign', 'status', cid, '--db', other])).toBe(0);
+    expect(ng.out.join('\n')).toMatch(/payload glassfit's engine, run as 'node \/opt\/glassfit\/bin\/glassfit\.mjs'/);
+    const bad = capture();
+    expect(await main(['campaign', 'set', cid, '--db', other, '--node-glassfit', 'glassfit; rm -rf ~'])).not.toBe(0);
+    expect(bad.err.join('\n')).toMatch(/glassfit.*must be words of letters/);
+    expect(await main(['campaign', 'set', cid, '--db', other, '--node-glassfit', ''])).toBe(0);
+    expect(read().slurm.glassfit).toBeNull();
     expect(await main(['campaign', 'set', cid, '--db', other, '--backend', 'lammps'])).toBe(0);
     const text = capture();
     expect(await main(['campaign', 'status', cid, '--db', other])).toBe(0);

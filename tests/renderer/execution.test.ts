@@ -38,4 +38,23 @@ describe('execution draft', () => {
     const s = executionInput({ ...draftOf(stored), backend: 'slurm', modules: 'ok bad$mod', maxInFlight: 0 }, DEFAULT_EXECUTION);
     expect(!s.ok && s.problems.map((p) => p.split(':')[0])).toEqual(['modules', 'max in flight']);
   });
+
+  it("ssh login node and the nodes' glassfit: sent when set, cleared together, checked as the CLI checks them", () => {
+    const slurm = { ...draftOf(stored), backend: 'slurm' as const, payload: 'js' as const };
+    const r = executionInput({ ...slurm, sshHost: 'me@login.cluster', sshPort: '2222', sshKey: '/home/me/.ssh/id_ed25519', remoteDir: '/scratch/me/gf', nodeGlassfit: ' node  /opt/glassfit/bin/glassfit.mjs ' }, stored);
+    if (!r.ok) throw new Error(r.problems.join('; '));
+    expect(r.settings.slurm).toMatchObject({ sshHost: 'me@login.cluster', sshPort: 2222, sshKey: '/home/me/.ssh/id_ed25519', remoteDir: '/scratch/me/gf', glassfit: 'node /opt/glassfit/bin/glassfit.mjs' });
+    // Read back into the form and cleared: every ssh field goes null, so the server forgets them.
+    const back = draftOf(r.settings);
+    expect(back).toMatchObject({ sshHost: 'me@login.cluster', sshPort: '2222', remoteDir: '/scratch/me/gf', nodeGlassfit: 'node /opt/glassfit/bin/glassfit.mjs' });
+    const off = executionInput({ ...back, sshHost: '', sshPort: '', sshKey: '', remoteDir: '', nodeGlassfit: '' }, r.settings);
+    expect(off.ok && off.input.slurm).toMatchObject({ sshHost: null, sshPort: null, sshKey: null, remoteDir: null, glassfit: null });
+    // A host without its folder, a folder without a host, a bad port and a command with shell syntax are named.
+    const noDir = executionInput({ ...slurm, sshHost: 'login' }, stored);
+    expect(!noDir.ok && noDir.problems).toEqual(["remote folder: ssh host login needs the job folders' path on the cluster"]);
+    const noHost = executionInput({ ...slurm, remoteDir: '/scratch/x' }, stored);
+    expect(!noHost.ok && noHost.problems).toEqual(['ssh host: the ssh port, key and remote folder need an ssh host']);
+    const bad = executionInput({ ...slurm, sshHost: 'login', remoteDir: '/scratch/x', sshPort: 'x', nodeGlassfit: 'glassfit; rm -rf ~' }, stored);
+    expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual(['ssh port', 'glassfit on the nodes']);
+  });
 });

@@ -55,7 +55,10 @@ const BACKEND_HELP = `  --backend threads|lammps|slurm
                          copied by rsync); needs --remote-dir. '' = sbatch here again
   --ssh-port N --ssh-key FILE
                          ssh port and private key (default: ssh's own, ~/.ssh/config)
-  --remote-dir DIR       the job folders on the cluster, seen by its compute nodes`;
+  --remote-dir DIR       the job folders on the cluster, seen by its compute nodes
+  --node-glassfit CMD    how the nodes run glassfit for the js payload, e.g. 'glassfit' or
+                         'node /opt/glassfit/bin/glassfit.mjs' (default: this installation's path,
+                         which the nodes then need to see). '' = the default again`;
 
 export const help = `usage: glassfit campaign <new|run|set|status|list|export> [options]
 
@@ -138,6 +141,7 @@ const BACKEND_OPTIONS = {
   'ssh-port': { type: 'string' },
   'ssh-key': { type: 'string' },
   'remote-dir': { type: 'string' },
+  'node-glassfit': { type: 'string' },
 } as const;
 
 type BackendValues = { [K in keyof typeof BACKEND_OPTIONS]?: K extends 'module' ? string[] : string };
@@ -169,6 +173,7 @@ export function executionFromOptions(values: BackendValues): NewCampaignInput['e
   if (values['ssh-port'] !== undefined) slurm.sshPort = values['ssh-port'] === '' ? null : int(values['ssh-port'], 'ssh-port', 22, 1);
   if (values['ssh-key'] !== undefined) slurm.sshKey = values['ssh-key'] === '' ? null : resolve(values['ssh-key']);
   if (values['remote-dir'] !== undefined) slurm.remoteDir = values['remote-dir'] === '' ? null : values['remote-dir'];
+  if (values['node-glassfit'] !== undefined) slurm.glassfit = values['node-glassfit'].trim() === '' ? null : values['node-glassfit'].trim().split(/\s+/).join(' ');
   // Leaving ssh ('--ssh-host ""') forgets its other settings too.
   if (slurm.sshHost === null) Object.assign(slurm, { sshPort: null, sshKey: null, remoteDir: null });
   if (backend === undefined && Object.keys(lammps).length === 0 && Object.keys(slurm).length === 0) return undefined;
