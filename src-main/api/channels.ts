@@ -27,6 +27,8 @@ export const channels = [
   'glass.start',
   'glass.get',
   'glass.cancel',
+  'glass.list',
+  'glass.delete',
 ] as const;
 
 export const eventNames = ['campaigns.changed', 'campaign.progress', 'evaluation.changed', 'worker.status', 'glass.progress'] as const;

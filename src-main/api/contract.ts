@@ -490,7 +490,12 @@ export const GlassJobSchema = z.object({
   experimentSource: z.string(),
   experimentDensity: z.number(),
   rchiRange: z.tuple([z.number(), z.number()]),
+  /** When it was started (ISO time); glasses are stored in the workbench's database and listed by glass.list. */
+  createdAt: z.string(),
 });
+
+/** A glass job without its curves: what the list shows (glass.get gives the rest). */
+export const GlassSummarySchema = GlassJobSchema.omit({ result: true }).extend({ hasResult: z.boolean() });
 
 // ---------------------------------------------------------------------------------------- channels
 
@@ -524,6 +529,10 @@ export const requests = {
   'glass.start': { input: GlassStartInputSchema, output: z.object({ jobId: id }) },
   'glass.get': { input: z.object({ jobId: id }), output: GlassJobSchema },
   'glass.cancel': { input: z.object({ jobId: id }), output: z.object({ status: GlassStatusSchema }) },
+  /** Every glass made with this database, oldest first (a glass outlives the window that started it). */
+  'glass.list': { input: none, output: z.array(GlassSummarySchema) },
+  /** Forget a glass (cancelled first if it is still being made). */
+  'glass.delete': { input: z.object({ jobId: id }), output: z.object({ deleted: z.boolean() }) },
 } as const satisfies Record<Channel, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {

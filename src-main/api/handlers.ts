@@ -130,7 +130,7 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
   let builtinRef: Reference | null = null;
   let surrogateClient: OptimizerClient | null = null;
   let glassJobs: GlassJobs | null = null;
-  const glass = () => (glassJobs ??= createGlassJobs(opts.workerEntry, emit, opts.experimentDir));
+  const glass = () => (glassJobs ??= createGlassJobs(opts.workerEntry, emit, opts.experimentDir, store));
   let closed = false;
 
   const defaultReference = () => (builtinRef ??= loadDefaultReference(opts.referenceDir ?? defaultReferenceDir()));
@@ -560,6 +560,14 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
 
     async 'glass.cancel'({ jobId }) {
       return glass().cancel(jobId);
+    },
+
+    async 'glass.list'() {
+      return glass().list();
+    },
+
+    async 'glass.delete'({ jobId }) {
+      return glass().delete(jobId);
     },
 
     async 'export.table'({ campaignId, format }) {

@@ -1,30 +1,43 @@
 /**
- * The workbench's glass jobs (API glass.start / get / cancel): each runs in a worker thread of its own pool
- * (src-worker/glass/job.ts), one job at a time — a quench uses its core for minutes to hours, and campaigns
- * need the others — with the rest queued. Jobs live for the backend's life; their results are kept in memory
- * for the view's side-by-side list.
+ * The workbench's glass jobs (API glass.start / get / cancel / list / delete): each runs in a worker thread of its
+ * own pool (src-worker/glass/job.ts), one job at a time — a quench uses its core for minutes to hours, and
+ * campaigns need the others — with the rest queued. Every job is stored in the workbench's database when it is
+ * queued and again when it ends (store.ts saveGlass), so the list of glasses, their properties and curves survive
+ * closing the window; a job that was still queued or running when the backend closed (or crashed) reads back as
+ * failed, interrupted, with nothing else lost.
  */
 import { randomUUID } from 'node:crypto';
 import { createPool, type WorkerPool } from '../runner/pool.ts';
-import { ApiError, type EventPayload, type EventSink, type Output } from '../api/contract.ts';
+import { ApiError, GlassJobSchema, type EventPayload, type EventSink, type Output } from '../api/contract.ts';
+import type { Store } from '../store/store.ts';
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
 import type { QuenchOptions } from '../../src-worker/glass/quench.ts';
 import { EXPERIMENT_DENSITY, EXPERIMENT_FQ_SOURCE, FQ_RCHI_RANGE } from '../../src-worker/glass/experiment.ts';
 import { loadExperimentFq } from './experiment.ts';
 
-type Job = Output<'glass.get'> & { abort: AbortController };
+type GlassJob = Output<'glass.get'>;
+type Job = GlassJob & { abort: AbortController };
+
+/** Where the jobs are kept; null keeps them in memory only (tests of the jobs alone). */
+export type GlassStore = Pick<Store, 'saveGlass' | 'glasses' | 'deleteGlass'>;
 
 export interface GlassJobs {
   start(label: string, ff: ForceField, options: QuenchOptions, replicas: number, seed: number): string;
   get(jobId: string): Output<'glass.get'>;
   cancel(jobId: string): Output<'glass.cancel'>;
+  list(): Output<'glass.list'>;
+  delete(jobId: string): Output<'glass.delete'>;
   close(): Promise<void>;
 }
 
-export function createGlassJobs(workerEntry: string | URL, emit: EventSink, experimentDir?: string): GlassJobs {
+const INTERRUPTED = 'interrupted: the workbench closed while this glass was being made (start it again)';
+const live = (j: GlassJob) => j.progress.status === 'queued' || j.progress.status === 'running';
+
+export function createGlassJobs(workerEntry: string | URL, emit: EventSink, experimentDir?: string, store: GlassStore | null = null): GlassJobs {
   const jobs = new Map<string, Job>();
   let pool: WorkerPool | null = null;
   let experiment: { x: number[]; y: number[] } | null = null;
+  let closing = false;
   const measured = () => {
     if (!experiment) {
       let m;
@@ -38,13 +51,46 @@ export function createGlassJobs(workerEntry: string | URL, emit: EventSink, expe
     return experiment;
   };
 
+  const save = (j: GlassJob) => {
+    if (!store) return;
+    const { abort: _abort, ...out } = j as Job;
+    try {
+      store.saveGlass({ id: out.jobId, createdAt: out.createdAt, status: out.progress.status, job: out });
+    } catch (e) {
+      // A full disk must not take the running glass down: it stays in memory, and the user is told in the log.
+      console.error(`glassfit: glass ${out.jobId} could not be stored: ${(e as Error).message}`);
+    }
+  };
+
+  // The stored glasses, oldest first; one that never ended was interrupted by the backend's end.
+  for (const row of store?.glasses() ?? []) {
+    const parsed = GlassJobSchema.safeParse(row.job);
+    if (!parsed.success) {
+      console.error(`glassfit: stored glass ${row.id} is unreadable and is skipped: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      continue;
+    }
+    const j: Job = { ...parsed.data, abort: new AbortController() };
+    if (live(j)) {
+      j.progress = { ...j.progress, status: 'failed', etaS: null };
+      j.error = INTERRUPTED;
+      save(j);
+    }
+    jobs.set(j.jobId, j);
+  }
+
   const find = (jobId: string): Job => {
     const j = jobs.get(jobId);
-    if (!j) throw new ApiError('not-found', `no glass job ${jobId} (jobs are kept until the workbench closes)`);
+    if (!j) throw new ApiError('not-found', `no glass job ${jobId}`);
     return j;
   };
   const push = (j: Job, p: Partial<EventPayload<'glass.progress'>>) => {
     j.progress = { ...j.progress, ...p };
+    emit('glass.progress', j.progress);
+  };
+  /** A job's end: stored, then announced (a listener that reloads finds it stored). */
+  const end = (j: Job, p: Partial<EventPayload<'glass.progress'>>) => {
+    j.progress = { ...j.progress, ...p };
+    if (!closing) save(j);
     emit('glass.progress', j.progress);
   };
 
@@ -72,9 +118,11 @@ export function createGlassJobs(workerEntry: string | URL, emit: EventSink, expe
         experimentSource: EXPERIMENT_FQ_SOURCE,
         experimentDensity: EXPERIMENT_DENSITY,
         rchiRange: [FQ_RCHI_RANGE[0], FQ_RCHI_RANGE[1]],
+        createdAt: new Date().toISOString(),
         abort: new AbortController(),
       };
       jobs.set(jobId, job);
+      save(job);
       pool ??= createPool({ entry: workerEntry, size: 1, reportIntervalMs: 500 });
       emit('glass.progress', job.progress);
       pool
@@ -87,18 +135,20 @@ export function createGlassJobs(workerEntry: string | URL, emit: EventSink, expe
         )
         .then(
           (a) => {
+            if (!jobs.has(jobId)) return; // deleted while it ran
             if (a.ok) {
               job.result = a.result;
-              push(job, { status: 'done', fraction: 1, etaS: 0 });
-            } else if (a.cancelled) push(job, { status: 'cancelled', etaS: null });
+              end(job, { status: 'done', fraction: 1, etaS: 0 });
+            } else if (a.cancelled) end(job, { status: 'cancelled', etaS: null });
             else {
               job.error = `replica ${a.replica + 1}, ${a.stage}: ${a.message}`;
-              push(job, { status: 'failed', etaS: null });
+              end(job, { status: 'failed', etaS: null });
             }
           },
           (e: unknown) => {
+            if (!jobs.has(jobId)) return;
             job.error = e instanceof Error ? e.message.split('\n')[0] : String(e);
-            push(job, { status: 'failed', etaS: null });
+            end(job, { status: 'failed', etaS: null });
           },
         );
       return jobId;
@@ -109,11 +159,29 @@ export function createGlassJobs(workerEntry: string | URL, emit: EventSink, expe
     },
     cancel(jobId) {
       const j = find(jobId);
-      if (j.progress.status === 'queued' || j.progress.status === 'running') j.abort.abort();
+      if (live(j)) j.abort.abort();
       return { status: j.progress.status };
     },
+    list() {
+      return [...jobs.values()].map(({ abort: _abort, result, ...rest }) => ({ ...rest, hasResult: result !== null }));
+    },
+    delete(jobId) {
+      const j = jobs.get(jobId);
+      if (j && live(j)) j.abort.abort();
+      const had = jobs.delete(jobId);
+      const stored = store ? store.deleteGlass(jobId) : false;
+      return { deleted: had || stored };
+    },
     async close() {
-      for (const j of jobs.values()) j.abort.abort();
+      // Jobs cut off by the close are stored as interrupted while the database is still open.
+      closing = true;
+      for (const j of jobs.values()) {
+        if (!live(j)) continue;
+        j.progress = { ...j.progress, status: 'failed', etaS: null };
+        j.error = INTERRUPTED;
+        save(j);
+        j.abort.abort();
+      }
       await pool?.close();
     },
   };

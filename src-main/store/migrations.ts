@@ -29,6 +29,12 @@
  *   name is the token squeue finds it by), its job id after sbatch answers; the row goes when the result is
  *   collected or the job is cancelled. A runner that starts after a crash re-attaches to these rows instead of
  *   submitting the evaluation again (src-main/runner/slurm-evaluator.ts).
+ *
+ * Version 4 (glasses, issue 16):
+ * - glasses: every glass the workbench makes (API glass.start), one row per job: its settings, progress, error and
+ *   result (properties and curves) as one deflated JSON BLOB, written when the job is queued and when it ends, so
+ *   an hours-long quench outlives the window that started it. Not tied to a campaign (a glass may come from a
+ *   built-in or a file).
  */
 
 export interface Migration {
@@ -166,6 +172,17 @@ export const MIGRATIONS: readonly Migration[] = [
         UNIQUE (name, task)
       );
       CREATE INDEX remote_jobs_by_campaign ON remote_jobs(campaign_id);
+    `,
+  },
+  {
+    version: 4,
+    sql: `
+      CREATE TABLE glasses (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        job BLOB NOT NULL
+      );
     `,
   },
 ];

@@ -7,6 +7,7 @@
  * Synchronous (better-sqlite3): each call is short, and a transaction that never yields cannot interleave with
  * another of the same process.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from './db.ts';
 import { integrityCheck, openDatabase, StoreError, type OpenOptions } from './db.ts';
 import { ARTEFACT_ENCODING, NO_ARTEFACTS, decodeArtefacts, encodeArtefacts } from './artefacts.ts';
@@ -103,10 +104,25 @@ function filterSql(f: EvaluationFilter, params: unknown[]): string {
   return sql;
 }
 
+/** A stored glass job (API glass.*): `job` is the JSON the glass jobs wrote, validated by them when read. */
+export interface StoredGlass {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly status: string;
+  readonly job: unknown;
+}
+
 export interface Store {
   readonly path: string;
   readonly db: Db;
   close(): void;
+
+  /** Insert or replace a glass job (its whole JSON, deflated). */
+  saveGlass(g: StoredGlass): void;
+  /** Every stored glass job, oldest first. */
+  glasses(): StoredGlass[];
+  /** Forget a glass job; false when there was none. */
+  deleteGlass(id: string): boolean;
 
   createCampaign(c: CampaignRecord, initial: readonly NewEvaluation[]): EvaluationRecord[];
   campaign(id: string): CampaignRecord;
@@ -538,6 +554,20 @@ function createStore(db: Db, path: string): Store {
 
     integrityCheck() {
       return integrityCheck(db);
+    },
+
+    saveGlass(g) {
+      const blob = deflateRawSync(Buffer.from(JSON.stringify(g.job), 'utf8'), { level: 6 });
+      db.prepare('INSERT OR REPLACE INTO glasses (id, created_at, status, job) VALUES (?, ?, ?, ?)').run(g.id, g.createdAt, g.status, blob);
+    },
+
+    glasses() {
+      const rows = db.prepare('SELECT id, created_at, status, job FROM glasses ORDER BY created_at, rowid').all() as { id: string; created_at: string; status: string; job: Buffer }[];
+      return rows.map((r) => ({ id: r.id, createdAt: r.created_at, status: r.status, job: JSON.parse(inflateRawSync(r.job).toString('utf8')) as unknown }));
+    },
+
+    deleteGlass(id) {
+      return db.prepare('DELETE FROM glasses WHERE id = ?').run(id).changes > 0;
     },
   };
   return store;

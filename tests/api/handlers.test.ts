@@ -18,6 +18,7 @@ import { writeForceFieldFile } from '../../src-worker/params/forcefield-file.ts'
 import { builtinForceField } from '../../src-worker/params/sets.ts';
 import { SILICA } from '../../src-worker/species.ts';
 
+type GlassJobOut = Output<'glass.get'>;
 const dir = mkdtempSync(join(tmpdir(), 'glassfit-api-'));
 const received: { name: EventName; payload: unknown }[] = [];
 const api: Api = await createApi({ dbPath: join(dir, 'api.sqlite'), workerEntry: nodeWorkerEntry(), emit: (name, payload) => void received.push({ name, payload }) });
@@ -167,6 +168,50 @@ describe('workbench API handlers', () => {
     const job = await call('glass.get', { jobId });
     expect(job).toMatchObject({ label: 'my BKS', result: null, error: null, settings: { liquidPs: 1000, liquidTemperature: 3600 } });
   });
+
+  it('glasses are stored: glass.list names them, the next window finds them with their curves, a glass cut off by closing reads as interrupted, glass.delete forgets one', async () => {
+    const list = await call('glass.list', undefined);
+    expect(list.length).toBeGreaterThanOrEqual(2);
+    expect(list.find((g) => g.label === 'CHIK')).toMatchObject({ hasResult: true, progress: { status: 'done' } });
+    expect(list.find((g) => g.label === 'my BKS')).toMatchObject({ hasResult: false, progress: { status: 'cancelled' } });
+    expect(list.every((g) => !('result' in g))).toBe(true);
+
+    // A second database, as one window and the next one.
+    const path = join(dir, 'glasses.sqlite');
+    const events: { name: EventName; payload: unknown }[] = [];
+    const first = await createApi({ dbPath: path, workerEntry: nodeWorkerEntry(), emit: (name, payload) => void events.push({ name, payload }) });
+    const h1 = first.handlers as unknown as Record<string, (i: unknown) => Promise<never>>;
+    const made: { jobId: string } = await h1['glass.start'](parseInput('glass.start', { potential: { kind: 'builtin', name: 'BKS' }, ...TINY_GLASS }));
+    const long: { jobId: string } = await h1['glass.start'](parseInput('glass.start', { potential: { kind: 'builtin', name: 'CHIK' }, ...TINY_GLASS, liquidPs: 1000 }));
+    const ended = () => events.some((e) => e.name === 'glass.progress' && (e.payload as EventPayload<'glass.progress'>).jobId === made.jobId && (e.payload as EventPayload<'glass.progress'>).status === 'done');
+    const t0 = Date.now();
+    while (!ended() && Date.now() - t0 < 120_000) await new Promise((r) => setTimeout(r, 100));
+    expect(ended()).toBe(true);
+    const before: GlassJobOut = await h1['glass.get']({ jobId: made.jobId });
+    await first.close(); // the long one is cut off here
+
+    const next = await createApi({ dbPath: path, workerEntry: nodeWorkerEntry(), emit: () => {} });
+    const h2 = next.handlers as unknown as Record<string, (i: unknown) => Promise<never>>;
+    const stored: Output<'glass.list'> = await h2['glass.list'](undefined);
+    expect(stored.map((g) => [g.jobId, g.progress.status, g.hasResult])).toEqual([
+      [made.jobId, 'done', true],
+      [long.jobId, 'failed', false],
+    ]);
+    expect(stored[1].error).toMatch(/^interrupted: the workbench closed/);
+    const again: GlassJobOut = await h2['glass.get']({ jobId: made.jobId });
+    expect(again).toEqual(before);
+    expect(requests['glass.get'].output.safeParse(again).success).toBe(true);
+    expect(await h2['glass.delete']({ jobId: long.jobId })).toEqual({ deleted: true });
+    expect((await h2['glass.list'](undefined) as Output<'glass.list'>).map((g) => g.jobId)).toEqual([made.jobId]);
+    await next.close();
+    const third = await createApi({ dbPath: path, workerEntry: nodeWorkerEntry(), emit: () => {} });
+    expect(((await (third.handlers as unknown as Record<string, (i: unknown) => Promise<Output<'glass.list'>>>)['glass.list'](undefined)).map((g) => g.jobId))).toEqual([made.jobId]);
+    await third.close();
+    // Through the contract on the first API too.
+    const gone = list.find((g) => g.label === 'my BKS')!;
+    expect(await call('glass.delete', { jobId: gone.jobId })).toEqual({ deleted: true });
+    await rejects(call('glass.get', { jobId: gone.jobId }), 'not-found', /no glass job/);
+  }, 200_000);
 
   it('a glass that blows up ends failed, naming the replica, the stage and the MD failure', async () => {
     const bks = builtinForceField('BKS');

@@ -43,9 +43,9 @@ describe('a schema-1 database', () => {
   afterAll(() => store.close());
 
   it('migrates to the latest schema and keeps every row, column value and artefact', () => {
-    expect(LATEST_VERSION).toBe(3);
+    expect(LATEST_VERSION).toBe(4);
     expect(SCHEMA_VERSION).toBe(3);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
     expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(store.db.pragma('foreign_key_check')).toEqual([]);
     expect(store.integrityCheck()).toBe('ok');
