@@ -97,6 +97,13 @@ describe('where evaluations run, in the workbench', () => {
     await dialog.locator('input[aria-label="Time limit"]').fill('2:00:00');
     await dialog.locator('input[aria-label="Partition"]').fill('short');
     await expect.poll(() => dialog.locator('[data-testid="execution-problems"]').count()).toBe(0);
+    // The cluster's login node through ssh: a host needs the remote folder; the nodes' glassfit is the js payload's.
+    await dialog.locator('input[aria-label="ssh host"]').fill('me@login.cluster');
+    await expect.poll(() => dialog.locator('[data-testid="execution-problems"]').textContent()).toContain('remote folder: ssh host me@login.cluster needs');
+    await dialog.locator('input[aria-label="Remote folder"]').fill('/scratch/me/gf');
+    await dialog.locator('input[aria-label="ssh port"]').fill('2222');
+    await dialog.locator('input[aria-label="glassfit on the nodes"]').fill('node /opt/glassfit/bin/glassfit.mjs');
+    await expect.poll(() => dialog.locator('[data-testid="execution-problems"]').count()).toBe(0);
     await shotBoth(page, 'backend-02-edit-dialog');
 
     await dialog.locator('input[aria-label="threads backend"]').check();
