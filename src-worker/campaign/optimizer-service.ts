@@ -104,6 +104,7 @@ export function surrogateView(a: SurrogateArgs): SurrogateAnswer {
   if (s.strategy !== 'bo' || !s.bo.trustRegion.enabled) return map;
   // The same region boPropose searches next: replayed from the history, centred on this fit's answer.
   const tr = trustRegionState(a.history, s);
+  if (tr.global) return map; // a restart's global phase: no region to draw
   const box = trustRegionBox(sur, tr.length);
   return { ...map, trustRegion: { lower: Array.from(box.lower), upper: Array.from(box.upper), length: tr.length, collapsed: tr.collapsed } };
 }

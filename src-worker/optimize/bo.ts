@@ -745,7 +745,8 @@ export function boPropose(history: readonly Observation[], pending: readonly Pro
   for (const p of allPending) addBelievedPoint(sur, p.u, sc);
   const acq = acquisitionOf(sur);
   const a = s.bo.acquisition;
-  const tr = s.bo.trustRegion.enabled ? trustRegionBox(sur, trustRegionState(history, s).length) : null;
+  const trState = s.bo.trustRegion.enabled ? trustRegionState(history, s) : null;
+  const tr = trState && !trState.global ? trustRegionBox(sur, trState.length) : null;
   const centers = bestPoints(sur, 5).filter((c) => !tr || inBox(c, tr.lower, tr.upper));
   const feas = feasible ? (x: Float64Array): boolean => feasible(x) : undefined;
   for (let j = 0; j < want; j++) {
@@ -856,6 +857,10 @@ export interface TrustRegionState {
   readonly failures: number;
   /** The box shrank below its minimum at least once. */
   readonly collapsed: boolean;
+  /** Times it did. */
+  readonly collapses: number;
+  /** The next BO proposal is global (no box): a restart after a collapse is under way (onCollapse 'restart'). */
+  readonly global: boolean;
   /** BO-phase MD runs replayed. */
   readonly steps: number;
 }
@@ -863,8 +868,9 @@ export interface TrustRegionState {
 /**
  * The trust region after the history, replayed in order (TuRBO's rules): every BO-phase MD run (failed, stopped
  * and done alike; screened points are no run) counts as a success when it beats the best MD value so far by more
- * than improveRel, else as a failure. A collapse below the minimum restarts the region at its first size; the
- * hand-over (optimizer.ts) watches `collapsed`.
+ * than improveRel, else as a failure. A collapse below the minimum restarts the region at its first size; with
+ * onCollapse 'cg' the hand-over (optimizer.ts) watches `collapsed`, with 'restart' the next restartSteps BO runs
+ * are global (`global`), then the region starts again around the incumbent.
  */
 export function trustRegionState(history: readonly Observation[], s: BoOptimizerSettings): TrustRegionState {
   const t = s.bo.trustRegion;
@@ -872,14 +878,19 @@ export function trustRegionState(history: readonly Observation[], s: BoOptimizer
   let length = t.initial;
   let succ = 0;
   let fail = 0;
-  let collapsed = false;
+  let collapses = 0;
+  let globalLeft = 0;
   let steps = 0;
   let best = Infinity;
   for (const o of history) {
     const st = statusOf(o);
     if (st === 'screened') continue;
     const y = st === 'done' && o.y !== null ? o.y : Infinity;
-    if (o.phase === 'bo') {
+    if (o.phase === 'bo' && globalLeft > 0) {
+      // A run of a restart's global phase: it moves the best (the next region's centre), not the region's counters.
+      steps++;
+      globalLeft--;
+    } else if (o.phase === 'bo') {
       steps++;
       if (y < best - t.improveRel * Math.abs(best)) {
         succ++;
@@ -896,14 +907,16 @@ export function trustRegionState(history: readonly Observation[], s: BoOptimizer
         length /= 2;
         fail = 0;
         if (length < t.min) {
-          collapsed = true;
+          collapses++;
           length = t.initial;
+          succ = 0;
+          if (t.onCollapse === 'restart') globalLeft = t.restartSteps ?? s.dim;
         }
       }
     }
     if (y < best) best = y;
   }
-  return { length, successes: succ, failures: fail, collapsed, steps };
+  return { length, successes: succ, failures: fail, collapsed: collapses > 0, collapses, global: globalLeft > 0, steps };
 }
 
 /**

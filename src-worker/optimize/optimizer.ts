@@ -6,7 +6,7 @@
  * Hand-over, a pure function of the history:
  * - CG has begun once any observation or pending proposal has phase 'cg' or 'replica'.
  * - Before that, CG begins when the BO part of the history (phases 'initial', 'bo') is on a plateau, or its trust
- *   region has collapsed (bo.trustRegion), or no more than cg.reserve of the budget is left — and no BO proposal
+ *   region has collapsed (bo.trustRegion, onCollapse 'cg'), or no more than cg.reserve of the budget is left — and no BO proposal
  *   is still running (until they report, propose returns [] — their results could change the answer).
  * - The CG start is the BO incumbent of the BO part of the history, which no longer changes once CG has begun;
  *   its BO observations count as the start's values, and `cg.replicas` repeats measure the noise there.
@@ -71,7 +71,7 @@ export function boCgState(history: readonly Observation[], pending: readonly Pro
   const started = history.some(isCgPhase) || pending.some(isCgPhase);
   if (!started) {
     const plateau = bo.designDone && bo.sinceImprovement >= s.bo.plateau;
-    const collapsed = bo.designDone && s.bo.trustRegion.enabled && bo.trustRegion.collapsed;
+    const collapsed = bo.designDone && s.bo.trustRegion.enabled && s.bo.trustRegion.onCollapse === 'cg' && bo.trustRegion.collapsed;
     const reserve = bo.designDone && s.cg.reserve > 0 && budgetUsed(history) + pending.length >= Math.floor((1 - s.cg.reserve) * s.budget);
     if (!plateau && !collapsed && !reserve) return { phase: 'bo', bo, waiting: false };
     if (pending.some(isBoPhase)) return { phase: 'bo', bo, waiting: true };

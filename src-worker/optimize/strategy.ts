@@ -213,6 +213,14 @@ export const TrustRegionSettingsSchema = z.object({
   failureTol: z.number().int().min(1).nullable().default(null),
   /** An observation improves on the best if it is lower by more than this fraction (about the noise of one run). */
   improveRel: z.number().min(0).default(0.02),
+  /**
+   * What a collapse does. 'cg': BO hands over to the CG refinement (the first collapse ends BO). 'restart'
+   * (TuRBO's answer): the next `restartSteps` BO runs maximise EI over the whole box, then the region starts again
+   * at `initial` around the incumbent of that moment; CG comes only at the plateau or the budget's CG reserve.
+   */
+  onCollapse: z.enum(['cg', 'restart']).default('cg'),
+  /** Global BO runs after a collapse with onCollapse 'restart'; null: the dimension d. */
+  restartSteps: z.number().int().min(1).nullable().default(null),
 });
 export type TrustRegionSettings = z.infer<typeof TrustRegionSettingsSchema>;
 

@@ -14,6 +14,7 @@
  *   physics               new-campaign defaults: wall coordinates, physics screen, early stop, trust region, CG reserve 0.2
  *   paper                 the paper's scheme: --coordinates paper --no-screen --no-early-stop --no-tr --cg-reserve 0
  *   physics-no-tr, physics-no-screen, physics-paper-coords   one mechanism of `physics` off each
+ *   physics-tr-restart    `physics` with --tr-collapse restart (a collapsed trust region restarts instead of handing over to CG)
  *   cmaes, random         the other strategies, with the physics defaults (screen, wall coordinates, early stop)
  * Per reference a `builtins` campaign (random search with budget 1) runs the five built-in sets as baselines
  * under the same protocol. Final replicas are off (0): they re-score the answer and do not change the search.
@@ -46,6 +47,7 @@ const STRATEGIES: Record<string, Record<string, string | boolean>> = {
   physics: {},
   paper: { coordinates: 'paper', 'no-screen': true, 'no-early-stop': true, 'no-tr': true, 'cg-reserve': '0' },
   'physics-no-tr': { 'no-tr': true },
+  'physics-tr-restart': { 'tr-collapse': 'restart' },
   'physics-no-screen': { 'no-screen': true },
   'physics-paper-coords': { coordinates: 'paper' },
   cmaes: { strategy: 'cmaes' },

@@ -97,6 +97,20 @@ describe('trust region', () => {
     expect(boCgState(h, [], withCg).phase).toBe('cg');
     expect(boCgState(h, [], bo(2, 200, { initial: { size: 2 } })).phase).toBe('bo');
   });
+  it("onCollapse 'restart': d global BO runs, then the region again; no hand-over to CG", () => {
+    const restart = bo(2, 200, { initial: { size: 2 }, trustRegion: { enabled: true, failureTol: 1, min: 0.2, initial: 0.4, onCollapse: 'restart' } });
+    const h = [...noisyHistory(2, 1, 2), at(9), at(9)]; // two failures: 0.4 → 0.2 → 0.1 < min, a collapse
+    const st = trustRegionState(h, restart);
+    expect(st).toMatchObject({ collapsed: true, collapses: 1, global: true });
+    expect(boCgState(h, [], restart).phase).toBe('bo');
+    // The global runs (d = 2) leave the region's counters alone; after them the region is back.
+    expect(trustRegionState([...h, at(9)], restart)).toMatchObject({ global: true, failures: 0 });
+    expect(trustRegionState([...h, at(9), at(9)], restart)).toMatchObject({ global: false, collapses: 1, failures: 0 });
+    expect(trustRegionState([...h, at(9), at(9), at(9)], restart)).toMatchObject({ global: false, failures: 0, length: 0.2 });
+    // During the global phase proposals are EI's over the whole box (no 'tr' role).
+    const p = propose(restart, h, [], 1, 3);
+    expect(p[0].meta?.role).not.toBe('tr');
+  });
   it('the CG reserve hands over when that much budget is left', () => {
     const h = noisyHistory(16, 2, 5);
     expect(boCgState(h, [], bo(2, 20, { initial: { size: 5 } }, { reserve: 0.2 })).phase).toBe('cg');

@@ -95,6 +95,9 @@ ${PRESET_NAMES.map((n) => `                           ${n.toLowerCase().padEnd(8
                          Si–O potential minimum; rwall_OO: where the O–O repulsion is 1 eV), bounded by the
                          reference's first peaks; paper: A, ρ, C in the paper's default bounds
   --no-tr                no trust region in the BO phase (the paper's global EI)
+  --tr-collapse cg|restart
+                         when the trust region collapses: hand over to CG (default), or restart it
+                         after d global BO runs and keep CG for the budget's reserve (TuRBO's restart)
   --cg-reserve F         fraction of the budget kept for the CG refinement (default 0.2; 0 = paper's plateau rule)
   --strategy S           bo (BO then CG, the paper), cg, random, cmaes (default bo)
   --budget N             optimizer MD runs, failed and early-stopped ones included; screened
@@ -316,6 +319,7 @@ export const NEW_OPTIONS = {
   bounds: { type: 'string', multiple: true },
   coordinates: { type: 'string' },
   'no-tr': { type: 'boolean' },
+  'tr-collapse': { type: 'string' },
   'cg-reserve': { type: 'string' },
   strategy: { type: 'string' },
   budget: { type: 'string' },
@@ -366,7 +370,10 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
   if (!COORDINATES.includes(coordinates)) throw new CliError(`--coordinates must be ${COORDINATES.join(' or ')}, got '${values.coordinates}'`);
   const { space, shape, preset } = spaceFromOptions(values.preset, values.free, (bounds as string[] | undefined) ?? [], coordinates);
   const plateau = values.plateau === undefined ? undefined : int(values.plateau, 'plateau', 100, 1);
-  const bo = strategy === 'bo' ? { ...(plateau !== undefined ? { plateau } : {}), ...(flag['no-tr'] ? { trustRegion: { enabled: false } } : {}) } : undefined;
+  const onCollapse = values['tr-collapse'];
+  if (onCollapse !== undefined && onCollapse !== 'cg' && onCollapse !== 'restart') throw new CliError(`--tr-collapse must be cg or restart, got '${onCollapse}'`);
+  const trustRegion = flag['no-tr'] ? { enabled: false } : onCollapse ? { onCollapse } : undefined;
+  const bo = strategy === 'bo' ? { ...(plateau !== undefined ? { plateau } : {}), ...(trustRegion ? { trustRegion } : {}) } : undefined;
   const reserve = values['cg-reserve'] === undefined ? undefined : num(values['cg-reserve'], 'cg-reserve', 0, (x) => x >= 0 && x <= 1);
   const cg = strategy === 'bo' && (flag['no-cg'] || reserve !== undefined) ? { ...(flag['no-cg'] ? { enabled: false } : {}), ...(reserve !== undefined ? { reserve } : {}) } : undefined;
   const refLabel = values.reference !== undefined ? basename(values.reference) : 'built-in CHIK liquid';
