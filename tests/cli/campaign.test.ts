@@ -63,6 +63,19 @@ describe('glassfit campaign', () => {
   const db = join(dir, 'main.sqlite');
   let id = '';
 
+  it('--tr-collapse restart is stored with the trust region on; a bad value is one line', async () => {
+    const other = join(dir, 'tr.sqlite');
+    const io = capture();
+    expect(await main(['campaign', 'new', '--db', other, ...NEW, '--tr-collapse', 'restart', '--json'])).toBe(0);
+    const s = openStore(other, { mustExist: true });
+    const c = s.campaign(JSON.parse(io.out.join('\n')).id);
+    s.close();
+    expect(c.optimizer.strategy === 'bo' && c.optimizer.bo.trustRegion).toMatchObject({ enabled: true, onCollapse: 'restart' });
+    const bad = capture();
+    expect(await main(['campaign', 'new', '--db', other, ...NEW, '--tr-collapse', 'later'])).not.toBe(0);
+    expect(bad.err.join('\n')).toMatch(/--tr-collapse must be cg or restart, got 'later'/);
+  });
+
   it('new --json prints the id of a draft campaign with the frozen settings', async () => {
     const io = capture();
     // No baseline here: a best that BKS clearly beats gets no final replica (tests/runner), and this flow

@@ -370,8 +370,9 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
   if (!COORDINATES.includes(coordinates)) throw new CliError(`--coordinates must be ${COORDINATES.join(' or ')}, got '${values.coordinates}'`);
   const { space, shape, preset } = spaceFromOptions(values.preset, values.free, (bounds as string[] | undefined) ?? [], coordinates);
   const plateau = values.plateau === undefined ? undefined : int(values.plateau, 'plateau', 100, 1);
-  const onCollapse = values['tr-collapse'];
-  if (onCollapse !== undefined && onCollapse !== 'cg' && onCollapse !== 'restart') throw new CliError(`--tr-collapse must be cg or restart, got '${onCollapse}'`);
+  const collapseArg = values['tr-collapse'];
+  if (collapseArg !== undefined && collapseArg !== 'cg' && collapseArg !== 'restart') throw new CliError(`--tr-collapse must be cg or restart, got '${collapseArg}'`);
+  const onCollapse = collapseArg as 'cg' | 'restart' | undefined;
   const trustRegion = flag['no-tr'] ? { enabled: false } : onCollapse ? { onCollapse } : undefined;
   const bo = strategy === 'bo' ? { ...(plateau !== undefined ? { plateau } : {}), ...(trustRegion ? { trustRegion } : {}) } : undefined;
   const reserve = values['cg-reserve'] === undefined ? undefined : num(values['cg-reserve'], 'cg-reserve', 0, (x) => x >= 0 && x <= 1);
