@@ -408,16 +408,8 @@ export function lammpsResult(spec: EvaluationSpec, job: LammpsJob, out: LammpsOu
   const rdf = rdfFromLammps(out.rdf, spec, job.plan.samples);
   const cost = rChi(spec.reference, rdf, spec.costRange);
   const [, meanT, meanPe] = readAveTimeScalars(out.thermo, LAMMPS_FILES.thermo);
-  const typeMap = Object.fromEntries(species.species.map((s, k) => [k + 1, s.name]));
-  const sspec = structureSpecFor(spec.reference, species);
-  const acc = createStructureAccumulator(species, sspec);
-  // LAMMPS also dumps the production's step 0 (the end of the relaxation): the angles are the production's, like the g(r).
-  for (const fr of readLammpsDump(out.frames, LAMMPS_FILES.frames, { typeMap })) {
-    if (fr.step === 0) continue;
-    const s = frameToSystem(fr, species, undefined, LAMMPS_FILES.frames);
-    accumulateStructure(acc, s.type, s.pos, s.box);
-  }
-  const structure = structureResult(acc);
+  const typeMap = typeMapOf(species);
+  const structure = productionStructure(spec, out.frames).result;
   const finalFrame = readLammpsDump(out.final, LAMMPS_FILES.final, { typeMap }).at(-1)!;
   const mdSteps = job.plan.relaxSteps + job.plan.prodSteps;
   const chiByPair = Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
@@ -438,6 +430,28 @@ export function lammpsResult(spec: EvaluationSpec, job: LammpsJob, out: LammpsOu
     referenceHash: spec.reference.hash,
     engineVersion: engine,
   };
+}
+
+/** LAMMPS type number → species name. */
+function typeMapOf(species: SpeciesTable): Record<number, string> {
+  return Object.fromEntries(species.species.map((s, k) => [k + 1, s.name]));
+}
+
+/**
+ * glassfit's structure analysis (angles, coordination) of the production frames LAMMPS dumped. LAMMPS also dumps
+ * the production's step 0 (the end of the relaxation): it is skipped, so the angles are the production's, like the g(r).
+ */
+function productionStructure(spec: EvaluationSpec, frames: string): { result: ReturnType<typeof structureResult>; frames: number } {
+  const species: SpeciesTable = spec.species;
+  const acc = createStructureAccumulator(species, structureSpecFor(spec.reference, species));
+  let n = 0;
+  for (const fr of readLammpsDump(frames, LAMMPS_FILES.frames, { typeMap: typeMapOf(species) })) {
+    if (fr.step === 0) continue;
+    const sys = frameToSystem(fr, species, undefined, LAMMPS_FILES.frames);
+    accumulateStructure(acc, sys.type, sys.pos, sys.box);
+    n++;
+  }
+  return { result: structureResult(acc), frames: n };
 }
 
 /**
@@ -464,20 +478,10 @@ function lammpsStopped(spec: EvaluationSpec, job: LammpsJob, out: LammpsOutputs,
     frames,
     stage: cp.stage,
   };
-  const typeMap = Object.fromEntries(species.species.map((s, k) => [k + 1, s.name]));
+  const typeMap = typeMapOf(species);
   const sspec = structureSpecFor(spec.reference, species);
-  let sofar: ReturnType<typeof structureResult> | null = null;
-  if (cp.stage === 'production' && out.frames) {
-    const acc = createStructureAccumulator(species, sspec);
-    let n = 0;
-    for (const fr of readLammpsDump(out.frames, LAMMPS_FILES.frames, { typeMap })) {
-      if (fr.step === 0) continue;
-      const sys = frameToSystem(fr, species, undefined, LAMMPS_FILES.frames);
-      accumulateStructure(acc, sys.type, sys.pos, sys.box);
-      n++;
-    }
-    if (n > 0) sofar = structureResult(acc);
-  }
+  const prod = cp.stage === 'production' && out.frames ? productionStructure(spec, out.frames) : null;
+  const sofar = prod && prod.frames > 0 ? prod.result : null;
   const last = lastThermo(out.log ?? out.output);
   const chiByPair = Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
   return {
