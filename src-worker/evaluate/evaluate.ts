@@ -195,6 +195,6 @@ export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext, 
 }
 
 /** χ in species-table pair order (SiSi, SiO, OO); a pair the reference lacks takes no part in R_χ and is left out. */
-function chiInPairOrder(species: SpeciesTable, cost: CostResult): Record<string, number> {
+export function chiInPairOrder(species: SpeciesTable, cost: CostResult): Record<string, number> {
   return Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
 }

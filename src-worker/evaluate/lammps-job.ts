@@ -39,7 +39,7 @@ import type { PartialRdf } from '../analysis/rdf.ts';
 import { structureSpecFor } from './reference.ts';
 import { rChi } from './cost.ts';
 import { describeEarlyStop, earlyStopPlan } from './early-stop.ts';
-import { parameterProblems, specProblems } from './evaluate.ts';
+import { chiInPairOrder, parameterProblems, specProblems } from './evaluate.ts';
 import type { EarlyStopDetail, EvaluationResult, EvaluationSpec, FailedResult, EvaluationFailure } from './spec.ts';
 
 /** File names inside a job folder (the input refers to them relative to LAMMPS's working folder). */
@@ -341,22 +341,11 @@ export interface LammpsOutputs {
   readonly output: string;
 }
 
-/** The step LAMMPS reached (last thermo line of the log), 0 when none. */
-function lastStep(text: string): number {
-  let step = 0;
-  for (const m of text.matchAll(/^\s*(\d+)\s+[-+0-9.eE]+\s+[-+0-9.eE]+\s*$/gm)) step = Number(m[1]);
-  return step;
-}
-
-/** The last thermo line's temperature and potential energy, or NaN when the log has none. */
-function lastThermo(text: string): { temp: number; pe: number } {
-  let temp = NaN;
-  let pe = NaN;
-  for (const m of text.matchAll(/^\s*\d+\s+([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*$/gm)) {
-    temp = Number(m[1]);
-    pe = Number(m[2]);
-  }
-  return { temp, pe };
+/** The last thermo line (step temp pe) of a log: step 0 and NaN values when it has none. */
+function lastThermo(text: string): { step: number; temp: number; pe: number } {
+  let last = { step: 0, temp: NaN, pe: NaN };
+  for (const m of text.matchAll(/^\s*(\d+)\s+([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*$/gm)) last = { step: Number(m[1]), temp: Number(m[2]), pe: Number(m[3]) };
+  return last;
 }
 
 /** The protocol step of the early stop the input printed (a line of its own, not the `if` command's echo), or null. */
@@ -397,7 +386,7 @@ export function lammpsResult(spec: EvaluationSpec, job: LammpsJob, out: LammpsOu
   if (!done && stopAt !== null && out.exit.code === 0) return lammpsStopped(spec, job, out, stopAt, wallS, engine);
   if (!done || out.exit.code !== 0) {
     const err = lammpsError(text) ?? lammpsError(out.output);
-    const step = lastStep(text);
+    const step = lastThermo(text).step;
     const how = out.exit.signal ? `killed by ${out.exit.signal}` : `exit status ${out.exit.code}`;
     const message = err ?? `LAMMPS ended without finishing the protocol (${how})`;
     return failed(spec, { kind: 'engine', step, message }, `LAMMPS failed near step ${step}: ${message}`, wallS, engine);
@@ -412,7 +401,7 @@ export function lammpsResult(spec: EvaluationSpec, job: LammpsJob, out: LammpsOu
   const structure = productionStructure(spec, out.frames).result;
   const finalFrame = readLammpsDump(out.final, LAMMPS_FILES.final, { typeMap }).at(-1)!;
   const mdSteps = job.plan.relaxSteps + job.plan.prodSteps;
-  const chiByPair = Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
+  const chiByPair = chiInPairOrder(species, cost);
   return {
     status: 'done',
     rChi: cost.rChi,
@@ -483,7 +472,7 @@ function lammpsStopped(spec: EvaluationSpec, job: LammpsJob, out: LammpsOutputs,
   const prod = cp.stage === 'production' && out.frames ? productionStructure(spec, out.frames) : null;
   const sofar = prod && prod.frames > 0 ? prod.result : null;
   const last = lastThermo(out.log ?? out.output);
-  const chiByPair = Object.fromEntries(pairList(species).flatMap(({ name }) => (name in cost.chi ? [[name, cost.chi[name]]] : [])));
+  const chiByPair = chiInPairOrder(species, cost);
   return {
     status: 'stopped',
     rChi: cost.rChi,

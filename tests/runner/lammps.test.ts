@@ -23,8 +23,7 @@ import { evaluate } from '../../src-worker/evaluate/evaluate.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
 import { LAMMPS_FILES, lammpsError, lammpsJob, lammpsVersion, readAveTimeVector } from '../../src-worker/evaluate/lammps-job.ts';
 import { smallSpec } from '../evaluate/small.ts';
-import { tinyCampaign, TINY_PROTOCOL } from './tiny.ts';
-import { customSpace } from '../../src-worker/params/presets.ts';
+import { stretchedEarlyStopChoice, tinyCampaign } from './tiny.ts';
 
 const haveLmp = spawnSync('lmp', ['-h'], { stdio: 'ignore' }).status === 0;
 if (!haveLmp && process.env.CI) throw new Error('tests/runner/lammps.test.ts needs LAMMPS (`lmp`) in CI');
@@ -199,19 +198,7 @@ describe.skipIf(!haveLmp)('lammps backend', () => {
   it('a campaign on LAMMPS stops a hopeless optimizer run early and stores it as stopped, with its window and configuration', async () => {
     const store = openStore(join(dir, 'early.sqlite'));
     // As tests/runner/search.test.ts on threads: ρ_SiO 0.25 Å (Si–O bonds far too long) against the BKS baseline.
-    const space = customSpace({ free: ['rho_SiO'], bounds: { rho_SiO: { lower: 0.2, upper: 0.26 } } });
-    const stretched = [(0.25 - 0.2) / 0.06];
-    const { record, initial } = tinyCampaign({
-      space,
-      preset: null,
-      protocol: { ...TINY_PROTOCOL, relax: 0.2, production: 0.2 },
-      optimizer: { strategy: 'cg', budget: 1, start: stretched, cg: { replicas: 0 } },
-      workers: 1,
-      baselines: ['BKS'],
-      finalReplicas: 0,
-      search: { screen: false, earlyStop: { checkpoints: [0.5], windowPs: 0.08, tolerance: 1, noiseRel: 0 } },
-      execution: { backend: 'lammps' },
-    });
+    const { record, initial } = tinyCampaign({ ...stretchedEarlyStopChoice(), execution: { backend: 'lammps' } });
     store.createCampaign(record, initial);
     const outcome = await startCampaign({ store, campaignId: record.id, workerEntry: nodeWorkerEntry() }).done;
     expect(outcome).toMatchObject({ status: 'finished', error: null });

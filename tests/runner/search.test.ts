@@ -22,7 +22,7 @@ import { budgetUsed, remainingBudget } from '../../src-worker/optimize/strategy.
 import { searchSettings } from '../../src-worker/campaign/setup.ts';
 import { earlyStopThreshold } from '../../src-worker/evaluate/early-stop.ts';
 import { mdRuns } from '../../src-worker/campaign/records.ts';
-import { tinyCampaign, TINY_PROTOCOL } from './tiny.ts';
+import { stretchedEarlyStopChoice, STRETCHED_U, tinyCampaign, TINY_PROTOCOL } from './tiny.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glassfit-search-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -185,22 +185,8 @@ describe('the physics screen in the runner', () => {
 describe('early stopping in the runner', () => {
   it('stops an optimizer run clearly worse than the incumbent baseline, stores it as stopped and counts it in the budget', async () => {
     const store = openStore(join(dir, 'earlystop.sqlite'));
-    // ρ_SiO free; the optimizer (CG from a given start, one run) tries 0.25 Å: Si–O bonds far too long, R_χ ≈ 0.8
-    // on the tiny protocol, against BKS's 0.085.
-    const space = customSpace({ free: ['rho_SiO'], bounds: { rho_SiO: { lower: 0.2, upper: 0.26 } } });
-    const stretched = [(0.25 - 0.2) / 0.06];
-    const { record, initial } = tinyCampaign({
-      space,
-      preset: null,
-      protocol: { ...TINY_PROTOCOL, relax: 0.2, production: 0.2 },
-      optimizer: { strategy: 'cg', budget: 1, start: stretched, cg: { replicas: 0 } },
-      // One worker: the BKS baseline (the incumbent) finishes before the optimizer's points are dispatched.
-      workers: 1,
-      baselines: ['BKS'],
-      finalReplicas: 0,
-      // The screen off: this test is about early stopping, and the stretched Si–O bond is what the screen's bond rule looks at.
-      search: { screen: false, earlyStop: { checkpoints: [0.5], windowPs: 0.08, tolerance: 1, noiseRel: 0 } },
-    });
+    const stretched = STRETCHED_U;
+    const { record, initial } = tinyCampaign(stretchedEarlyStopChoice());
     store.createCampaign(record, initial);
     const ev = recorder();
     const outcome = await startCampaign({ store, campaignId: record.id, workerEntry: entry, emit: ev.sink }).done;

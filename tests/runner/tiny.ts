@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { loadDefaultReference } from '../../src-main/reference/load.ts';
-import { presetSpace } from '../../src-worker/params/presets.ts';
+import { customSpace, presetSpace } from '../../src-worker/params/presets.ts';
 import { toUnit } from '../../src-worker/params/space.ts';
 import { builtinForceField } from '../../src-worker/params/sets.ts';
 import { buildCampaign, type CampaignChoice } from '../../src-worker/campaign/setup.ts';
@@ -47,4 +47,26 @@ export function tinyChoice(over: Partial<CampaignChoice> = {}): CampaignChoice {
 
 export function tinyCampaign(over: Partial<CampaignChoice> = {}): { record: CampaignRecord; initial: NewEvaluation[] } {
   return buildCampaign(tinyChoice(over), { id: randomUUID(), now: new Date().toISOString() });
+}
+
+/** ρ_SiO 0.25 Å in a ρ_SiO-only space: Si–O bonds far too long (R_χ ≈ 0.8 on the tiny protocol against BKS's 0.085). */
+export const STRETCHED_U = [(0.25 - 0.2) / 0.06];
+
+/**
+ * A campaign whose one optimizer run (CG from STRETCHED_U) is clearly worse than its BKS baseline, with early
+ * stopping looking once, at 50 % of 200 + 200 steps: the early-stop tests on every backend start from it.
+ */
+export function stretchedEarlyStopChoice(): Partial<CampaignChoice> {
+  return {
+    space: customSpace({ free: ['rho_SiO'], bounds: { rho_SiO: { lower: 0.2, upper: 0.26 } } }),
+    preset: null,
+    protocol: { ...TINY_PROTOCOL, relax: 0.2, production: 0.2 },
+    optimizer: { strategy: 'cg', budget: 1, start: STRETCHED_U, cg: { replicas: 0 } },
+    // One worker: the BKS baseline (the incumbent) finishes before the optimizer's points are dispatched.
+    workers: 1,
+    baselines: ['BKS'],
+    finalReplicas: 0,
+    // The screen off: this is about early stopping, and the stretched Si–O bond is what the screen's bond rule looks at.
+    search: { screen: false, earlyStop: { checkpoints: [0.5], windowPs: 0.08, tolerance: 1, noiseRel: 0 } },
+  };
 }
