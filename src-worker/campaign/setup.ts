@@ -144,11 +144,12 @@ export const DEFAULT_BASELINES: readonly BuiltinName[] = ['BKS', 'CHIK'];
 
 /**
  * What a new 'bo' campaign gets beyond the schema's defaults (which stay the paper's, so that stored campaigns keep
- * their meaning): the trust region, and a share of the budget kept for the CG refinement. Measured choices: see
+ * their meaning): the trust region, a share of the budget kept for the CG refinement, and CG from two starts (BO's
+ * answer and the best point of another basin, when BO found one). Measured choices: see
  * src-worker/optimize/README.md (bench:science).
  */
 export const NEW_CAMPAIGN_BO = { trustRegion: { enabled: true } } as const;
-export const NEW_CAMPAIGN_CG = { reserve: 0.2 } as const;
+export const NEW_CAMPAIGN_CG = { reserve: 0.2, starts: 2 } as const;
 export const DEFAULT_FINAL_REPLICAS = 3;
 export const DEFAULT_BUDGET = 300;
 
@@ -242,7 +243,7 @@ export function buildCampaign(choice: CampaignChoice, ids: { id: string; now: st
     const include = [...seeded, ...given];
     Object.assign(raw, {
       bo: { ...bo, initial: { ...(bo?.initial ?? {}), include }, trustRegion: { ...NEW_CAMPAIGN_BO.trustRegion, ...(bo?.trustRegion ?? {}) } },
-      cg: { reserve: NEW_CAMPAIGN_CG.reserve, ...cg },
+      cg: { reserve: NEW_CAMPAIGN_CG.reserve, starts: NEW_CAMPAIGN_CG.starts, ...cg },
     });
   }
   if (o.strategy === 'cg') Object.assign(raw, { start: o.start ?? new Array<number>(dim).fill(0.5), cg: o.cg ?? {} });

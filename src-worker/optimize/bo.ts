@@ -848,6 +848,47 @@ export function boIncumbent(history: readonly Observation[], s: BoOptimizerSetti
   return { u, y: untransformY(s, sur.meanAtData[sur.answerIndex]) };
 }
 
+/**
+ * Starts for the CG refinement: BO's answer first, then up to k − 1 further points measured by full-length runs,
+ * best measured R_χ first, each at least `separation` (unit-cube Euclidean distance) from every start already
+ * chosen and within `within` × the answer's measured R_χ. Why: on real references the R_χ surface has separate
+ * basins (on the CHIK liquid one near qSi 2.5 e, BKS-like, and one near 1.9–2.1 e); BO's trust region settles in
+ * whichever it meets first, and CG cannot leave it. The further starts are ranked by what was measured, not by
+ * the GP: on these campaigns' BO histories the GP called qSi irrelevant (length-scale > 10 unit cubes) and, with
+ * its learned noise, put its mean at the BKS point 55 % where that point had measured 7.3 %, so neither its
+ * mean nor a ridge of it between two points told basins apart (src-worker/optimize/README.md).
+ */
+export function boStarts(
+  history: readonly Observation[],
+  s: BoOptimizerSettings,
+  seed: number,
+  k: number,
+  o: { readonly separation: number; readonly within: number },
+): { u: number[]; y: number }[] {
+  const first = boIncumbent(history, s, seed);
+  if (!first || k <= 1) return first ? [first] : [];
+  const out = [first];
+  const data = boData(history, s);
+  const d = s.dim;
+  let firstMeasured = Infinity;
+  for (let i = 0; i < data.n; i++) if (data.X.subarray(i * d, i * d + d).every((x, m) => x === first.u[m])) firstMeasured = untransformY(s, data.y[i]);
+  const limit = (Number.isFinite(firstMeasured) ? firstMeasured : first.y) * o.within;
+  const order = Array.from({ length: data.n }, (_, i) => i).sort((p, q) => data.y[p] - data.y[q] || p - q);
+  for (const i of order) {
+    if (out.length >= k) break;
+    const y = untransformY(s, data.y[i]);
+    if (!data.full[i] || !(y <= limit)) continue;
+    const u = data.X.subarray(i * d, i * d + d);
+    const apart = out.every((st) => {
+      let r2 = 0;
+      for (let m = 0; m < d; m++) r2 += (u[m] - st.u[m]) ** 2;
+      return r2 >= o.separation * o.separation;
+    });
+    if (apart) out.push({ u: Array.from(u), y });
+  }
+  return out;
+}
+
 // ------------------------------------------------------------------------------------ trust region
 
 export interface TrustRegionState {

@@ -14,7 +14,7 @@
  *   propose()) receives no seed.
  */
 import { cgStrategy, clearCmaesMemo, cmaesStrategy, randomStrategy } from './baselines.ts';
-import { boIncumbent, boPropose, boStatus, boStop, clearBoMemos, type BoStatus } from './bo.ts';
+import { boPropose, boStarts, boStatus, boStop, clearBoMemos, type BoStatus } from './bo.ts';
 import { cgProposals, cgReplay, type CgReplay, type CgStart } from './cg.ts';
 import {
   budgetUsed,
@@ -36,33 +36,56 @@ const isBoPhase = (p: Proposal): boolean => p.phase === 'initial' || p.phase ===
 const isCgPhase = (p: Proposal): boolean => p.phase === 'cg' || p.phase === 'replica';
 
 /** Memo of hand-over starts keyed by the BO history's content (the fit behind it costs a GP fit). */
-const startMemo = new Map<string, CgStart | null>();
+const startMemo = new Map<string, CgStart[]>();
 
-function historyKey(h: readonly Observation[]): string {
-  let s = `${h.length}|`;
-  for (const o of h) s += `${Array.prototype.join.call(o.u, ',')}:${o.y};`;
-  return s;
+function historyKey(h: readonly Observation[], s: BoOptimizerSettings): string {
+  let str = `${h.length}|${s.cg.starts}|${s.cg.startSeparation}|${s.cg.startWithin}|`;
+  for (const o of h) str += `${Array.prototype.join.call(o.u, ',')}:${o.y};`;
+  return str;
+}
+
+const samePoint = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.prototype.every.call(a, (v: number, k: number) => v === b[k]);
+
+/**
+ * The CG starts after BO: its incumbent, then (cg.starts > 1) the best points of other basins, each with the
+ * values observed there.
+ */
+export function handOverStarts(boHistory: readonly Observation[], s: BoOptimizerSettings): CgStart[] {
+  const key = historyKey(boHistory, s);
+  const hit = startMemo.get(key);
+  if (hit) return hit;
+  const starts = boStarts(boHistory, s, HANDOVER_SEED, s.cg.starts, { separation: s.cg.startSeparation, within: s.cg.startWithin }).map(
+    (p): CgStart => ({ u: p.u, values: boHistory.filter((o) => samePoint(o.u, p.u)).map((o) => o.y), needStart: false }),
+  );
+  if (startMemo.size > 8) startMemo.delete(startMemo.keys().next().value as string);
+  startMemo.set(key, starts);
+  return starts;
 }
 
 /** The CG start after BO: the incumbent of the BO observations and the values observed there. */
 export function handOverStart(boHistory: readonly Observation[], s: BoOptimizerSettings): CgStart | null {
-  const key = historyKey(boHistory);
-  if (startMemo.has(key)) return startMemo.get(key) as CgStart | null;
-  const inc = boIncumbent(boHistory, s, HANDOVER_SEED);
-  let start: CgStart | null = null;
-  if (inc) {
-    const values = boHistory.filter((o) => o.u.length === inc.u.length && Array.prototype.every.call(o.u, (v: number, k: number) => v === inc.u[k])).map((o) => o.y);
-    start = { u: inc.u, values, needStart: false };
-  }
-  if (startMemo.size > 8) startMemo.delete(startMemo.keys().next().value as string);
-  startMemo.set(key, start);
-  return start;
+  return handOverStarts(boHistory, s)[0] ?? null;
 }
 
-/** Where a 'bo' run stands. */
+/** The chain a CG-phase proposal belongs to (meta.chain; absent = 0, as before chains existed). */
+const chainOf = (p: Proposal): number => (typeof p.meta?.chain === 'number' ? p.meta.chain : 0);
+
+/** One CG chain: its start, its replayed state, the MD runs it used and has running, its share of the budget. */
+export interface CgChain {
+  readonly start: CgStart;
+  readonly cg: CgReplay;
+  readonly used: number;
+  readonly running: number;
+  /** MD runs it may use (null: the rest of the budget — the last chain). */
+  readonly share: number | null;
+  /** It proposes no more: converged, failed, capped or out of its share. */
+  readonly finished: boolean;
+}
+
+/** Where a 'bo' run stands. In the 'cg' phase `start`/`cg` are the chain now running (or the last one). */
 export type BoCgState =
   | { readonly phase: 'bo'; readonly bo: BoStatus; readonly waiting: boolean }
-  | { readonly phase: 'cg'; readonly bo: BoStatus; readonly start: CgStart; readonly cg: CgReplay };
+  | { readonly phase: 'cg'; readonly bo: BoStatus; readonly start: CgStart; readonly cg: CgReplay; readonly chains: CgChain[]; readonly current: number };
 
 export function boCgState(history: readonly Observation[], pending: readonly Proposal[], s: BoOptimizerSettings): BoCgState {
   const boHist = history.filter(isBoPhase);
@@ -76,9 +99,32 @@ export function boCgState(history: readonly Observation[], pending: readonly Pro
     if (!plateau && !collapsed && !reserve) return { phase: 'bo', bo, waiting: false };
     if (pending.some(isBoPhase)) return { phase: 'bo', bo, waiting: true };
   }
-  const start = handOverStart(boHist, s);
-  if (!start) return { phase: 'bo', bo, waiting: false };
-  return { phase: 'cg', bo, start, cg: cgReplay(start, history.filter(isCgPhase), s.cg) };
+  const starts = handOverStarts(boHist, s);
+  if (starts.length === 0) return { phase: 'bo', bo, waiting: false };
+  // Chains run in order; each but the last gets an equal share of what BO left, and one that ends early leaves
+  // its rest to the next (shares are counted cumulatively).
+  const left = Math.max(0, s.budget - budgetUsed(boHist));
+  const cgHist = history.filter(isCgPhase);
+  const cgPending = pending.filter(isCgPhase);
+  const chains: CgChain[] = [];
+  let current = starts.length - 1;
+  let spent = 0;
+  for (let c = 0; c < starts.length; c++) {
+    const obs = cgHist.filter((o) => chainOf(o) === c);
+    const cg = cgReplay(starts[c], obs, s.cg);
+    const used = budgetUsed(obs);
+    const running = cgPending.filter((p) => chainOf(p) === c).length;
+    const last = c === starts.length - 1;
+    const share = last ? null : Math.floor((left * (c + 1)) / starts.length) - spent;
+    const finished = cg.status !== 'running' || (share !== null && used + running >= share);
+    chains.push({ start: starts[c], cg, used, running, share, finished });
+    // A chain that ended early (converged, say) hands its unused runs on.
+    spent += finished ? used + running : (share ?? 0);
+    if (!finished && current === starts.length - 1 && c < current) current = c;
+    if (!finished) break;
+  }
+  const cur = chains[Math.min(current, chains.length - 1)];
+  return { phase: 'cg', bo, start: cur.start, cg: cur.cg, chains, current: chains.indexOf(cur) };
 }
 
 /** Strategy 'bo' with the CG hand-over: what `propose`/`stop` run for settings.strategy === 'bo'. */
@@ -87,8 +133,11 @@ export const boCgStrategy: Strategy<BoOptimizerSettings> = {
   propose(history, pending, q, s, seed, feasible) {
     const st = boCgState(history, pending, s);
     if (st.phase === 'bo') return st.waiting ? [] : boPropose(history.filter(isBoPhase), pending.filter(isBoPhase), q, s, seed, feasible);
-    if (st.cg.status !== 'running') return [];
-    return cgProposals(st.cg, pending, Math.min(q, remainingBudget(history, pending, s.budget)));
+    const chain = st.chains[st.current];
+    if (chain.finished) return [];
+    const room = Math.min(q, remainingBudget(history, pending, s.budget), chain.share === null ? Infinity : chain.share - chain.used - chain.running);
+    const tag = (p: Proposal): Proposal => (st.current === 0 ? p : { ...p, meta: { ...p.meta, chain: st.current } });
+    return cgProposals(chain.cg, pending.filter((p) => chainOf(p) === st.current), room).map(tag);
   },
   stop(history, s) {
     const b = budgetStop(history, s.budget);
@@ -96,6 +145,12 @@ export const boCgStrategy: Strategy<BoOptimizerSettings> = {
     if (!s.cg.enabled) return boStop(history, s);
     const st = boCgState(history, [], s);
     if (st.phase === 'bo') return null;
+    // Not done while a chain can still run (or one is yet to start).
+    if (!st.chains[st.current].finished || st.chains.length < handOverStarts(history.filter(isBoPhase), s).length) return null;
+    if (st.chains.length > 1) {
+      const parts = st.chains.map((c, i) => `chain ${i + 1}: ${c.cg.status === 'running' ? `its share of ${c.share} runs used` : c.cg.detail}`);
+      return st.chains.every((c) => c.cg.status === 'failed') ? { kind: 'failed', detail: `CG refinement: ${parts.join('; ')}` } : { kind: 'converged', detail: `CG refinement from ${st.chains.length} starts — ${parts.join('; ')}` };
+    }
     if (st.cg.status === 'converged' || st.cg.status === 'cap') return { kind: 'converged', detail: `CG refinement: ${st.cg.detail}` };
     if (st.cg.status === 'failed') return { kind: 'failed', detail: `CG refinement: ${st.cg.detail}` };
     return null;

@@ -182,6 +182,17 @@ export const CgSettingsSchema = z.object({
    * 0 = the paper's rule alone.
    */
   reserve: z.number().min(0).max(1).default(0),
+  /**
+   * CG chains, run one after another from distinct BO points (bo.ts `boStarts`): the first from BO's answer, each
+   * further one from the best measured point of another basin, if BO found one. Each chain but the last gets an equal share
+   * of the budget left at the hand-over; a chain that converges early passes its rest on. 1 = the paper's single
+   * refinement.
+   */
+  starts: z.number().int().min(1).max(8).default(1),
+  /** A further start lies at least this far (unit-cube Euclidean distance) from every start before it… */
+  startSeparation: z.number().positive().default(0.4),
+  /** …and its measured R_χ is at most this multiple of the answer's. */
+  startWithin: z.number().min(1).default(1.5),
   /** Consecutive calm iterations that end the refinement (paper: 10). */
   patience: z.number().int().min(1).default(10),
   /** Calm: the accepted point moved less than this (unit-cube max-norm)… */

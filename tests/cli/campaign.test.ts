@@ -97,9 +97,23 @@ describe('glassfit campaign', () => {
       ['rmin_SiO', 1.26, 1.57],
     ]);
     expect(c.protocol).toMatchObject({ atoms: 648, relax: 0.1, production: 0.1, softStart: { steps: 200 }, kernel: 'table' });
-    expect(c.optimizer).toMatchObject({ strategy: 'bo', dim: 2, budget: 4, bo: { plateau: 100, trustRegion: { enabled: true } }, cg: { reserve: 0.2 } });
+    expect(c.optimizer).toMatchObject({ strategy: 'bo', dim: 2, budget: 4, bo: { plateau: 100, trustRegion: { enabled: true } }, cg: { reserve: 0.2, starts: 2 } });
     // A new campaign screens its candidates and stops hopeless runs unless told not to.
     expect(c.search).toMatchObject({ screen: true, earlyStop: { enabled: true } });
+  });
+
+  it('new --cg-starts N stores the CG chains; a bad value is refused naming the option', async () => {
+    const io = capture();
+    const other = join(dir, 'starts.sqlite');
+    expect(await main(['campaign', 'new', '--db', other, ...NEW, '--cg-starts', '1', '--json'])).toBe(0);
+    const s = openStore(other, { mustExist: true });
+    expect(s.campaign(JSON.parse(io.out.join('\n')).id).optimizer).toMatchObject({ cg: { starts: 1, reserve: 0.2 } });
+    s.close();
+    for (const bad of ['0', '9', '1.5', 'two']) {
+      const e = capture();
+      expect(await main(['campaign', 'new', '--db', other, ...NEW, '--cg-starts', bad])).toBe(2);
+      expect(e.err.join('\n')).toMatch(/--cg-starts must be/);
+    }
   });
 
   it('new --no-screen --no-early-stop stores a campaign that does neither', async () => {

@@ -92,9 +92,11 @@ describe('the physics-aware search in the workbench', () => {
     await expect.poll(verdict, { timeout: 20_000 }).not.toBe(before);
     expect(await verdict()).toMatch(/no bond at the first peak \d+/);
     expect(await page.locator('[data-testid="shape-note"]').textContent()).toContain('Edited bounds: rmin_SiO');
-    // The search switches new campaigns get: all on, 20 % of the budget kept for CG.
+    // The search switches new campaigns get: all on, 20 % of the budget kept for CG, CG from 2 starts (set to 3 here).
     for (const s of ['Physics screen', 'Early stopping', 'Trust region']) expect(await page.isChecked(`input[aria-label="${s}"]`)).toBe(true);
     expect(await page.inputValue('input[aria-label="CG reserve (% of the budget)"]')).toBe('20');
+    expect(await page.inputValue('input[aria-label="CG starts"]')).toBe('2');
+    await page.fill('input[aria-label="CG starts"]', '3');
     await page.locator('[data-testid="screen-verdict"]').scrollIntoViewIfNeeded();
     await shotBoth(page, 'search-01-new-campaign-verdict');
 
@@ -104,13 +106,14 @@ describe('the physics-aware search in the workbench', () => {
     await page.click('button:has-text("Create as draft")');
     await page.waitForSelector('table[aria-label="Evaluations"]');
     const list = await api<{ id: string; name: string }[]>('campaigns.list');
-    const created = await api<{ campaign: { space: { free: { name: string; lower: number }[] }; optimizer: { bo: { trustRegion: { enabled: boolean } }; cg: { reserve: number } }; search: { screen: boolean; earlyStop: { enabled: boolean } } } }>(
+    const created = await api<{ campaign: { space: { free: { name: string; lower: number }[] }; optimizer: { bo: { trustRegion: { enabled: boolean } }; cg: { reserve: number; starts: number } }; search: { screen: boolean; earlyStop: { enabled: boolean } } } }>(
       'campaigns.get',
       { id: list.find((c) => c.name === 'e2e shaped ML')!.id },
     );
     expect(created.campaign.space.free.find((d) => d.name === 'rmin_SiO')!.lower).toBe(1.05);
     expect(created.campaign.optimizer.bo.trustRegion.enabled).toBe(true);
     expect(created.campaign.optimizer.cg.reserve).toBeCloseTo(0.2, 12);
+    expect(created.campaign.optimizer.cg.starts).toBe(3);
     expect(created.campaign.search).toMatchObject({ screen: true, earlyStop: { enabled: false } });
 
     // The paper's box of ML is nearly all unphysical for this reference: the form says so before anything runs.

@@ -72,3 +72,52 @@ describe('settings', () => {
     expect(() => propose(s, [{ u: [0.5], phase: 'baseline', y: 1 }], [], 1, 1)).toThrow(/has 1 coordinates/);
   });
 });
+
+describe('CG from several starts (cg.starts)', () => {
+  // Two basins: BO's answer lies in one, the other has its own best point; a 2-start refinement must refine both.
+  const base = { strategy: 'bo', dim: 2, budget: 120, bo: { plateau: 12 } } as const;
+  const two = parseOptimizerSettings({ ...base, cg: { starts: 2, startSeparation: 0.2, startWithin: 3 } });
+
+  it('runs a second chain from a distinct BO point within its share of the budget, tagged chain 1, and replays it', () => {
+    const r = simulate(two, TWO_BASIN_2D, 4);
+    const st = boCgState(r.history, [], two as never);
+    if (st.phase !== 'cg') throw new Error('expected the CG phase');
+    expect(st.chains.length).toBe(2);
+    const [c0, c1] = st.chains;
+    const dist = Math.hypot(c0.start.u[0] - c1.start.u[0], c0.start.u[1] - c1.start.u[1]);
+    expect(dist).toBeGreaterThanOrEqual(0.2);
+    // Both starts are evaluated BO points; chain 1's runs carry meta.chain = 1, chain 0's none.
+    const boPart = r.history.filter((o) => o.phase === 'initial' || o.phase === 'bo');
+    for (const c of [c0, c1]) expect(boPart.some((o) => o.u[0] === c.start.u[0] && o.u[1] === c.start.u[1])).toBe(true);
+    const cgRuns = r.history.filter((o) => o.phase === 'cg' || o.phase === 'replica');
+    const ones = cgRuns.filter((o) => o.meta?.chain === 1);
+    expect(ones.length).toBeGreaterThan(0);
+    expect(cgRuns.filter((o) => o.meta?.chain === undefined).length).toBe(c0.used);
+    expect(ones.length).toBe(c1.used);
+    // Chain 0 stays within its share (half of what BO left) and chain 1 starts only after chain 0 ended.
+    const left = two.budget - boPart.length;
+    expect(c0.used).toBeLessThanOrEqual(Math.floor(left / 2));
+    const firstOne = r.history.findIndex((o) => o.meta?.chain === 1);
+    expect(r.history.slice(firstOne).every((o) => o.meta?.chain === 1)).toBe(true);
+    // Replicas of chain 1's start measure its noise too.
+    expect(ones.filter((o) => o.phase === 'replica').every((o) => o.u[0] === c1.start.u[0] && o.u[1] === c1.start.u[1])).toBe(true);
+    // Stop: either the budget, or both chains converged with both named.
+    if (r.stopReason?.kind === 'converged') expect(r.stopReason.detail).toMatch(/from 2 starts/);
+    // Mid-way through chain 1, the proposal is a pure function of the stored history.
+    const cut = r.history.slice(0, firstOne + 3);
+    const next = propose(two, cut, [], 2, 4);
+    clearOptimizerMemos();
+    expect(propose(two, JSON.parse(JSON.stringify(cut)) as Observation[], [], 2, 4)).toEqual(next);
+    expect(next.every((p) => p.meta?.chain === 1)).toBe(true);
+  });
+
+  it('with one start (the schema default) behaves as the single refinement', () => {
+    const one = parseOptimizerSettings({ ...base });
+    const r = simulate(one, TWO_BASIN_2D, 4);
+    const st = boCgState(r.history, [], one as never);
+    if (st.phase !== 'cg') throw new Error('expected the CG phase');
+    expect(st.chains.length).toBe(1);
+    expect(st.chains[0].share).toBeNull();
+    expect(r.history.every((o) => o.meta?.chain === undefined)).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { designProgress, fitSurrogate, trustRegionBox, trustRegionState } from '../../src-worker/optimize/bo.ts';
+import { boStarts, designProgress, fitSurrogate, trustRegionBox, trustRegionState } from '../../src-worker/optimize/bo.ts';
 import { boCgState, propose, stop } from '../../src-worker/optimize/optimizer.ts';
 import { budgetUsed, parseOptimizerSettings, remainingBudget, type BoOptimizerSettings, type Observation } from '../../src-worker/optimize/strategy.ts';
 import { ACKLEY_2D, evaluateNoisy } from '../../src-worker/optimize/testfunctions.ts';
@@ -132,5 +132,28 @@ describe("BO's answer is a fully measured point", () => {
     // Only stopped runs: the answer falls back to the lowest mean.
     const onlyStopped: Observation[] = h.slice(0, 5).map((o) => ({ ...o, status: 'stopped' as const }));
     expect(fitSurrogate(onlyStopped, bo(2, 60), 3)!.answerIndex).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('CG starts in other basins (boStarts)', () => {
+  it('after the answer: the best measured full-length points far enough apart and good enough, never a stopped run', () => {
+    const s = bo(2, 60);
+    const h: Observation[] = [
+      { u: [0.2, 0.2], phase: 'initial', y: 0.05 },
+      { u: [0.25, 0.2], phase: 'initial', y: 0.055 }, // same basin: 0.05 from the answer
+      { u: [0.9, 0.9], phase: 'initial', y: 0.04, status: 'stopped' }, // a partial value: never a start
+      { u: [0.8, 0.3], phase: 'initial', y: 0.07 }, // another basin, within 1.5×
+      { u: [0.3, 0.9], phase: 'initial', y: 0.2 }, // far, but 4× worse
+      { u: [0.5, 0.5], phase: 'initial', y: null },
+    ];
+    const starts = boStarts(h, s, 1, 3, { separation: 0.4, within: 1.5 });
+    expect(starts.length).toBe(2);
+    expect(starts[1].u).toEqual([0.8, 0.3]);
+    expect(starts[1].y).toBeCloseTo(0.07, 12);
+    const far = Math.hypot(starts[0].u[0] - 0.8, starts[0].u[1] - 0.3);
+    expect(far).toBeGreaterThanOrEqual(0.4);
+    // A looser quality bound admits the far, worse point; k = 1 is the answer alone.
+    expect(boStarts(h, s, 1, 3, { separation: 0.4, within: 5 }).map((p) => p.u)).toContainEqual([0.3, 0.9]);
+    expect(boStarts(h, s, 1, 1, { separation: 0.4, within: 5 }).length).toBe(1);
   });
 });

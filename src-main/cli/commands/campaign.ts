@@ -99,6 +99,9 @@ ${PRESET_NAMES.map((n) => `                           ${n.toLowerCase().padEnd(8
                          when the trust region collapses: hand over to CG (default), or restart it
                          after d global BO runs and keep CG for the budget's reserve (TuRBO's restart)
   --cg-reserve F         fraction of the budget kept for the CG refinement (default 0.2; 0 = paper's plateau rule)
+  --cg-starts N          CG chains after BO, one after another: BO's answer, then the best points of other
+                         basins BO found, each with an equal share of the rest of the budget (default 2; 1 =
+                         the paper's single refinement)
   --strategy S           bo (BO then CG, the paper), cg, random, cmaes (default bo)
   --budget N             optimizer MD runs, failed and early-stopped ones included; screened
                          candidates cost no MD and are not counted (default ${DEFAULT_BUDGET})
@@ -321,6 +324,7 @@ export const NEW_OPTIONS = {
   'no-tr': { type: 'boolean' },
   'tr-collapse': { type: 'string' },
   'cg-reserve': { type: 'string' },
+  'cg-starts': { type: 'string' },
   strategy: { type: 'string' },
   budget: { type: 'string' },
   plateau: { type: 'string' },
@@ -376,7 +380,12 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
   const trustRegion = flag['no-tr'] ? { enabled: false } : onCollapse ? { onCollapse } : undefined;
   const bo = strategy === 'bo' ? { ...(plateau !== undefined ? { plateau } : {}), ...(trustRegion ? { trustRegion } : {}) } : undefined;
   const reserve = values['cg-reserve'] === undefined ? undefined : num(values['cg-reserve'], 'cg-reserve', 0, (x) => x >= 0 && x <= 1);
-  const cg = strategy === 'bo' && (flag['no-cg'] || reserve !== undefined) ? { ...(flag['no-cg'] ? { enabled: false } : {}), ...(reserve !== undefined ? { reserve } : {}) } : undefined;
+  const starts = values['cg-starts'] === undefined ? undefined : int(values['cg-starts'], 'cg-starts', 2, 1);
+  if (starts !== undefined && starts > 8) throw new CliError(`--cg-starts must be at most 8, got ${starts}`);
+  const cg =
+    strategy === 'bo' && (flag['no-cg'] || reserve !== undefined || starts !== undefined)
+      ? { ...(flag['no-cg'] ? { enabled: false } : {}), ...(reserve !== undefined ? { reserve } : {}), ...(starts !== undefined ? { starts } : {}) }
+      : undefined;
   const refLabel = values.reference !== undefined ? basename(values.reference) : 'built-in CHIK liquid';
   return {
     name: values.name ?? `${preset ?? 'custom'} vs ${refLabel} (${new Date().toISOString().slice(0, 16).replace('T', ' ')})`,
