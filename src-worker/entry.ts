@@ -31,7 +31,7 @@ function serve(): void {
   let team: ForceTeam | null = null;
   const teamFor = (): ForceTeam | undefined => {
     if (threads === 1) return undefined;
-    team ??= createForceTeam(threads, (data) => new Worker(init.entry as string, { workerData: data }));
+    team ??= createForceTeam(threads, (data) => new Worker(init.entry as string, { workerData: data }), { words: control, index: CONTROL_SLOTS.THREADS });
     return team;
   };
 

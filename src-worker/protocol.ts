@@ -100,7 +100,11 @@ export function serializeError(e: unknown): SerializedError {
  * rather than setting a flag means a late cancel can never stop the next request on that worker, and the
  * worker never has to reset it.
  */
-export const CONTROL_SLOTS = { CANCEL: 0 } as const;
+/**
+ * Words of a worker's shared control buffer: CANCEL, the seq of a request to cancel; THREADS, how many of its
+ * force team's threads the running evaluation may use (written by the pool as evaluations start and end; 0 = all).
+ */
+export const CONTROL_SLOTS = { CANCEL: 0, THREADS: 1 } as const;
 export const CONTROL_BYTES = 4 * Object.keys(CONTROL_SLOTS).length;
 
 /** What a worker receives as workerData. */

@@ -34,6 +34,8 @@ export interface BackendOptions {
   readonly reportIntervalMs: number;
   /** Threads of one evaluation on the threads backend (md/force-team.ts): the cores the workers leave idle. */
   readonly threadsPerEvaluation?: number;
+  /** Cores the running evaluations share, mid-run (pool.ts shareCores); absent: threadsPerEvaluation, fixed. */
+  readonly shareCores?: number;
   /** The campaign's database file: LAMMPS job folders go beside it. */
   readonly dbPath: string;
   /** The database itself: the slurm backend keeps its job rows there. */
@@ -56,6 +58,12 @@ export function createEvaluator(campaign: CampaignRecord, opts: BackendOptions):
     const ev = createLammpsEvaluator({ lammps: campaign.execution.lammps, workDir: jobFolder(opts.dbPath, campaign.id) });
     return { label, evaluate: ev.evaluate, close: ev.close };
   }
-  const pool = createPool({ entry: opts.workerEntry, size: opts.workers, reportIntervalMs: opts.reportIntervalMs, ...(opts.threadsPerEvaluation ? { threadsPerEvaluation: opts.threadsPerEvaluation } : {}) });
+  const pool = createPool({
+    entry: opts.workerEntry,
+    size: opts.workers,
+    reportIntervalMs: opts.reportIntervalMs,
+    ...(opts.threadsPerEvaluation ? { threadsPerEvaluation: opts.threadsPerEvaluation } : {}),
+    ...(opts.shareCores ? { shareCores: opts.shareCores } : {}),
+  });
   return { label, evaluate: (ff, spec, o) => pool.evaluate(ff, spec, o), close: () => pool.close() };
 }

@@ -17,3 +17,18 @@ export function idleCores(): number {
 export function defaultThreadsPerEvaluation(evaluations: number): number {
   return Math.max(1, Math.floor(idleCores() / Math.max(1, evaluations)));
 }
+
+/**
+ * How a worker pool of `workers` uses the cores that are idle when it starts: each worker keeps a force team and
+ * the pool shares the idle cores among the evaluations running at each moment (pool.ts shareCores), so a CG line
+ * search, the last run of a batch or a campaign with one worker still uses every core. A team holds at most twice
+ * a worker's fair share of the cores (and MAX_THREADS): its helpers are threads that exist while they sleep, and
+ * a pool with as many workers as cores gains little from more (a lone run there gets 2 cores, not all).
+ * One idle core: one thread per evaluation, no team.
+ */
+export function coreSharing(maxThreads: number, workers: number): { threadsPerEvaluation: number; shareCores?: number } {
+  const cores = idleCores();
+  if (cores < 2) return { threadsPerEvaluation: 1 };
+  const team = Math.min(maxThreads, cores, 2 * Math.ceil(cores / Math.max(1, workers)));
+  return { threadsPerEvaluation: team, shareCores: cores };
+}

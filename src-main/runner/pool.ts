@@ -45,6 +45,14 @@ export interface PoolOptions {
    * (src-worker/md/force-team.ts) for the cores the pool's workers leave idle. Same results to round-off.
    */
   readonly threadsPerEvaluation?: number;
+  /**
+   * Cores the running evaluations share (≥ 2 to matter): every worker keeps a force team of min(cores, threads
+   * per evaluation) threads, and as evaluations start and end the pool gives each running one its share of these
+   * cores (a lone evaluation all of them, two half each), changed mid-run. A team's results do not depend on how
+   * many of its threads run (force-team.ts), so an evaluation's result is the same whatever its share. Default:
+   * threadsPerEvaluation, fixed.
+   */
+  readonly shareCores?: number;
 }
 
 export interface PoolStatus {
@@ -53,6 +61,8 @@ export interface PoolStatus {
   readonly busy: number;
   readonly queued: number;
   readonly crashes: number; // workers lost since the pool was created
+  /** Threads of each running evaluation, in worker order (with shareCores: its share now). */
+  readonly threads: readonly number[];
 }
 
 /** Options of an optimizer request: it cannot be interrupted once a worker runs it (the GP work is short), only dropped while queued. */
@@ -114,6 +124,8 @@ export function createPool(opts: PoolOptions): WorkerPool {
   const reportIntervalMs = opts.reportIntervalMs ?? 500;
   const threads = opts.threadsPerEvaluation ?? 1;
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new Error(`threads per evaluation must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
+  const share = opts.shareCores;
+  if (share !== undefined && !(Number.isInteger(share) && share >= 1)) throw new Error(`shared cores must be a positive integer, got ${share}`);
   // Helpers are started from the worker's own script (src-worker/entry.ts runs them too).
   const entryPath = opts.entry instanceof URL ? fileURLToPath(opts.entry) : opts.entry;
   const slots: Slot[] = [];
@@ -151,6 +163,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
       );
     }
     void slot.worker.terminate();
+    rebalance();
     dispatch();
   }
 
@@ -176,6 +189,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
     slot.job?.detach();
     slot.job = null;
     slot.worker.unref(); // an idle worker must not keep the process alive
+    rebalance();
     dispatch();
   }
 
@@ -189,8 +203,22 @@ export function createPool(opts: PoolOptions): WorkerPool {
       const job = queue.shift()!;
       slot.job = job;
       slot.worker.ref();
+      rebalance();
       slot.worker.postMessage(job.request);
     }
+  }
+
+  /**
+   * Each running evaluation's share of the shared cores, in slot order (the remainder to the first ones); written
+   * to its worker's THREADS word, which its force team reads before each force computation.
+   */
+  function rebalance(): void {
+    if (share === undefined || threads < 2) return;
+    const running = slots.filter((s) => s.job?.request.type === 'evaluate');
+    running.forEach((s, i) => {
+      const n = Math.min(threads, Math.max(1, Math.floor(share / running.length) + (i < share % running.length ? 1 : 0)));
+      Atomics.store(s.control, CONTROL_SLOTS.THREADS, n);
+    });
   }
 
   function submit<T extends RequestType>(
@@ -256,7 +284,9 @@ export function createPool(opts: PoolOptions): WorkerPool {
       );
     },
     status(): PoolStatus {
-      return { size, workers: slots.length, busy: slots.filter((s) => s.job !== null).length, queued: queue.length, crashes };
+      const running = slots.filter((s) => s.job?.request.type === 'evaluate');
+      const mine = (s: Slot): number => (share === undefined || threads < 2 ? threads : Atomics.load(s.control, CONTROL_SLOTS.THREADS));
+      return { size, workers: slots.length, busy: slots.filter((s) => s.job !== null).length, queued: queue.length, crashes, threads: running.map(mine) };
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -33,7 +33,8 @@ import type { Store } from '../store/store.ts';
 import { acquireLease, type Lease } from '../store/lock.ts';
 import { WorkerCrashError } from './pool.ts';
 import { createEvaluator, type CampaignEvaluator } from './backend.ts';
-import { defaultThreadsPerEvaluation } from './idle-cores.ts';
+import { coreSharing } from './idle-cores.ts';
+import { MAX_THREADS } from '../../src-worker/md/force-team.ts';
 import { createOptimizerClient, type OptimizerClient } from './optimizer-client.ts';
 import type { EventSink } from '../api/contract.ts';
 import type { Progress } from '../../src-worker/md/protocol.ts';
@@ -71,8 +72,9 @@ export interface RunnerOptions {
   /** Shortest interval between a worker's progress messages, ms (default 500). */
   readonly reportIntervalMs?: number;
   /**
-   * Threads per evaluation's MD (default: the idle cores shared among the workers, idle-cores.ts), so a
-   * campaign with fewer workers than cores still uses every core (src-worker/md/force-team.ts).
+   * Threads per evaluation's MD, fixed. Default: the cores idle at the start shared among the evaluations running
+   * at each moment, changed mid-run (idle-cores.ts coreSharing), so a campaign with fewer workers than cores, a
+   * CG line search or the last run of a batch still uses every core (src-worker/md/force-team.ts).
    */
   readonly threadsPerEvaluation?: number;
   /** Shortest interval between worker.status events, ms (default 1000). */
@@ -449,7 +451,7 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
         workerEntry: opts.workerEntry,
         workers,
         reportIntervalMs: opts.reportIntervalMs ?? 500,
-        threadsPerEvaluation: opts.threadsPerEvaluation ?? defaultThreadsPerEvaluation(workers),
+        ...(opts.threadsPerEvaluation !== undefined ? { threadsPerEvaluation: opts.threadsPerEvaluation } : coreSharing(MAX_THREADS, workers)),
         dbPath: store.path,
         db: store.db,
       });

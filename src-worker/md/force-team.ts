@@ -2,26 +2,28 @@
  * One MD run on several cores: the table kernel's pair loop and the neighbour search of each list build
  * split over helper threads that share the neighbour list through SharedArrayBuffers (neighbor.ts allocates
  * those arrays shared). Used when fewer runs go on than there are cores (one `glassfit evaluate`, a campaign
- * with fewer workers than cores). Measured share of a one-thread step: pair loop 76 %, search 8 %, the rest
- * (kept on the calling thread) ~6 % (README, Benchmarks).
+ * with fewer workers than cores, a CG line search waiting on one run). Measured share of a one-thread step:
+ * pair loop 76 %, search 8 %, the rest (kept on the calling thread) ~6 % (README, Benchmarks).
  *
- * Per force computation the calling thread keeps everything serial that is cheap (list refresh, binning and
- * ghosts of a build, ghost folding, the integrator) and splits the slots [0, n) into `threads` ranges of equal
- * neighbour-list length. It runs the first range itself into the list's force buffer; helper k runs range k
- * into a force buffer of its own (half list with Newton's third law: any thread may touch any slot's force,
- * so buffers cannot be shared), then the caller adds the helpers' buffers in rank order. Energy, virial and
- * pair counts add the same way; the close-contact watch takes the closest pair over all ranges.
+ * A team of T threads splits the slots [0, n) into T CHUNKS of equal neighbour-list length, fixed by the list
+ * alone. Chunk 0 sums into the list's force buffer, chunk k ≥ 1 into a force buffer of its own (half list with
+ * Newton's third law: any chunk may touch any slot's force, so buffers cannot be shared); the caller then adds
+ * chunks 1 … T − 1 in chunk order. Energy, virial and pair counts add the same way; the close-contact watch takes
+ * the closest pair over all chunks. How many threads run the chunks may change from one force computation to the
+ * next (`setActive`, read by the caller each time: the campaign runner gives a run the cores other runs leave
+ * idle): a threads take the chunks in contiguous blocks, the caller the first. Since the chunks and the order of
+ * the sums do not depend on the number of active threads, a run's result does not either — bit for bit
+ * (tests/md/force-team.test.ts), so a run stays deterministic however its cores change.
  *
- * Results: the same pairs and the same arithmetic per pair as one thread; only the order in which the force
- * and energy sums are added differs, so forces agree with the single-thread run to round-off (~1e-15
- * relative, tests/md/force-team.test.ts) and trajectories drift apart only as chaos amplifies that
- * round-off. For a given thread count a run is deterministic (the split depends on the list alone).
+ * Against a run without a team (one sum over all pairs) only the order of the force and energy sums differs:
+ * forces agree to round-off (~1e-15 relative) and trajectories drift apart only as chaos amplifies it.
  *
- * Threading model: no messages on the hot path. The caller bumps a generation word and wakes the helpers
- * (Atomics.notify); each helper runs its range and stores the generation into its "done" word; the caller
- * Atomics.waits for those. When the list's arrays are replaced by larger ones (neighbor.ts `layout`) or the
- * table changes, the caller posts the new views to the helpers before the next wake-up, and a helper pulls
- * them synchronously (`receive`, receiveMessageOnPort) when it sees a layout number it has not received.
+ * Threading model: no messages on the hot path. Each helper waits on its own generation word; the caller stores
+ * the task's generation into the words of the active helpers only and wakes them (Atomics.notify), so an inactive
+ * helper sleeps and costs nothing; each helper runs its chunks and stores the generation into its "done" word;
+ * the caller Atomics.waits for those. When the list's arrays are replaced by larger ones (neighbor.ts `layout`)
+ * or the table changes, the caller posts the new views to every helper before the next wake-up, and a helper
+ * pulls them synchronously (`receive`, receiveMessageOnPort) when it sees a layout number it has not received.
  * The thread machinery itself (worker_threads) stays outside this module: the caller hands in how to spawn a
  * helper, and the helper's entry hands in how to receive a message (src-worker/entry.ts).
  */
@@ -48,7 +50,7 @@ interface LayoutMessage {
   readonly offsets: Int32Array;
   readonly idx: Int32Array;
   readonly slotType: Int32Array;
-  readonly f: Float64Array; // the helper's own force buffer
+  readonly chunkF: Float64Array[]; // force buffers of chunks 1 … T − 1 (index chunk − 1)
   readonly floorSq: number;
   readonly table: TabulatedPairTable;
   // The neighbour search's inputs (neighbor.ts) and the helper's own list buffer, copied into idx by the caller.
@@ -68,22 +70,24 @@ export interface HelperHandle {
 export type SpawnHelper = (data: ForceHelperData) => HelperHandle;
 
 // Control words (Int32, shared).
-const GEN = 0; // generation of the current task; helpers wait on it
-const CMD = 1; // what the task is
-const LAYOUT = 2; // layout number the helpers must hold for this task
-const SLOTS = 3; // slots whose forces the task writes: n + nGhost
-const NROWS = 4; // stencil rows for a search
+const CMD = 0; // what the task is
+const LAYOUT = 1; // layout number the helpers must hold for this task
+const SLOTS = 2; // slots whose forces the task writes: n + nGhost
+const NROWS = 3; // stencil rows for a search
+const ACTIVE = 4; // threads to use from the next task on (setActive); ≤ 0 or > T: all
 const HEADER = 5;
-const rangeWord = (rank: number) => HEADER + 2 * rank; // [i0, i1) of a rank
-const doneWord = (threads: number, rank: number) => HEADER + 2 * threads + rank;
-const countWord = (threads: number, rank: number) => HEADER + 3 * threads + rank; // a search's entries, −1: too many
-const CONTROL_WORDS = (threads: number) => HEADER + 4 * threads;
+const rangeWord = (chunk: number) => HEADER + 2 * chunk; // [i0, i1) of a chunk (compute) or a rank (search)
+const assignWord = (threads: number, rank: number) => HEADER + 2 * threads + 2 * rank; // [c0, c1) chunks of a rank
+const doneWord = (threads: number, rank: number) => HEADER + 4 * threads + rank;
+const countWord = (threads: number, rank: number) => HEADER + 5 * threads + rank; // a search's entries, −1: too many
+const genWord = (threads: number, rank: number) => HEADER + 6 * threads + rank; // a helper waits on its own
+const CONTROL_WORDS = (threads: number) => HEADER + 7 * threads;
 const CMD_COMPUTE = 1;
 const CMD_STOP = 2;
 const CMD_SEARCH = 3;
 /** Each thread's per-atom shell buffer of the search (neighbor.ts): far above any liquid's ~150. */
 const SHELL = 16384;
-const OUT_STRIDE = 8; // per rank: energy, –, virial, pairs, closeRsq, closeI, closeJ (pairLoopTable's out), spare
+const OUT_STRIDE = 8; // per chunk: energy, –, virial, pairs, closeRsq, closeI, closeJ (pairLoopTable's out), spare
 const radiiAt = (threads: number) => OUT_STRIDE * threads; // then a search's rcsSq and cutSq
 
 /** Longest a caller waits for a helper before declaring it lost (ms): covers a helper's start-up under load. */
@@ -93,9 +97,11 @@ export interface ForceTeam {
   readonly threads: number;
   readonly control: Int32Array;
   readonly out: Float64Array;
+  /** `out`'s part of each chunk (views made once: no allocation per step). */
+  readonly outs: readonly Float64Array[];
   readonly helpers: readonly HelperHandle[];
-  /** Force buffer of each helper (index rank − 1), as large as the list's. */
-  helperF: Float64Array[];
+  /** Force buffer of each chunk but the first (index chunk − 1), as large as the list's. */
+  chunkF: Float64Array[];
   /** Neighbour-list buffer of each helper (index rank − 1), as large as the list's. */
   helperIdx: Int32Array[];
   /** The caller's shell buffer for its share of a search. */
@@ -110,25 +116,35 @@ export interface ForceTeam {
   sentListLayout: number;
   sentTable: PairTable | null;
   closed: boolean;
+  /** Where the active thread count is read: the team's own control word, or one its owner shares (createForceTeam). */
+  readonly activeWord: { readonly words: Int32Array; readonly index: number };
 }
 
 /** Most threads one run may use. */
 export const MAX_THREADS: number = SETTING_BOUNDS.threads.max;
 
-/** Start threads − 1 helpers (threads ≥ 2). Close the team with closeForceTeam when the run is over. */
-export function createForceTeam(threads: number, spawn: SpawnHelper): ForceTeam {
+/**
+ * Start threads − 1 helpers (threads ≥ 2). Close the team with closeForceTeam when the run is over. `active`: a
+ * shared Int32 word holding the threads to use (the worker pool writes it from the main thread as evaluations
+ * start and end); by default the team's own word, set by setActive and starting at all threads.
+ */
+export function createForceTeam(threads: number, spawn: SpawnHelper, active?: { readonly words: Int32Array; readonly index: number }): ForceTeam {
   if (!(Number.isInteger(threads) && threads >= 2 && threads <= MAX_THREADS))
     throw new Error(`a force team needs an integer number of threads in [2, ${MAX_THREADS}], got ${threads}`);
   const controlBuf = new SharedArrayBuffer(4 * CONTROL_WORDS(threads));
   const outBuf = new SharedArrayBuffer(8 * (radiiAt(threads) + 2));
   const helpers: HelperHandle[] = [];
   for (let rank = 1; rank < threads; rank++) helpers.push(spawn({ role: 'force-helper', rank, threads, control: controlBuf, out: outBuf }));
+  const control = new Int32Array(controlBuf);
+  control[ACTIVE] = threads;
+  const out = new Float64Array(outBuf);
   const team: ForceTeam = {
     threads,
-    control: new Int32Array(controlBuf),
-    out: new Float64Array(outBuf),
+    control,
+    out,
+    outs: Array.from({ length: threads }, (_, c) => out.subarray(c * OUT_STRIDE, (c + 1) * OUT_STRIDE)),
     helpers,
-    helperF: [],
+    chunkF: [],
     helperIdx: [],
     shell: new Int32Array(SHELL),
     table: null,
@@ -139,8 +155,32 @@ export function createForceTeam(threads: number, spawn: SpawnHelper): ForceTeam 
     sentListLayout: -1,
     sentTable: null,
     closed: false,
+    activeWord: active ?? { words: control, index: ACTIVE },
   };
   return team;
+}
+
+/**
+ * Threads the team uses from its next force computation on (≤ 0 or more than it has: all); any thread may call it,
+ * at any time: the result does not depend on it, only the speed.
+ */
+export function setActive(team: Pick<ForceTeam, 'activeWord'>, threads: number): void {
+  Atomics.store(team.activeWord.words, team.activeWord.index, threads);
+}
+
+/** The threads the next task uses. */
+export function activeThreads(team: ForceTeam): number {
+  const a = Atomics.load(team.activeWord.words, team.activeWord.index);
+  return a < 1 || a > team.threads ? team.threads : a;
+}
+
+/** Wake helpers 1 … a − 1 for task `gen`. */
+function wake(team: ForceTeam, a: number, gen: number): void {
+  for (let rank = 1; rank < a; rank++) {
+    const w = genWord(team.threads, rank);
+    Atomics.store(team.control, w, gen);
+    Atomics.notify(team.control, w);
+  }
 }
 
 /** Stop and end the helpers. The team cannot be used afterwards. */
@@ -148,8 +188,7 @@ export function closeForceTeam(team: ForceTeam): void {
   if (team.closed) return;
   team.closed = true;
   Atomics.store(team.control, CMD, CMD_STOP);
-  Atomics.store(team.control, GEN, ++team.gen);
-  Atomics.notify(team.control, GEN);
+  wake(team, team.threads, ++team.gen);
   for (const h of team.helpers) h.terminate();
 }
 
@@ -158,7 +197,7 @@ export function teamCanCompute(table: PairTable): boolean {
   return (table as Partial<TabulatedPairTable>).tab instanceof Float64Array;
 }
 
-/** The table kernel's compute (buck-dsf-table.ts) with the pair loop split over the team. */
+/** The table kernel's compute (buck-dsf-table.ts) with the pair loop's chunks split over the active threads. */
 export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList, t: TabulatedPairTable): number {
   if (team.closed) throw new Error('the force team is closed');
   team.table = t;
@@ -167,41 +206,48 @@ export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList,
   const T = team.threads;
   const ctl = team.control;
   ensureLayout(team, nl);
+  const a = activeThreads(team);
 
-  // Ranges of equal neighbour-list length: the pair loop's cost is close to proportional to it.
+  // Chunks of equal neighbour-list length (the pair loop's cost is close to proportional to it): a function of
+  // the list alone, never of the active threads.
   const offsets = nl.offsets;
   const total = offsets[nl.n];
   let i = 0;
-  for (let rank = 0; rank < T; rank++) {
+  for (let c = 0; c < T; c++) {
     const i0 = i;
-    if (rank === T - 1) i = nl.n;
+    if (c === T - 1) i = nl.n;
     else {
-      const target = Math.round((total * (rank + 1)) / T);
+      const target = Math.round((total * (c + 1)) / T);
       while (i < nl.n && offsets[i] < target) i++;
     }
-    ctl[rangeWord(rank)] = i0;
-    ctl[rangeWord(rank) + 1] = i;
+    ctl[rangeWord(c)] = i0;
+    ctl[rangeWord(c) + 1] = i;
+  }
+  for (let rank = 0; rank < a; rank++) {
+    ctl[assignWord(T, rank)] = Math.floor((rank * T) / a);
+    ctl[assignWord(T, rank) + 1] = Math.floor(((rank + 1) * T) / a);
   }
   ctl[SLOTS] = slots;
   ctl[CMD] = CMD_COMPUTE;
   const gen = ++team.gen;
-  Atomics.store(ctl, GEN, gen);
-  Atomics.notify(ctl, GEN);
+  wake(team, a, gen);
 
   const out = team.out;
-  const own = out.subarray(0, OUT_STRIDE);
-  nl.f.fill(0, 0, 3 * slots);
-  pairLoopTable(
-    ctl[rangeWord(0)], ctl[rangeWord(0) + 1], nl.x, nl.f, nl.offsets, nl.idx, nl.slotType, t.nTypes, t.cutSqMax, t.tab, t.tabBase,
-    t.tabRsqStart, t.tabRsqOrigin, t.tabInvDelta, t, nl.floorSq, own,
-  );
-  for (let rank = 1; rank < T; rank++) waitDone(team, rank, gen);
+  for (let c = ctl[assignWord(T, 0)]; c < ctl[assignWord(T, 0) + 1]; c++) {
+    const f = c === 0 ? nl.f : team.chunkF[c - 1];
+    f.fill(0, 0, 3 * slots);
+    pairLoopTable(
+      ctl[rangeWord(c)], ctl[rangeWord(c) + 1], nl.x, f, nl.offsets, nl.idx, nl.slotType, t.nTypes, t.cutSqMax, t.tab, t.tabBase,
+      t.tabRsqStart, t.tabRsqOrigin, t.tabInvDelta, t, nl.floorSq, team.outs[c],
+    );
+  }
+  for (let rank = 1; rank < a; rank++) waitDone(team, rank, gen);
 
   const merged = _merged;
-  merged.set(own.subarray(0, 7));
-  for (let rank = 1; rank < T; rank++) {
-    addInto(nl.f, team.helperF[rank - 1], 3 * slots);
-    const o = rank * OUT_STRIDE;
+  merged.set(out.subarray(0, 7));
+  for (let c = 1; c < T; c++) {
+    addInto(nl.f, team.chunkF[c - 1], 3 * slots);
+    const o = c * OUT_STRIDE;
     merged[0] += out[o];
     merged[1] += out[o + 1];
     merged[2] += out[o + 2];
@@ -243,13 +289,12 @@ function ensureLayout(team: ForceTeam, nl: NeighborList): void {
   const layout = ++team.layout;
   const cap = nl.f.length;
   const idxCap = nl.idx.length;
+  for (let c = 1; c < team.threads; c++) if (team.chunkF[c - 1]?.length !== cap) team.chunkF[c - 1] = sharedFloat64(cap);
   for (let rank = 1; rank < team.threads; rank++) {
-    let f = team.helperF[rank - 1];
-    if (!f || f.length !== cap) team.helperF[rank - 1] = f = sharedFloat64(cap);
     let ownIdx = team.helperIdx[rank - 1];
     if (!ownIdx || ownIdx.length !== idxCap) team.helperIdx[rank - 1] = ownIdx = sharedInt32(idxCap);
     const m: LayoutMessage = {
-      layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, f, floorSq: nl.floorSq, table: t,
+      layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, chunkF: team.chunkF, floorSq: nl.floorSq, table: t,
       slotBin: nl.slotBin, binStart: nl.binStart, ghostStart: nl.ghostStart, rows: nl.rows, ownIdx,
     };
     team.helpers[rank - 1].postMessage(m);
@@ -271,22 +316,23 @@ function teamSearch(team: ForceTeam, nl: NeighborList, rcsSq: number, cutSq: num
   const T = team.threads;
   const ctl = team.control;
   const n = nl.n;
-  for (let rank = 0; rank < T; rank++) {
-    ctl[rangeWord(rank)] = Math.floor((rank * n) / T);
-    ctl[rangeWord(rank) + 1] = Math.floor(((rank + 1) * n) / T);
+  // Slot ranges per active rank: every slot's neighbours come out in the same order whatever the split.
+  const a = activeThreads(team);
+  for (let rank = 0; rank < a; rank++) {
+    ctl[rangeWord(rank)] = Math.floor((rank * n) / a);
+    ctl[rangeWord(rank) + 1] = Math.floor(((rank + 1) * n) / a);
   }
   ctl[NROWS] = nl.nRows;
   team.out[radiiAt(T)] = rcsSq;
   team.out[radiiAt(T) + 1] = cutSq;
   ctl[CMD] = CMD_SEARCH;
   const gen = ++team.gen;
-  Atomics.store(ctl, GEN, gen);
-  Atomics.notify(ctl, GEN);
+  wake(team, a, gen);
   const k0 = searchNeighbors(ctl[rangeWord(0)], ctl[rangeWord(0) + 1], nl.x, nl.slotBin, nl.binStart, nl.ghostStart, nl.rows, nl.nRows, rcsSq, cutSq, nl.offsets, nl.idx, team.shell);
-  for (let rank = 1; rank < T; rank++) waitDone(team, rank, gen);
+  for (let rank = 1; rank < a; rank++) waitDone(team, rank, gen);
   if (k0 < 0) return false;
   let base = k0;
-  for (let rank = 1; rank < T; rank++) {
+  for (let rank = 1; rank < a; rank++) {
     const k = ctl[countWord(T, rank)];
     if (k < 0 || base + k > nl.idx.length) return false;
     nl.idx.set(team.helperIdx[rank - 1].subarray(0, k), base);
@@ -307,17 +353,19 @@ function shiftOffsets(offsets: Int32Array, i0: number, i1: number, by: number): 
  */
 export function runForceHelper(data: ForceHelperData, receive: () => unknown): void {
   const ctl = new Int32Array(data.control);
-  const out = new Float64Array(data.out, 8 * OUT_STRIDE * data.rank, OUT_STRIDE);
+  const T = data.threads;
   const rank = data.rank;
-  const done = doneWord(data.threads, rank);
+  const done = doneWord(T, rank);
+  const myGen = genWord(T, rank);
   let seen = 0;
   let view: LayoutMessage | null = null;
   const shell = new Int32Array(SHELL);
-  const counted = countWord(data.threads, rank);
-  const radii = new Float64Array(data.out, 8 * radiiAt(data.threads), 2);
+  const counted = countWord(T, rank);
+  const radii = new Float64Array(data.out, 8 * radiiAt(T), 2);
+  const outs = Array.from({ length: T }, (_, c) => new Float64Array(data.out, 8 * OUT_STRIDE * c, OUT_STRIDE));
   for (;;) {
-    Atomics.wait(ctl, GEN, seen);
-    const gen = Atomics.load(ctl, GEN);
+    Atomics.wait(ctl, myGen, seen);
+    const gen = Atomics.load(ctl, myGen);
     if (gen === seen) continue;
     seen = gen;
     if (Atomics.load(ctl, CMD) === CMD_STOP) return;
@@ -338,11 +386,15 @@ export function runForceHelper(data: ForceHelperData, receive: () => unknown): v
       continue;
     }
     const t = view.table;
-    view.f.fill(0, 0, 3 * ctl[SLOTS]);
-    pairLoopTable(
-      ctl[rangeWord(rank)], ctl[rangeWord(rank) + 1], view.x, view.f, view.offsets, view.idx, view.slotType, t.nTypes, t.cutSqMax, t.tab,
-      t.tabBase, t.tabRsqStart, t.tabRsqOrigin, t.tabInvDelta, t, view.floorSq, out,
-    );
+    const slots3 = 3 * ctl[SLOTS];
+    for (let c = ctl[assignWord(T, rank)]; c < ctl[assignWord(T, rank) + 1]; c++) {
+      const f = view.chunkF[c - 1];
+      f.fill(0, 0, slots3);
+      pairLoopTable(
+        ctl[rangeWord(c)], ctl[rangeWord(c) + 1], view.x, f, view.offsets, view.idx, view.slotType, t.nTypes, t.cutSqMax, t.tab,
+        t.tabBase, t.tabRsqStart, t.tabRsqOrigin, t.tabInvDelta, t, view.floorSq, outs[c],
+      );
+    }
     Atomics.store(ctl, done, gen);
     Atomics.notify(ctl, done);
   }

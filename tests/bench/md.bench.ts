@@ -8,7 +8,9 @@
  * exact pair energy with the charges folded in (io/lammps-export.ts lammpsTable; `ratio_table`). This
  * machine's timings drift by up to ±40 % between runs, so only a ratio taken in one run means much; medians
  * of the repeats. With --threads T > 1 our run splits its pair loop over T threads (md/force-team.ts) and a
- * one-thread run is interleaved too (`thread_speedup`). Prints one JSON line; asserts nothing.
+ * one-thread run is interleaved too (`thread_speedup`), and so is the same T-thread team with one thread active
+ * (`team_chunk_overhead`: its T chunks summed on one core, what core sharing costs a run that gets no extra core).
+ * Prints one JSON line; asserts nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
@@ -31,7 +33,7 @@ import { neighborsPerAtom } from '../../src-worker/md/neighbor.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
 import { lammpsTable } from '../../src-worker/io/lammps-export.ts';
 import { Worker } from 'node:worker_threads';
-import { closeForceTeam, createForceTeam, MAX_THREADS } from '../../src-worker/md/force-team.ts';
+import { closeForceTeam, createForceTeam, MAX_THREADS, setActive } from '../../src-worker/md/force-team.ts';
 import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -96,11 +98,14 @@ interface Ours {
   builds: number;
 }
 
-function runOurs(threads: number): Ours {
+function runOurs(threads: number, active = threads): Ours {
   const sys = replicate(base, rep);
   const prepared = preparePotential(SILICA, ff, kernel);
   const md = createMdState(sys, prepared.pot, prepared.table, skin);
-  if (threads > 1) md.team = createForceTeam(threads, (data) => new Worker(nodeWorkerEntry(), { workerData: data }));
+  if (threads > 1) {
+    md.team = createForceTeam(threads, (data) => new Worker(nodeWorkerEntry(), { workerData: data }));
+    setActive(md.team, active);
+  }
   const chain = createNoseHooverChain(md.dof, 3600, 0.1);
   const ctx = silentContext(() => performance.now());
   const limits = defaultLimits(3600);
@@ -194,11 +199,13 @@ const median = (xs: number[]) => {
 
 const ours: Ours[] = [];
 const oursSingle: Ours[] = []; // with --threads > 1: the one-thread baseline, interleaved
+const oursOneActive: Ours[] = []; // with --threads > 1: the T-thread team with one thread active (its T chunks on one core)
 const lammps: Lammps[] = [];
 const lammpsTab: Lammps[] = [];
 for (let r = 0; r < repeats; r++) {
   ours.push(runOurs(threads));
   if (threads > 1) oursSingle.push(runOurs(1));
+  if (threads > 1) oursOneActive.push(runOurs(threads, 1));
   if (haveLmp) {
     lammps.push(runLammps('in.hyb'));
     lammpsTab.push(runLammps('in.table'));
@@ -227,6 +234,9 @@ if (threads > 1) {
   Object.assign(result, {
     single_thread_us_per_atom_step: Number(us1.toFixed(3)),
     thread_speedup: Number((us1 / usOurs).toFixed(3)),
+    // What a run pays for being able to change its threads mid-run (force-team.ts chunks) when it has one core.
+    team_one_active_us_per_atom_step: Number(((median(oursOneActive.map((o) => o.seconds)) * 1e6) / (steps * n)).toFixed(3)),
+    team_chunk_overhead: Number((median(oursOneActive.map((o) => o.seconds)) / median(oursSingle.map((o) => o.seconds)) - 1).toFixed(3)),
     single_thread_runs_us_per_atom_step: oursSingle.map((o) => Number(((o.seconds * 1e6) / (steps * n)).toFixed(3))),
   });
 }

@@ -4,8 +4,9 @@
  * parallel, entry for entry), then 100 NVT steps from the
  * same state. Tolerances: forces 1e-12 × RMS force per atom and energy 1e-12 relative (only the order of the
  * sums differs, ~1e-15); after 100 steps positions within 1e-10 Å (measured 6e-14: round-off grows through the
- * chaos of the liquid). Also: a helper is re-sent the list when it is replaced by a larger one,
- * and the exact kernel ignores the team.
+ * chaos of the liquid). A team's result does not depend on how many of its threads are active (setActive, changed
+ * between steps as the campaign runner does): 100 steps bit for bit equal to the run with all threads. Also: a
+ * helper is re-sent the list when it is replaced by a larger one, and the exact kernel ignores the team.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
@@ -16,7 +17,7 @@ import { computeForces, createMdState, defaultLimits, runSegment, type MdState }
 import { createNoseHooverChain } from '../../src-worker/md/thermostat.ts';
 import { maxwellBoltzmann } from '../../src-worker/md/velocities.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
-import { closeForceTeam, createForceTeam, type ForceTeam } from '../../src-worker/md/force-team.ts';
+import { closeForceTeam, createForceTeam, setActive, type ForceTeam } from '../../src-worker/md/force-team.ts';
 import { copySystem as copy, type System } from '../../src-worker/md/system.ts';
 import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 import { loadLiquid, maxForceDiff, rmsForce } from './fixtures.ts';
@@ -77,6 +78,27 @@ describe('force team', () => {
     console.log(`100 NVT steps, 2 threads vs 1: largest position difference ${worst.toExponential(2)} Å`);
     expect(worst).toBeLessThan(1e-10);
     expect(Math.abs(two.potentialEnergy - one.potentialEnergy)).toBeLessThan(1e-9 * Math.abs(one.potentialEnergy));
+  });
+
+  it('gives the same trajectory bit for bit however many of its threads are active, changed between steps', { timeout: 120_000 }, () => {
+    const run = (md: MdState, schedule: readonly number[]) => {
+      const chain = createNoseHooverChain(md.dof, 3600, 0.1);
+      for (const a of schedule) {
+        if (md.team) setActive(md.team, a);
+        expect(runSegment(md, { kind: 'nvt', chain }, 0.001, 10, { phase: 'production', limits: defaultLimits(3600), ctx: silentContext() })).toBeNull();
+      }
+      return md;
+    };
+    const t = team(3);
+    const all = run(state(copy(liquid.sys), 'table', t), [3, 3, 3, 3, 3, 3, 3, 3, 3, 3]);
+    const pos = Float64Array.from(all.sys.pos);
+    const vel = Float64Array.from(all.sys.vel);
+    // The same team, its active threads changed every 10 steps (1 … 3, and out-of-range values clamped).
+    const varied = run(state(copy(liquid.sys), 'table', t), [1, 2, 3, 1, 0, 2, 9, 1, 3, 2]);
+    expect(varied.sys.pos.every((x, k) => x === pos[k])).toBe(true);
+    expect(varied.sys.vel.every((v, k) => v === vel[k])).toBe(true);
+    expect(varied.potentialEnergy).toBe(all.potentialEnergy);
+    setActive(t, 3);
   });
 
   it('re-sends the list to the helpers when it is replaced, and leaves the exact kernel single-threaded', { timeout: 120_000 }, () => {

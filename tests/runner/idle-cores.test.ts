@@ -30,3 +30,19 @@ describe('idle cores', () => {
     expect(defaultThreadsPerEvaluation(1)).toBe(1);
   });
 });
+
+describe('core sharing (pool.ts shareCores)', () => {
+  it('gives each worker a team as large as the idle cores, capped, and shares those cores; one idle core: no team', async () => {
+    const { coreSharing } = await import('../../src-main/runner/idle-cores.ts');
+    os.cores = 16;
+    os.load = 0;
+    expect(coreSharing(8, 1)).toEqual({ threadsPerEvaluation: 8, shareCores: 16 });
+    // 16 workers on 16 cores: teams of 2 (twice the fair share), not 8 helpers each.
+    expect(coreSharing(8, 16)).toEqual({ threadsPerEvaluation: 2, shareCores: 16 });
+    expect(coreSharing(8, 4)).toEqual({ threadsPerEvaluation: 8, shareCores: 16 });
+    os.cores = 2;
+    expect(coreSharing(8, 2)).toEqual({ threadsPerEvaluation: 2, shareCores: 2 });
+    os.load = 1.8;
+    expect(coreSharing(8, 1)).toEqual({ threadsPerEvaluation: 1 });
+  });
+});

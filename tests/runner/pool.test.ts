@@ -115,3 +115,33 @@ describe('worker pool: crashes and closing', () => {
     expect(p.status()).toMatchObject({ workers: 0, busy: 0, queued: 0 });
   });
 });
+
+describe('cores shared among running evaluations (shareCores)', () => {
+  it('gives a lone evaluation every core and two half each, mid-run, with results independent of the share', async () => {
+    const shared = createPool({ entry: nodeWorkerEntry(), size: 2, threadsPerEvaluation: 2, shareCores: 2, reportIntervalMs: 50 });
+    try {
+      const spec = smallSpec({ relax: 0.3, production: 0.3 }, { softStart: { ...QUICK_START, steps: 100 } });
+      // Alone: all the team's threads.
+      const seen: number[][] = [];
+      const alone = await shared.evaluate(builtin('bks'), spec, { onProgress: () => seen.push([...shared.status().threads]) });
+      expect(seen.some((t) => t.length === 1 && t[0] === 2)).toBe(true);
+      // Two at once: one thread each while both run; the one left gets both cores when the other ends.
+      const during: number[][] = [];
+      const [again, other] = await Promise.all([
+        shared.evaluate(builtin('bks'), spec, { onProgress: () => during.push([...shared.status().threads]) }),
+        shared.evaluate(builtin('bks'), smallSpec({ relax: 0.05, production: 0.05 }, { softStart: { ...QUICK_START, steps: 100 } })),
+      ]);
+      expect(other.status).toBe('done');
+      expect(during.some((t) => t.length === 2 && t[0] === 1 && t[1] === 1)).toBe(true);
+      expect(during.some((t) => t.length === 1 && t[0] === 2)).toBe(true);
+      // Its share changed mid-run; its result did not: bit for bit the lone run's.
+      expect(alone.status).toBe('done');
+      if (alone.status !== 'done' || again.status !== 'done') throw new Error('expected done runs');
+      expect(again.rChi).toBe(alone.rChi);
+      expect(again.final.pos).toEqual(alone.final.pos);
+      expect(shared.status().threads).toEqual([]);
+    } finally {
+      await shared.close();
+    }
+  });
+});
