@@ -7,6 +7,7 @@
  * start, other velocities) beside the JS engine's own seed-to-seed spread. Nothing is asserted: figures to read.
  *
  *   npm run bench:backends [-- --relax-ps 2 --prod-ps 2 --start-steps 2000 --workers 2 --poll-s 1 --json]
+ *                          [-- --only threads,slurm/js,slurm/js-tsx]
  *
  * Start a single-node SLURM first to include it (scripts/ci-slurm.sh start DIR; export SLURM_CONF=DIR/slurm.conf).
  */
@@ -40,9 +41,17 @@ const { values: a } = parseArgs({
     'poll-s': { type: 'string', default: '1' },
     'start-steps': { type: 'string', default: '2000' },
     json: { type: 'boolean', default: false },
+    // A subset of rows: threads, lammps, slurm/js, slurm/js-tsx (the js payload through bin/glassfit.mjs and tsx
+    // instead of the bundle: what the bundle saves), slurm/lammps. Default all but slurm/js-tsx.
+    only: { type: 'string', default: 'threads,lammps,slurm/js,slurm/lammps' },
   },
 });
 const workers = Number(a.workers);
+const only = new Set(String(a.only).split(','));
+for (const o of only) if (!['threads', 'lammps', 'slurm/js', 'slurm/js-tsx', 'slurm/lammps'].includes(o)) throw new Error(`--only: unknown row '${o}'`);
+// The SLURM rows' overhead is over the same payload run locally: those need their local row.
+if ((only.has('slurm/js') || only.has('slurm/js-tsx')) && !only.has('threads')) only.add('threads');
+if (only.has('slurm/lammps')) only.add('lammps');
 const SETS: BuiltinName[] = ['BKS', 'CHIK', 'ML', 'ML-ALL'];
 const reference = loadDefaultReference();
 const candidates: { name: string; ff: ForceField; spec: EvaluationSpec }[] = SETS.flatMap((name) =>
@@ -91,13 +100,16 @@ const rows: { backend: string; wallS: number; perEvalS: number; overheadPct: num
 const rchiOf = (r: EvaluationResult) => (r.status === 'done' ? r.rChi : null);
 
 try {
-  const pool = createPool({ entry: nodeWorkerEntry(), size: workers });
-  const threads = await runAll((c) => pool.evaluate(c.ff, c.spec));
-  await pool.close();
-  rows.push({ backend: 'threads', wallS: threads.wallS, perEvalS: threads.wallS / candidates.length, overheadPct: null, rchi: threads.results.map(rchiOf) });
+  let threads: Awaited<ReturnType<typeof runAll>> | null = null;
+  if (only.has('threads')) {
+    const pool = createPool({ entry: nodeWorkerEntry(), size: workers });
+    threads = await runAll((c) => pool.evaluate(c.ff, c.spec));
+    await pool.close();
+    rows.push({ backend: 'threads', wallS: threads.wallS, perEvalS: threads.wallS / candidates.length, overheadPct: null, rchi: threads.results.map(rchiOf) });
+  }
 
   let lammps: Awaited<ReturnType<typeof runAll>> | null = null;
-  if (have('lmp')) {
+  if (have('lmp') && only.has('lammps')) {
     const ev = createLammpsEvaluator({ lammps: DEFAULT_EXECUTION.lammps, workDir: join(dir, 'lammps') });
     lammps = await runAll((c) => ev.evaluate(c.ff, c.spec));
     rows.push({ backend: 'lammps', wallS: lammps.wallS, perEvalS: lammps.wallS / candidates.length, overheadPct: null, rchi: lammps.results.map(rchiOf) });
@@ -111,27 +123,29 @@ try {
       { id: crypto.randomUUID(), now: new Date().toISOString() },
     );
     store.createCampaign(record, []);
-    for (const payload of ['js', 'lammps'] as const) {
-      if (payload === 'lammps' && !lammps) continue;
+    for (const row of ['slurm/js', 'slurm/js-tsx', 'slurm/lammps'] as const) {
+      if (!only.has(row) || (row === 'slurm/lammps' && !lammps)) continue;
+      const payload = row === 'slurm/lammps' ? 'lammps' : 'js';
       const evals = store.addEvaluations(record.id, candidates.map(() => baselineEvaluation(record, 'BKS')));
       const ev = createSlurmEvaluator({
         db: store.db,
         campaignId: record.id,
         slurm: { ...DEFAULT_EXECUTION.slurm, payload, maxInFlight: workers, pollS: Number(a['poll-s']) },
         lammps: DEFAULT_EXECUTION.lammps,
-        workDir: join(dir, `slurm-${payload}`),
+        workDir: join(dir, row.replace('/', '-')),
+        ...(row === 'slurm/js-tsx' ? { bundle: false } : {}),
       });
-      const local = payload === 'js' ? threads : lammps!;
+      const local = payload === 'js' ? threads! : lammps!;
       const r = await runBatch((c, k) => ev.evaluate(c.ff, c.spec, { evaluationId: evals[k].id }));
       await ev.close();
-      rows.push({ backend: `slurm/${payload}`, wallS: r.wallS, perEvalS: r.wallS / candidates.length, overheadPct: (100 * (r.wallS - local.wallS)) / local.wallS, rchi: r.results.map(rchiOf) });
+      rows.push({ backend: row, wallS: r.wallS, perEvalS: r.wallS / candidates.length, overheadPct: (100 * (r.wallS - local.wallS)) / local.wallS, rchi: r.results.map(rchiOf) });
     }
     store.close();
   }
 
   // JS against LAMMPS on the same candidate and seed; the JS engine's own seed-to-seed spread for scale.
-  const js = threads.results.map(rchiOf);
-  const lmp = lammps ? lammps.results.map(rchiOf) : null;
+  const js = threads ? threads.results.map(rchiOf) : [];
+  const lmp = lammps && threads ? lammps.results.map(rchiOf) : null;
   const diff = lmp ? js.map((x, k) => (x !== null && lmp[k] !== null ? Math.abs(x - lmp[k]!) * 100 : null)).filter((x): x is number => x !== null) : [];
   const seedSpread = SETS.map((_, s) => (js[2 * s] !== null && js[2 * s + 1] !== null ? Math.abs(js[2 * s]! - js[2 * s + 1]!) * 100 : null)).filter((x): x is number => x !== null);
   const mean = (v: number[]) => (v.length ? v.reduce((p, q) => p + q, 0) / v.length : NaN);

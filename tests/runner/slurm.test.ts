@@ -10,6 +10,7 @@
  * - slurmctld killed and restarted mid-campaign (on a controller the suite started): polls fail as 'unknown', the
  *   jobs survive, every evaluation is collected once;
  * - a job cancelled by hand and one that hits its time limit fail with SLURM's reason; the campaign goes on;
+ * - with a 60-s poll interval a finished task is still collected at once (the local exit.code watch);
  * - the remote path: an sshd on a spare port of localhost (a host key and a client key made here), a small campaign
  *   through `ssh` (job folders rsynced to a separate remote folder) on ONE reused connection; an unreachable host
  *   makes a poll 'unknown' and a submission error that names the host.
@@ -219,6 +220,23 @@ describe.skipIf(!haveSbatch)('slurm backend on a real SLURM', () => {
     await ev.close();
     store.close();
   }, 180_000);
+
+  it('on the local file system a finished task is collected when its exit.code appears, not at the next poll', async () => {
+    const store = openStore(join(dir, 'watch.sqlite'));
+    const { record, initial } = tinyCampaign({ baselines: [] });
+    store.createCampaign(record, initial);
+    const [a] = store.addEvaluations(record.id, [baselineEvaluation(record, 'BKS')]);
+    // A 60-s poll: the first poll would come a minute after the submission.
+    const ev = createSlurmEvaluator({ db: store.db, campaignId: record.id, slurm: { ...DEFAULT_EXECUTION.slurm, ...FAST, pollS: 60 }, lammps: DEFAULT_EXECUTION.lammps, workDir: join(dir, 'watch') });
+    const t0 = Date.now();
+    const r = await ev.evaluate(builtinForceField('BKS'), smallSpec({ relax: 0.05, production: 0.05 }), { evaluationId: a.id });
+    const s = (Date.now() - t0) / 1000;
+    expect(r.status).toBe('done');
+    expect(s).toBeLessThan(45);
+    expect(store.db.prepare('SELECT COUNT(*) AS n FROM remote_jobs').get()).toEqual({ n: 0 });
+    await ev.close();
+    store.close();
+  }, 120_000);
 
   it('a job cancelled by hand and one past its time limit fail with SLURM reasons', async () => {
     const store = openStore(join(dir, 'reasons.sqlite'));

@@ -5,10 +5,8 @@
  * object, writes the mean g(r) and angle distributions as CSV, and draws a progress line with ETA on stderr.
  */
 import { availableParallelism } from 'node:os';
-import { checkOutput, fileSource, readInWorker, readTextFile, writeOutput } from '../files.ts';
-import { jobFromJson, resultToJson } from '../../../src-worker/evaluate/job-json.ts';
-import { evaluate } from '../../../src-worker/evaluate/evaluate.ts';
-import { silentContext } from '../../../src-worker/md/protocol.ts';
+import { checkOutput, fileSource, readInWorker, writeOutput } from '../files.ts';
+import { JobFileError, runJob } from '../../payload/evaluate-job.ts';
 import { parse, int } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { resolvePotential, splitOptions } from '../potential-arg.ts';
@@ -17,7 +15,7 @@ import { PROTOCOL_OPTIONS, costRangeFromOptions, protocolFromOptions, protocolHe
 import { loadDefaultReference } from '../../reference/load.ts';
 import { createPool } from '../../runner/pool.ts';
 import { nodeWorkerEntry } from '../../runner/worker-path.ts';
-import { defaultThreadsPerEvaluation } from '../../runner/idle-cores.ts';
+import { coreSharing } from '../../runner/idle-cores.ts';
 import { PS_PER_FS } from '../../../src-worker/units.ts';
 import type { Progress } from '../../../src-worker/md/protocol.ts';
 import { DEFAULT_KERNEL, KERNEL_NAMES, type KernelName } from '../../../src-worker/md/engine.ts';
@@ -47,7 +45,8 @@ options:
   --type-map 1=Si,2=O    LAMMPS dump atom type → species, for a dump reference
   --replicas K           independent runs with derived seeds (default 1)
   --workers N            worker threads (default min(K, cores) = min(K, ${availableParallelism()}))
-  --threads T            threads per replica's MD, for the cores the workers leave idle
+  --threads T            threads per replica's MD, fixed (default: the idle cores shared among the replicas
+                         running at each moment, so the last one runs on all of them)
                          (default: idle cores (cores − load average) / workers, at least 1;
                          same result to round-off)
 ${protocolHelp()}
@@ -70,22 +69,16 @@ batch mode (what a SLURM task of a campaign runs; see docs/cluster.md):
 exit status: 0 when every replica finished, 3 when one blew up (the reason is printed), 2 for bad input,
 130 when interrupted.`;
 
-/** Batch mode: one job file in, one result file out, the JS engine in this thread. */
-function runJob(specPath: string, resultPath: string | undefined): number {
+/** Batch mode: one job file in, one result file out, the JS engine in this thread (payload/evaluate-job.ts). */
+function batch(specPath: string, resultPath: string | undefined): number {
   if (!resultPath) throw new CliError('--spec needs --result <file>');
-  let job: { ff: EvaluationJob['ff']; spec: EvaluationJob['spec'] };
   try {
-    job = jobFromJson(readTextFile(specPath, 'job file'));
+    return runJob(specPath, resultPath);
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(`${specPath}: ${(e as Error).message}`);
+    if (e instanceof JobFileError) throw new CliError(e.message);
+    throw e;
   }
-  const result = evaluate(job.ff, job.spec, silentContext(() => performance.now()));
-  writeOutput(resultPath, resultToJson(result), { force: true, what: '--result' });
-  return result.status === 'failed' ? 3 : 0;
 }
-
-type EvaluationJob = ReturnType<typeof jobFromJson>;
 
 export async function run(argv: string[]): Promise<number> {
   const { values: raw } = parse(argv, {
@@ -110,7 +103,7 @@ export async function run(argv: string[]): Promise<number> {
     quiet: { type: 'boolean' },
   });
   const { str: values, flag } = splitOptions(raw);
-  if (values.spec !== undefined) return runJob(values.spec, values.result);
+  if (values.spec !== undefined) return batch(values.spec, values.result);
   if (values.result !== undefined) throw new CliError('--result goes with --spec (batch mode)');
   const pot = await resolvePotential(values.potential);
   const force = flag.force === true;
@@ -123,7 +116,8 @@ export async function run(argv: string[]): Promise<number> {
   const tooMany = workersProblem(workers, availableParallelism());
   if (tooMany) throw new CliError(`--workers: ${tooMany}`);
   const poolSize = Math.min(workers, replicas);
-  const threads = boundedInt(values.threads, 'threads', defaultThreadsPerEvaluation(poolSize), SETTING_BOUNDS.threads);
+  // --threads fixes the threads per run; without it the idle cores are shared among the runs going at each moment.
+  const cores = values.threads === undefined ? coreSharing(SETTING_BOUNDS.threads.max, poolSize) : { threadsPerEvaluation: boundedInt(values.threads, 'threads', 1, SETTING_BOUNDS.threads) };
   const protocol = protocolFromOptions(values);
   const costRange = costRangeFromOptions(values);
   const reference = await readReference(values.reference, values['type-map']);
@@ -137,7 +131,7 @@ export async function run(argv: string[]): Promise<number> {
   if (problems.length === 0) problems.push(...parameterProblems(pot.ff, spec));
   if (problems.length > 0) throw new CliError(problems.join('; '));
 
-  const pool = createPool({ entry: nodeWorkerEntry(), size: poolSize, threadsPerEvaluation: threads });
+  const pool = createPool({ entry: nodeWorkerEntry(), size: poolSize, ...cores });
   const abort = new AbortController();
   const onSigint = () => abort.abort();
   process.once('SIGINT', onSigint);
