@@ -268,6 +268,7 @@ export const EvaluationFailureSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('temperature-runaway'), step: z.number().int(), temperature: z.number() }),
   z.object({ kind: z.literal('lost-atom'), step: z.number().int(), atom: z.number().int(), displacement: z.number() }),
   z.object({ kind: z.literal('box-collapse'), step: z.number().int(), edge: z.number() }),
+  z.object({ kind: z.literal('crowded'), step: z.number().int(), entries: z.number() }),
   z.object({ kind: z.literal('cancelled'), step: z.number().int() }),
   z.object({ kind: z.literal('invalid-parameters'), step: z.literal(0), message: z.string() }),
   z.object({ kind: z.literal('engine'), step: z.number().int(), message: z.string() }),

@@ -8,6 +8,7 @@ export type MdFailure =
   | { readonly kind: 'temperature-runaway'; readonly step: number; readonly temperature: number }
   | { readonly kind: 'lost-atom'; readonly step: number; readonly atom: number; readonly displacement: number }
   | { readonly kind: 'box-collapse'; readonly step: number; readonly edge: number }
+  | { readonly kind: 'crowded'; readonly step: number; readonly entries: number }
   | { readonly kind: 'cancelled'; readonly step: number };
 
 /** One line a user can read: what happened and at which step. */
@@ -23,6 +24,8 @@ export function describeFailure(f: MdFailure): string {
       return `MD blew up at step ${f.step}: atom ${f.atom} moved ${f.displacement.toPrecision(3)} Å in one step`;
     case 'box-collapse':
       return `MD blew up at step ${f.step}: the barostat shrank the box to ${f.edge.toPrecision(4)} Å, below the cut-off + skin`;
+    case 'crowded':
+      return `MD blew up at step ${f.step}: the neighbour search could not place ${f.entries.toExponential(2)} entries (atoms piled into one region)`;
     case 'cancelled':
       return `run cancelled at step ${f.step}`;
   }

@@ -184,6 +184,14 @@ export function syncNeighborList(nl: NeighborList, sys: System, search?: Neighbo
 }
 
 /** A position that is NaN or infinite: the run has blown up. */
+/** The neighbour search failed with room for every pair of slots (run.ts reports it as a blow-up). */
+export class CrowdedError extends Error {
+  constructor(readonly entries: number) {
+    super(`the neighbour search could not place ${entries} entries`);
+    this.name = 'CrowdedError';
+  }
+}
+
 export class NonFinitePositionError extends Error {
   constructor(readonly atom: number) {
     super(`non-finite position on atom ${atom}`);
@@ -504,10 +512,15 @@ export function buildNeighborList(nl: NeighborList, sys: System, search?: Neighb
       nl.offsets[n] = k;
       break;
     }
-    // Too small: the list (or the per-atom shell buffer, sized for the densest atom) doubles; rare.
-    nl.idx = sharedInt32(2 * nl.idx.length);
+    // Too small: the list (or the per-atom shell buffer, sized for the densest atom) doubles; rare. Never past
+    // every real–slot pair: a search that still fails there is not a capacity problem, and doubling on would end
+    // in an allocation error (a campaign once paused on 'Invalid typed array length: 8589934592' — the shell
+    // buffer after 21 doublings — on a collapsing candidate; not reproduced). The run fails as a blow-up instead.
+    const all = n * (n + nGhost);
+    if (nl.idx.length >= all && S.shell.length >= n + nGhost) throw new CrowdedError(all);
+    nl.idx = sharedInt32(Math.min(2 * nl.idx.length, Math.max(all, 1024)));
     nl.layout++;
-    S.shell = new Int32Array(2 * S.shell.length);
+    S.shell = new Int32Array(Math.min(2 * S.shell.length, Math.max(n + nGhost, 4096)));
   }
   nl.box = { lx, ly, lz };
   nl.builds++;

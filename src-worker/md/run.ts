@@ -16,7 +16,7 @@ import type { PairTable, Potential } from './potential.ts';
 import type { Observer, Progress, Protocol, RunContext, Watcher } from './protocol.ts';
 import type { System } from './system.ts';
 import type { MdFailure } from './failure.ts';
-import { createNeighborList, DEFAULT_CONTACT_FLOOR, NonFinitePositionError, type NeighborList, boxProblem } from './neighbor.ts';
+import { createNeighborList, CrowdedError, DEFAULT_CONTACT_FLOOR, NonFinitePositionError, type NeighborList, boxProblem } from './neighbor.ts';
 import { drift, driftResult, halfKick, limitedHalfKick } from './integrate.ts';
 import { createNoseHooverChain, nhcEnergy, nhcHalfStep, nhcSetup, berendsenRescale, type NoseHooverChain } from './thermostat.ts';
 import { degreesOfFreedom, kineticEnergy, temperature } from './thermo.ts';
@@ -110,6 +110,7 @@ export function computeForces(md: MdState, step = md.step): MdFailure | null {
         : md.pot.compute(md.sys, md.nl, md.table);
   } catch (e) {
     if (e instanceof NonFinitePositionError) return { kind: 'non-finite', step, atom: e.atom, what: 'position' };
+    if (e instanceof CrowdedError) return { kind: 'crowded', step, entries: e.entries };
     throw e;
   }
   md.potentialEnergy = pe;
