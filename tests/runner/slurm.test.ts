@@ -146,7 +146,9 @@ describe.skipIf(!haveSbatch)('slurm backend on a real SLURM', () => {
     const store = openStore(join(dir, 'outage.sqlite'));
     const { record, initial } = tinyCampaign({
       execution: { backend: 'slurm', slurm: { ...FAST, payload: 'js' } },
-      protocol: { ...TINY_PROTOCOL, relax: 1, production: 0.5 },
+      // Long enough (≈ 6 s here) to be still running while the controller is down: a task that ends is collected
+      // through its exit.code without any poll, so a short one would see no failed poll at all.
+      protocol: { ...TINY_PROTOCOL, relax: 4, production: 2 },
       baselines: [],
       finalReplicas: 0,
     });
