@@ -317,7 +317,9 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
       }
       if (run) {
         const outcome = action === 'pause' ? await run.pause() : await run.stop();
-        return { status: outcome.status };
+        // A stop that reaches a runner already winding down from a pause (the store says 'paused' before the
+        // runner has closed its workers) ends with that pause: the paused campaign is then stopped below.
+        if (!(action === 'stop' && outcome.status === 'paused')) return { status: outcome.status };
       }
       notRunningElsewhere(id, action);
       if (action === 'stop') {
@@ -328,7 +330,8 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
           throw new ApiError('conflict', `could not cancel the campaign's SLURM jobs: ${(e as Error).message}`);
         }
       }
-      if (action === 'stop' && info.status !== 'finished' && info.status !== 'stopped') {
+      const now = store.campaignInfo(id).status;
+      if (action === 'stop' && now !== 'finished' && now !== 'stopped') {
         store.setStatus(id, 'stopped', { kind: 'user', detail: 'stopped by the user' });
         emit('campaigns.changed', {});
         emit('campaign.progress', restingProgress(store, id));

@@ -369,6 +369,12 @@ describe('workbench API handlers', () => {
     expect(() => parseInput('campaigns.setExecution', { id: copy, execution: { lammps: { command: 'lmp; rm -rf /' } } })).toThrow(/executable/);
     await rejects(call('campaigns.setExecution', { id, execution: { backend: 'threads' } }), 'conflict', /finished/);
     expect(await call('campaigns.control', { id: copy, action: 'stop' })).toEqual({ status: 'stopped' });
+    // A stop that comes while the runner still winds down from a pause (the user pressed Pause, then Stop as soon
+    // as the list said 'paused') stops the campaign instead of answering with the pause.
+    expect(await call('campaigns.control', { id: copy, action: 'resume' })).toEqual({ status: 'running' });
+    const [paused, stopped] = await Promise.all([call('campaigns.control', { id: copy, action: 'pause' }), call('campaigns.control', { id: copy, action: 'stop' })]);
+    expect([paused, stopped]).toEqual([{ status: 'paused' }, { status: 'stopped' }]);
+    expect((await call('campaigns.get', { id: copy })).campaign.status).toBe('stopped');
     expect(await call('campaigns.delete', { id: copy, confirm: true })).toEqual({});
     expect((await call('campaigns.list', undefined)).map((r) => r.id)).toEqual([id]);
     expect(() => parseInput('campaigns.delete', { id })).toThrow(/confirm/);
