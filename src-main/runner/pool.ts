@@ -126,6 +126,8 @@ export function createPool(opts: PoolOptions): WorkerPool {
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new Error(`threads per evaluation must be an integer in [1, ${MAX_THREADS}], got ${threads}`);
   const share = opts.shareCores;
   if (share !== undefined && !(Number.isInteger(share) && share >= 1)) throw new Error(`shared cores must be a positive integer, got ${share}`);
+  // Only a worker with a force team can take more than one core.
+  const sharing = share !== undefined && threads >= 2;
   // Helpers are started from the worker's own script (src-worker/entry.ts runs them too).
   const entryPath = opts.entry instanceof URL ? fileURLToPath(opts.entry) : opts.entry;
   const slots: Slot[] = [];
@@ -213,12 +215,17 @@ export function createPool(opts: PoolOptions): WorkerPool {
    * to its worker's THREADS word, which its force team reads before each force computation.
    */
   function rebalance(): void {
-    if (share === undefined || threads < 2) return;
-    const running = slots.filter((s) => s.job?.request.type === 'evaluate');
+    if (!sharing) return;
+    const running = evaluating();
     running.forEach((s, i) => {
       const n = Math.min(threads, Math.max(1, Math.floor(share / running.length) + (i < share % running.length ? 1 : 0)));
       Atomics.store(s.control, CONTROL_SLOTS.THREADS, n);
     });
+  }
+
+  /** Workers running an evaluation (the requests that use force teams), in worker order. */
+  function evaluating(): Slot[] {
+    return slots.filter((s) => s.job?.request.type === 'evaluate');
   }
 
   function submit<T extends RequestType>(
@@ -284,9 +291,8 @@ export function createPool(opts: PoolOptions): WorkerPool {
       );
     },
     status(): PoolStatus {
-      const running = slots.filter((s) => s.job?.request.type === 'evaluate');
-      const mine = (s: Slot): number => (share === undefined || threads < 2 ? threads : Atomics.load(s.control, CONTROL_SLOTS.THREADS));
-      return { size, workers: slots.length, busy: slots.filter((s) => s.job !== null).length, queued: queue.length, crashes, threads: running.map(mine) };
+      const mine = (s: Slot): number => (sharing ? Atomics.load(s.control, CONTROL_SLOTS.THREADS) : threads);
+      return { size, workers: slots.length, busy: slots.filter((s) => s.job !== null).length, queued: queue.length, crashes, threads: evaluating().map(mine) };
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -177,8 +177,10 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
   // The nodes' glassfit: the option (tests), the campaign's setting, or this installation at the same path — its
   // bundled payload when it can be built (payload-bundle.ts: a faster start), else bin/glassfit.mjs.
   const given = opts.glassfit ?? (opts.slurm.glassfit ? opts.slurm.glassfit.split(' ') : null);
-  let glassfit: readonly string[] = given ?? DEFAULT_GLASSFIT;
-  let bundled: Promise<void> | null = given || opts.bundle === false ? Promise.resolve() : null;
+  // Settled at the first js submission (building the bundle if needed), then reused.
+  let jsCommand: Promise<readonly string[]> | null = null;
+  const nodeGlassfit = (): Promise<readonly string[]> =>
+    (jsCommand ??= given || opts.bundle === false ? Promise.resolve(given ?? DEFAULT_GLASSFIT) : payloadBundleCommand().then((cmd) => cmd ?? DEFAULT_GLASSFIT));
   const transport = opts.transport ?? transportFor(slurm);
   const run = transport.run;
   const via = transport.label === 'local' ? '' : ` (${transport.label})`;
@@ -469,10 +471,10 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
     }
   }
 
-  /** The batch script; `dir` is the batch folder as the cluster sees it. */
-  function batchScript(dir: string, payload: 'js' | 'lammps'): string {
+  /** The batch script; `dir` is the batch folder as the cluster sees it, `glassfit` the js payload's command (null: lammps). */
+  function batchScript(dir: string, payload: 'js' | 'lammps', glassfit: readonly string[] | null): string {
     const cmd =
-      payload === 'js'
+      glassfit
         ? [...glassfit, 'evaluate', '--spec', 'job.json', '--result', 'result.json'].map(sh).join(' ')
         : lammpsCommand(opts.lammps).map(sh).join(' ');
     return [
@@ -492,10 +494,7 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
 
   async function submit(batch: Pending[]): Promise<void> {
     const payload = slurm.payload;
-    if (payload === 'js')
-      await (bundled ??= payloadBundleCommand().then((cmd) => {
-        if (cmd) glassfit = cmd;
-      }));
+    const glassfit = payload === 'js' ? await nodeGlassfit() : null;
     const token = `gf-${campaignId.slice(0, 8)}-${randomBytes(4).toString('hex')}`;
     const dir = resolve(opts.workDir, token);
     const ready: { p: Pending; job: LammpsJob | null }[] = [];
@@ -518,7 +517,7 @@ export function createSlurmEvaluator(opts: SlurmEvaluatorOptions) {
       else writeFileSync(join(td, 'job.json'), jobToJson(p.ff, p.spec));
     });
     const remoteDir = transport.remoteOf(dir);
-    writeFileSync(join(dir, 'batch.sh'), batchScript(remoteDir, payload), { mode: 0o755 });
+    writeFileSync(join(dir, 'batch.sh'), batchScript(remoteDir, payload, glassfit), { mode: 0o755 });
     const now = new Date().toISOString();
     // The rows first: a crash after sbatch and before its answer leaves rows squeue can find by the token.
     db.transaction(() => ready.forEach(({ p }, i) => insert.run(p.evaluationId, campaignId, token, i, join(dir, `task-${i}`), payload, now))).immediate();

@@ -244,7 +244,7 @@ export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList,
   for (let rank = 1; rank < a; rank++) waitDone(team, rank, gen);
 
   const merged = _merged;
-  merged.set(out.subarray(0, 7));
+  for (let k = 0; k < 7; k++) merged[k] = out[k];
   for (let c = 1; c < T; c++) {
     addInto(nl.f, team.chunkF[c - 1], 3 * slots);
     const o = c * OUT_STRIDE;

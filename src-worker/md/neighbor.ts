@@ -183,7 +183,6 @@ export function syncNeighborList(nl: NeighborList, sys: System, search?: Neighbo
   return false;
 }
 
-/** A position that is NaN or infinite: the run has blown up. */
 /** The neighbour search failed with room for every pair of slots (run.ts reports it as a blow-up). */
 export class CrowdedError extends Error {
   constructor(readonly entries: number) {
@@ -192,6 +191,7 @@ export class CrowdedError extends Error {
   }
 }
 
+/** A position that is NaN or infinite: the run has blown up. */
 export class NonFinitePositionError extends Error {
   constructor(readonly atom: number) {
     super(`non-finite position on atom ${atom}`);
@@ -518,14 +518,17 @@ export function buildNeighborList(nl: NeighborList, sys: System, search?: Neighb
     // buffer after 21 doublings — on a collapsing candidate; not reproduced). The run fails as a blow-up instead.
     const all = n * (n + nGhost);
     if (nl.idx.length >= all && S.shell.length >= n + nGhost) throw new CrowdedError(all);
-    nl.idx = sharedInt32(Math.min(2 * nl.idx.length, Math.max(all, 1024)));
+    nl.idx = sharedInt32(doubledUpTo(nl.idx.length, all));
     nl.layout++;
-    S.shell = new Int32Array(Math.min(2 * S.shell.length, Math.max(n + nGhost, 4096)));
+    S.shell = new Int32Array(doubledUpTo(S.shell.length, n + nGhost));
   }
   nl.box = { lx, ly, lz };
   nl.builds++;
   nl.maxDisplacementSq = 0;
 }
+
+/** A buffer length doubled, but not past `cap` (and never shrunk). */
+const doubledUpTo = (length: number, cap: number): number => Math.max(length, Math.min(2 * length, cap));
 
 /** Counting sort of real atoms and ghosts by bin into slots; fills the slot tables and coordinates. */
 function placeSlots(

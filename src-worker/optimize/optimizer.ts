@@ -107,7 +107,6 @@ export function boCgState(history: readonly Observation[], pending: readonly Pro
   const cgHist = history.filter(isCgPhase);
   const cgPending = pending.filter(isCgPhase);
   const chains: CgChain[] = [];
-  let current = starts.length - 1;
   let spent = 0;
   for (let c = 0; c < starts.length; c++) {
     const obs = cgHist.filter((o) => chainOf(o) === c);
@@ -120,11 +119,11 @@ export function boCgState(history: readonly Observation[], pending: readonly Pro
     chains.push({ start: starts[c], cg, used, running, share, finished });
     // A chain that ended early (converged, say) hands its unused runs on.
     spent += finished ? used + running : (share ?? 0);
-    if (!finished && current === starts.length - 1 && c < current) current = c;
     if (!finished) break;
   }
-  const cur = chains[Math.min(current, chains.length - 1)];
-  return { phase: 'cg', bo, start: cur.start, cg: cur.cg, chains, current: chains.indexOf(cur) };
+  // The chains up to the first that can still run (then it is the current one), or all of them, finished.
+  const current = chains.length - 1;
+  return { phase: 'cg', bo, start: chains[current].start, cg: chains[current].cg, chains, current };
 }
 
 /** Strategy 'bo' with the CG hand-over: what `propose`/`stop` run for settings.strategy === 'bo'. */
@@ -145,8 +144,8 @@ export const boCgStrategy: Strategy<BoOptimizerSettings> = {
     if (!s.cg.enabled) return boStop(history, s);
     const st = boCgState(history, [], s);
     if (st.phase === 'bo') return null;
-    // Not done while a chain can still run (or one is yet to start).
-    if (!st.chains[st.current].finished || st.chains.length < handOverStarts(history.filter(isBoPhase), s).length) return null;
+    // Not done while a chain can still run (the current one is the last when all have finished).
+    if (!st.chains[st.current].finished) return null;
     if (st.chains.length > 1) {
       const parts = st.chains.map((c, i) => `chain ${i + 1}: ${c.cg.status === 'running' ? `its share of ${c.share} runs used` : c.cg.detail}`);
       return st.chains.every((c) => c.cg.status === 'failed') ? { kind: 'failed', detail: `CG refinement: ${parts.join('; ')}` } : { kind: 'converged', detail: `CG refinement from ${st.chains.length} starts — ${parts.join('; ')}` };

@@ -45,10 +45,9 @@ options:
   --type-map 1=Si,2=O    LAMMPS dump atom type → species, for a dump reference
   --replicas K           independent runs with derived seeds (default 1)
   --workers N            worker threads (default min(K, cores) = min(K, ${availableParallelism()}))
-  --threads T            threads per replica's MD, fixed (default: the idle cores shared among the replicas
-                         running at each moment, so the last one runs on all of them)
-                         (default: idle cores (cores − load average) / workers, at least 1;
-                         same result to round-off)
+  --threads T            threads per replica's MD, fixed (default: the idle cores — cores − load average —
+                         shared among the replicas running at each moment, so the last one runs on all
+                         of them; same result to round-off)
 ${protocolHelp()}
   --start-ps PS          soft start after the random insertion: capped MD at 0.5 fs, ps (default 1)
   --seed N               base seed (default 1); replica seeds derive from it
