@@ -41,9 +41,9 @@ import type { Progress } from '../../src-worker/md/protocol.ts';
 import type { ForceField } from '../../src-worker/md/forcefield.ts';
 import type { EvaluationResult } from '../../src-worker/evaluate/spec.ts';
 import type { Reference } from '../../src-worker/evaluate/reference.ts';
-import { budgetUsed, type Observation, type Proposal, type Phase } from '../../src-worker/optimize/strategy.ts';
+import { budgetUsed, needsResiduals, type Observation, type Proposal, type Phase } from '../../src-worker/optimize/strategy.ts';
 import { campaignReference, finalEvaluations, proposalEvaluation, specFor } from '../../src-worker/campaign/setup.ts';
-import { earlyStopSpecFor, incumbentRChi, replicaNoiseRel, screenedInARow, searchHistory } from '../../src-worker/campaign/search.ts';
+import { earlyStopSpecFor, incumbentRChi, replicaNoiseRel, residualOf, screenedInARow, searchHistory } from '../../src-worker/campaign/search.ts';
 import { screenContextFor, screenForceField, type ScreenContext } from '../../src-worker/physics/screen.ts';
 import type { EarlyStopSpec } from '../../src-worker/evaluate/spec.ts';
 import { finished as finishedCount, mdRuns } from '../../src-worker/campaign/records.ts';
@@ -351,12 +351,28 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     }
   }
 
+  /** Residual vectors of done and stopped runs, read once from their g(r) artefacts (a finished row never changes). */
+  const residuals = new Map<number, Float32Array | null>();
+  function withResiduals(rows: OptimizerRow[]): OptimizerRow[] {
+    if (!needsResiduals(campaign.optimizer)) return rows;
+    return rows.map((r) => {
+      if (r.status !== 'done' && r.status !== 'stopped') return r;
+      let v = residuals.get(r.id);
+      if (v === undefined) {
+        const gr = store.artefacts(r.id).gr;
+        v = gr ? residualOf(reference, gr, campaign.protocol.costRange) : null;
+        residuals.set(r.id, v);
+      }
+      return v ? { ...r, residual: v } : r;
+    });
+  }
+
   function askOptimizer(): void {
     if (proposing || optimizerDone || control !== 'run' || idle() <= 0 || !dirty) return;
     const rows = store.optimizerRows(campaignId);
     // Queued optimizer rows are proposals waiting for a worker: they run before new ones are asked for.
     if (rows.some((r) => r.status === 'queued')) return;
-    const { history, pending } = optimizerLists(rows, store.baselineRows(campaignId));
+    const { history, pending } = optimizerLists(withResiduals(rows), withResiduals(store.baselineRows(campaignId)));
     // The budget counts MD runs: screened points and baselines are free (strategy.ts budgetUsed).
     const room = campaign.optimizer.budget - budgetUsed(history) - pending.length;
     dirty = false;

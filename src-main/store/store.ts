@@ -58,6 +58,8 @@ export interface OptimizerRow {
   readonly u: number[];
   readonly meta: Record<string, string | number> | null;
   readonly rChi: number | null;
+  /** Added by the runner for a strategy that models the g(r) (campaign/search.ts residualOf); never stored. */
+  readonly residual?: ArrayLike<number>;
 }
 
 /** An optimizer proposal as the runner stores it: with the screen's rejection, or null when it passed (or no screen ran). */

@@ -52,9 +52,10 @@ export interface ProposeAnswer {
 
 /** Ask the optimizer whether to stop and, if not, for up to q points. */
 export function proposeNext(a: ProposeArgs): ProposeAnswer {
-  const s = stop(a.settings, a.history);
+  const feasible = a.constraint ? feasibleOf(a.constraint) : undefined;
+  const s = stop(a.settings, a.history, feasible);
   if (s) return { stop: s, proposals: [] };
-  return { stop: null, proposals: propose(a.settings, a.history, a.pending, a.q, a.seed, a.constraint ? feasibleOf(a.constraint) : undefined) };
+  return { stop: null, proposals: propose(a.settings, a.history, a.pending, a.q, a.seed, feasible) };
 }
 
 export type SurrogateViewRequest =

@@ -8,7 +8,9 @@ import type { Observation, Phase, Proposal } from '../optimize/strategy.ts';
 import { BASELINE_META_ORIGIN } from '../optimize/strategy.ts';
 import { earlyStopThreshold } from '../evaluate/early-stop.ts';
 import type { EarlyStopSpec } from '../evaluate/spec.ts';
-import type { EvaluationStatus, SearchSettings } from './records.ts';
+import type { EvaluationStatus, GrArtefact, SearchSettings } from './records.ts';
+import { rChiResiduals, type CostRange } from '../evaluate/cost.ts';
+import type { Reference } from '../evaluate/reference.ts';
 
 /** A stored row as the runner reads it (store.ts OptimizerRow). */
 export interface SearchRow {
@@ -19,6 +21,8 @@ export interface SearchRow {
   readonly u: readonly number[];
   readonly meta: Readonly<Record<string, string | number>> | null;
   readonly rChi: number | null;
+  /** R_χ residual vector of a done or stopped run, when the strategy needs it (strategy.ts needsResiduals). */
+  readonly residual?: ArrayLike<number>;
 }
 
 /**
@@ -49,12 +53,19 @@ export function searchHistory(baselines: readonly SearchRow[], optimizer: readon
   for (const b of baselines) {
     const status = observationStatus(b.status);
     if (!status || status === 'screened' || !usable(b)) continue;
-    history.push({ u: [...b.u], phase: 'initial', meta: { origin: BASELINE_META_ORIGIN, label: b.label ?? 'baseline' }, y: yOf(b), status });
+    history.push({
+      u: [...b.u],
+      phase: 'initial',
+      meta: { origin: BASELINE_META_ORIGIN, label: b.label ?? 'baseline' },
+      y: yOf(b),
+      status,
+      ...(b.residual && (status === 'done' || status === 'stopped') ? { residual: b.residual } : {}),
+    });
   }
   for (const r of optimizer) {
     const base = { u: r.u, phase: r.phase, ...(r.meta ? { meta: r.meta } : {}) };
     const status = observationStatus(r.status);
-    if (status) history.push({ ...base, y: yOf(r), status });
+    if (status) history.push({ ...base, y: yOf(r), status, ...(r.residual && (status === 'done' || status === 'stopped') ? { residual: r.residual } : {}) });
     else pending.push(base);
   }
   return { history, pending };
@@ -118,4 +129,11 @@ export function earlyStopSpecFor(settings: SearchSettings['earlyStop'], incumben
     windowPs: settings.windowPs,
     incumbent,
   };
+}
+
+/** The R_χ residual vector of a stored run's g(r) artefact against the campaign's reference (cost.ts). */
+export function residualOf(reference: Reference, gr: GrArtefact, range: CostRange): Float32Array {
+  const g: Record<string, Float64Array> = {};
+  for (const p of gr.pairs) g[p] = Float64Array.from(gr.g[p]);
+  return rChiResiduals(reference, { r: Float64Array.from(gr.r), pairs: gr.pairs, g }, range);
 }

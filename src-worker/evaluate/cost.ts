@@ -43,24 +43,12 @@ export interface CostResult {
  * a programming or set-up error, never a property of the forcefield.
  */
 export function rChi(ref: GofR, model: GofR, range: CostRange = DEFAULT_COST_RANGE): CostResult {
-  if (!(range.rMax > range.rMin)) throw new Error(`cost range [${range.rMin}, ${range.rMax}] Å is empty`);
-  let from = 0;
-  while (from < ref.r.length && ref.r[from] < range.rMin) from++;
-  let to = ref.r.length;
-  while (to > from && ref.r[to - 1] > range.rMax) to--;
-  if (to - from < 1) throw new Error(`the reference has no r-grid point in [${range.rMin}, ${range.rMax}] Å`);
-  const grid = ref.r.subarray(from, to);
-
+  const { from, grid } = costGrid(ref, range);
   const chi2: Record<PairName, number> = {};
   const chi: Record<PairName, number> = {};
   let sum = 0;
   for (const p of ref.pairs) {
-    const gm = model.g[p];
-    if (!gm) throw new Error(`the model's g(r) has no ${p} pair`);
-    const s = resample(model.r, gm, grid);
-    if (s.from !== 0 || s.to !== grid.length) {
-      throw new Error(`the model's g(r) (r ${model.r[0]}–${model.r[model.r.length - 1]} Å) does not cover the cost range ${grid[0]}–${grid[grid.length - 1]} Å`);
-    }
+    const s = modelOnGrid(model, p, grid);
     const gr = ref.g[p];
     let num = 0;
     let den = 0;
@@ -75,4 +63,47 @@ export function rChi(ref: GofR, model: GofR, range: CostRange = DEFAULT_COST_RAN
     sum += num / den;
   }
   return { rChi: Math.sqrt(sum / ref.pairs.length), chi2, chi, pairs: ref.pairs, points: grid.length, range };
+}
+
+/** The reference's r-grid points inside the range (bin centres, both ends inclusive) and the first one's index. */
+function costGrid(ref: GofR, range: CostRange): { from: number; grid: Float64Array } {
+  if (!(range.rMax > range.rMin)) throw new Error(`cost range [${range.rMin}, ${range.rMax}] Å is empty`);
+  let from = 0;
+  while (from < ref.r.length && ref.r[from] < range.rMin) from++;
+  let to = ref.r.length;
+  while (to > from && ref.r[to - 1] > range.rMax) to--;
+  if (to - from < 1) throw new Error(`the reference has no r-grid point in [${range.rMin}, ${range.rMax}] Å`);
+  return { from, grid: ref.r.subarray(from, to) };
+}
+
+/** The model's g of one pair read at the grid's r values. */
+function modelOnGrid(model: GofR, p: PairName, grid: Float64Array): { values: Float64Array } {
+  const gm = model.g[p];
+  if (!gm) throw new Error(`the model's g(r) has no ${p} pair`);
+  const s = resample(model.r, gm, grid);
+  if (s.from !== 0 || s.to !== grid.length) {
+    throw new Error(`the model's g(r) (r ${model.r[0]}–${model.r[model.r.length - 1]} Å) does not cover the cost range ${grid[0]}–${grid[grid.length - 1]} Å`);
+  }
+  return s;
+}
+
+/**
+ * R_χ as a vector: per pair ab (in the reference's order) and grid point, (g_ref − g_md)/sqrt(P·Σ g_ref,ab²) with
+ * P the number of pairs, so that its squared norm is R_χ². What a least-squares refinement (optimize/ls.ts) models:
+ * each run tells it how every bin moved, not just one number. Float32: it is data for a model, not a result.
+ */
+export function rChiResiduals(ref: GofR, model: GofR, range: CostRange = DEFAULT_COST_RANGE): Float32Array {
+  const { from, grid } = costGrid(ref, range);
+  const out = new Float32Array(ref.pairs.length * grid.length);
+  let o = 0;
+  for (const p of ref.pairs) {
+    const s = modelOnGrid(model, p, grid);
+    const gr = ref.g[p];
+    let den = 0;
+    for (let k = 0; k < grid.length; k++) den += gr[from + k] * gr[from + k];
+    if (!(den > 0)) throw new Error(`reference g_${p} is zero everywhere in [${range.rMin}, ${range.rMax}] Å: χ² is undefined`);
+    const scale = 1 / Math.sqrt(ref.pairs.length * den);
+    for (let k = 0; k < grid.length; k++) out[o++] = (gr[from + k] - s.values[k]) * scale;
+  }
+  return out;
 }

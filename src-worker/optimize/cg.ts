@@ -69,6 +69,8 @@ function keyOf(meta: ProposalMeta | undefined): string | null {
       return `fd:${meta.it}:${meta.k}:${meta.side}`;
     case 'line':
       return `line:${meta.it}:${meta.step}`;
+    case 'ls': // the least-squares refinement's runs (ls.ts), which shares cgProposals
+      return `ls:${meta.it}:${meta.kind}`;
     default:
       return null;
   }

@@ -8,6 +8,8 @@
  * - Before that, CG begins when the BO part of the history (phases 'initial', 'bo') is on a plateau, or its trust
  *   region has collapsed (bo.trustRegion, onCollapse 'cg'), or no more than cg.reserve of the budget is left — and no BO proposal
  *   is still running (until they report, propose returns [] — their results could change the answer).
+ * - The refinement is the paper's CG (cg.ts) or, with cg.method 'ls', a least-squares trust-region method on
+ *   the g(r) residuals (ls.ts), which also fits the BO runs; both replay from the stored runs alike.
  * - The CG start is the BO incumbent of the BO part of the history, which no longer changes once CG has begun;
  *   its BO observations count as the start's values, and `cg.replicas` repeats measure the noise there.
  * - The incumbent at hand-over comes from a GP fitted with a fixed seed, because stop() (which must agree with
@@ -16,6 +18,7 @@
 import { cgStrategy, clearCmaesMemo, cmaesStrategy, randomStrategy } from './baselines.ts';
 import { boPropose, boStarts, boStatus, boStop, clearBoMemos, type BoStatus } from './bo.ts';
 import { cgProposals, cgReplay, type CgReplay, type CgStart } from './cg.ts';
+import { lsReplay } from './ls.ts';
 import {
   budgetUsed,
   parseOptimizerSettings,
@@ -87,7 +90,7 @@ export type BoCgState =
   | { readonly phase: 'bo'; readonly bo: BoStatus; readonly waiting: boolean }
   | { readonly phase: 'cg'; readonly bo: BoStatus; readonly start: CgStart; readonly cg: CgReplay; readonly chains: CgChain[]; readonly current: number };
 
-export function boCgState(history: readonly Observation[], pending: readonly Proposal[], s: BoOptimizerSettings): BoCgState {
+export function boCgState(history: readonly Observation[], pending: readonly Proposal[], s: BoOptimizerSettings, feasible?: Feasible): BoCgState {
   const boHist = history.filter(isBoPhase);
   const bo = boStatus(boHist, s);
   if (!s.cg.enabled) return { phase: 'bo', bo, waiting: false };
@@ -110,7 +113,7 @@ export function boCgState(history: readonly Observation[], pending: readonly Pro
   let spent = 0;
   for (let c = 0; c < starts.length; c++) {
     const obs = cgHist.filter((o) => chainOf(o) === c);
-    const cg = cgReplay(starts[c], obs, s.cg);
+    const cg = s.cg.method === 'ls' ? lsReplay(starts[c], boHist, obs, s.cg, feasible) : cgReplay(starts[c], obs, s.cg);
     const used = budgetUsed(obs);
     const running = cgPending.filter((p) => chainOf(p) === c).length;
     const last = c === starts.length - 1;
@@ -130,7 +133,7 @@ export function boCgState(history: readonly Observation[], pending: readonly Pro
 export const boCgStrategy: Strategy<BoOptimizerSettings> = {
   name: 'bo',
   propose(history, pending, q, s, seed, feasible) {
-    const st = boCgState(history, pending, s);
+    const st = boCgState(history, pending, s, feasible);
     if (st.phase === 'bo') return st.waiting ? [] : boPropose(history.filter(isBoPhase), pending.filter(isBoPhase), q, s, seed, feasible);
     const chain = st.chains[st.current];
     if (chain.finished) return [];
@@ -138,11 +141,11 @@ export const boCgStrategy: Strategy<BoOptimizerSettings> = {
     const tag = (p: Proposal): Proposal => (st.current === 0 ? p : { ...p, meta: { ...p.meta, chain: st.current } });
     return cgProposals(chain.cg, pending.filter((p) => chainOf(p) === st.current), room).map(tag);
   },
-  stop(history, s) {
+  stop(history, s, feasible) {
     const b = budgetStop(history, s.budget);
     if (b) return b;
     if (!s.cg.enabled) return boStop(history, s);
-    const st = boCgState(history, [], s);
+    const st = boCgState(history, [], s, feasible);
     if (st.phase === 'bo') return null;
     // Not done while a chain can still run (the current one is the last when all have finished).
     if (!st.chains[st.current].finished) return null;
@@ -172,11 +175,11 @@ export function propose(settings: OptimizerSettings, history: readonly Observati
   }
 }
 
-/** Why the campaign should stop, or null to go on. */
-export function stop(settings: OptimizerSettings, history: readonly Observation[]): StopReason | null {
+/** Why the campaign should stop, or null to go on; `feasible` as given to `propose`. */
+export function stop(settings: OptimizerSettings, history: readonly Observation[], feasible?: Feasible): StopReason | null {
   switch (settings.strategy) {
     case 'bo':
-      return boCgStrategy.stop(history, settings);
+      return boCgStrategy.stop(history, settings, feasible);
     case 'cg':
       return cgStrategy.stop(history, settings);
     case 'random':

@@ -40,6 +40,11 @@ export interface Observation extends Proposal {
   readonly yVar?: number;
   /** Absent: 'done' when y is a number, 'failed' when it is null (histories written before screening existed). */
   readonly status?: ObservationStatus;
+  /**
+   * R_χ as a vector (evaluate/cost.ts rChiResiduals: |residual|² = y²) for a done or stopped run, when the strategy
+   * asks for it (`needsResiduals`): the least-squares refinement models every g(r) bin.
+   */
+  readonly residual?: ArrayLike<number>;
 }
 
 export function statusOf(o: Observation): ObservationStatus {
@@ -101,7 +106,8 @@ export type StopReason = {
 export interface Strategy<S> {
   readonly name: OptimizerSettings['strategy'];
   propose(history: readonly Observation[], pending: readonly Proposal[], q: number, settings: S, seed: number, feasible?: Feasible): Proposal[];
-  stop(history: readonly Observation[], settings: S): StopReason | null;
+  /** `feasible`: the same screen propose got (a strategy whose state depends on it must see it here too). */
+  stop(history: readonly Observation[], settings: S, feasible?: Feasible): StopReason | null;
 }
 
 /** The GP surrogate. */
@@ -161,6 +167,20 @@ export const InitialDesignSchema = z.object({
 export const CgSettingsSchema = z.object({
   /** Run the CG refinement after BO (strategy 'bo' only). */
   enabled: z.boolean().default(true),
+  /**
+   * The refinement: 'cg', the paper's conjugate gradients on R_χ (cg.ts); 'ls', a trust-region Gauss–Newton on
+   * the g(r) residuals, whose model is fitted to the runs already made (ls.ts). The rest of these settings
+   * (replicas, starts, budget shares) apply to both; fd*, line and tolerance settings to 'cg' only, ls* to 'ls'.
+   */
+  method: z.enum(['cg', 'ls']).default('cg'),
+  /** 'ls': first trust-region radius, unit-cube 2-norm… */
+  lsRadius: z.number().positive().max(1).default(0.1),
+  /** …its largest value… */
+  lsRadiusMax: z.number().positive().max(2).default(0.3),
+  /** …and the radius below which it restarts from its centre with lsRadius (noise shrinks it too early)… */
+  lsRadiusMin: z.number().positive().default(0.01),
+  /** …at most this many times; then it has converged. */
+  lsRestarts: z.number().int().min(0).default(2),
   /** Extra evaluations of the start point: they measure the noise that sizes FD steps and tolerances. */
   replicas: z.number().int().min(0).default(3),
   /** Relative noise assumed when replicas give no estimate (paper: ~2 %). */
@@ -285,6 +305,11 @@ export function parseOptimizerSettings(raw: unknown): OptimizerSettings {
   if (s.strategy === 'cmaes' && s.cmaes.start && s.cmaes.start.length !== s.dim) throw new Error(`invalid optimizer settings: cmaes.start has ${s.cmaes.start.length} coordinates, dim is ${s.dim}`);
   if (s.strategy === 'bo') for (const p of s.bo.initial.include) if (p.length !== s.dim) throw new Error(`invalid optimizer settings: an initial.include point has ${p.length} coordinates, dim is ${s.dim}`);
   return s;
+}
+
+/** Whether the strategy reads `Observation.residual` (the runner then loads the g(r) of each done run). */
+export function needsResiduals(s: OptimizerSettings): boolean {
+  return s.strategy === 'bo' && s.cg.enabled && s.cg.method === 'ls';
 }
 
 /** Checks every point of a history/pending list has d coordinates in [0,1]; throws naming the first bad one. */

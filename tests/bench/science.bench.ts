@@ -13,7 +13,8 @@
  * Strategies (campaign options as `glassfit campaign new` takes them):
  *   physics               new-campaign defaults: wall coordinates, physics screen, early stop, trust region, CG reserve 0.2
  *   paper                 the paper's scheme: --coordinates paper --no-screen --no-early-stop --no-tr --cg-reserve 0
- *   physics-no-tr, physics-no-screen, physics-paper-coords   one mechanism of `physics` off each
+ *   physics-cg, physics-no-tr, physics-no-screen, physics-paper-coords   one mechanism of `physics` off each
+ *                         (physics-cg: the paper's CG refinement instead of the least-squares one)
  *   physics-tr-restart    `physics` with --tr-collapse restart (a collapsed trust region restarts instead of handing over to CG)
  *   cmaes, random         the other strategies, with the physics defaults (screen, wall coordinates, early stop)
  * Per reference a `builtins` campaign (random search with budget 1) runs the five built-in sets as baselines
@@ -46,6 +47,7 @@ export const SCIENCE_FIXTURES = join(ROOT, 'tests/fixtures/science');
 const STRATEGIES: Record<string, Record<string, string | boolean>> = {
   physics: {},
   paper: { coordinates: 'paper', 'no-screen': true, 'no-early-stop': true, 'no-tr': true, 'cg-reserve': '0' },
+  'physics-cg': { refine: 'cg' },
   'physics-no-tr': { 'no-tr': true },
   'physics-tr-restart': { 'tr-collapse': 'restart' },
   'physics-no-screen': { 'no-screen': true },

@@ -116,6 +116,20 @@ describe('glassfit campaign', () => {
     }
   });
 
+  it('new --refine ls|cg chooses the refinement after BO; a bad value is refused naming the option', async () => {
+    const other = join(dir, 'refine.sqlite');
+    for (const method of ['cg', 'ls'] as const) {
+      const io = capture();
+      expect(await main(['campaign', 'new', '--db', other, ...NEW, '--refine', method, '--json'])).toBe(0);
+      const s = openStore(other, { mustExist: true });
+      expect(s.campaign(JSON.parse(io.out.join('\n')).id).optimizer).toMatchObject({ cg: { method, starts: 2, reserve: 0.2 } });
+      s.close();
+    }
+    const e = capture();
+    expect(await main(['campaign', 'new', '--db', other, ...NEW, '--refine', 'newton'])).toBe(2);
+    expect(e.err.join('\n')).toMatch(/--refine must be ls or cg/);
+  });
+
   it('new --no-screen --no-early-stop stores a campaign that does neither', async () => {
     const io = capture();
     const other = join(dir, 'nosearch.sqlite');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_COST_RANGE, rChi, type GofR } from '../../src-worker/evaluate/cost.ts';
+import { DEFAULT_COST_RANGE, rChi, rChiResiduals, type GofR } from '../../src-worker/evaluate/cost.ts';
 import { importReference } from '../../src-worker/evaluate/reference.ts';
 import { fixtureJson, fixtureText } from '../analysis/fixtures.ts';
 
@@ -35,6 +35,17 @@ describe('χ² and R_χ (paper Eqs. 2–3)', () => {
     const fine = series([0, 1, 2, 3], { SiSi: [1, 1, 1, 1], SiO: [0, 0, 4, 0], OO: [1, 1, 1, 1] });
     // SiO model at 0.5, 1.5, 2.5 = 0, 2, 2 → (0 + 4 + 4)/16.
     expect(rChi(ref, fine).chi2.SiO).toBeCloseTo(0.5, 15);
+  });
+
+  it('as a residual vector: pair by pair in the reference order, its squared norm R_χ² (what the least-squares refinement models)', () => {
+    const v = rChiResiduals(ref, model);
+    // SiSi: (0, 1, 0)/sqrt(3·6); SiO: (0, 2, 0)/sqrt(3·16); OO: 0.
+    expect(Array.from(v)).toEqual(Array.from(Float32Array.from([0, 1 / Math.sqrt(18), 0, 0, 2 / Math.sqrt(48), 0, 0, 0, 0])));
+    const fine = series([0, 1, 2, 3], { SiSi: [1, 1, 1, 1], SiO: [0, 0, 4, 0], OO: [1, 1, 1, 1] });
+    const r = rChiResiduals(ref, fine, { rMin: 1, rMax: 3 });
+    expect(r).toHaveLength(6);
+    expect(Math.sqrt(r.reduce((a, x) => a + x * x, 0))).toBeCloseTo(rChi(ref, fine, { rMin: 1, rMax: 3 }).rChi, 6);
+    expect(() => rChiResiduals(ref, model, { rMin: 0, rMax: 0.9 })).toThrow(/SiO is zero everywhere/);
   });
 
   it('refuses a model without the pair or without the range, and an all-zero reference', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cmaesParams, randomPoint, reflect01, symmetricEigen } from '../../src-worker/optimize/baselines.ts';
+import { cmaesParams, randomPoint, reflect01 } from '../../src-worker/optimize/baselines.ts';
+import { symmetricEigen } from '../../src-worker/optimize/linalg.ts';
 import { propose, stop } from '../../src-worker/optimize/optimizer.ts';
 import { simulate } from '../../src-worker/optimize/simulate.ts';
 import { parseOptimizerSettings, type Observation } from '../../src-worker/optimize/strategy.ts';

@@ -22,7 +22,7 @@ import { budgetUsed, remainingBudget } from '../../src-worker/optimize/strategy.
 import { searchSettings } from '../../src-worker/campaign/setup.ts';
 import { earlyStopThreshold } from '../../src-worker/evaluate/early-stop.ts';
 import { mdRuns } from '../../src-worker/campaign/records.ts';
-import { stretchedEarlyStopChoice, STRETCHED_U, tinyCampaign, TINY_PROTOCOL } from './tiny.ts';
+import { BKS_U, stretchedEarlyStopChoice, STRETCHED_U, tinyCampaign, TINY_PROTOCOL } from './tiny.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'glassfit-search-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -178,6 +178,27 @@ describe('the physics screen in the runner', () => {
     expect(opt[0].values.A_SiO).toBe(0);
     expect(['done', 'failed']).toContain(opt[0].status);
     expect(store.counts(record.id).screened).toBe(0);
+    store.close();
+  });
+});
+
+describe('the least-squares refinement in the runner', () => {
+  it('gives the optimizer each done run\'s g(r) residuals, so that cg.method ls refines on them', async () => {
+    const store = openStore(join(dir, 'ls.sqlite'));
+    const { record, initial } = tinyCampaign({
+      optimizer: { strategy: 'bo', budget: 9, bo: { initial: { include: [BKS_U], size: 4 } }, cg: { method: 'ls', reserve: 0.6, replicas: 0 } },
+      baselines: [],
+      finalReplicas: 0,
+    });
+    store.createCampaign(record, initial);
+    const outcome = await startCampaign({ store, campaignId: record.id, workerEntry: entry, statusIntervalMs: 100 }).done;
+    expect(outcome.error).toBeNull();
+    const rows = store.evaluations(record.id, { origin: ['optimizer'] });
+    // Without residuals the refinement cannot fit its model and proposes nothing: its runs are the proof they came.
+    const ls = rows.filter((r) => r.meta?.role === 'ls');
+    expect(ls.length).toBeGreaterThanOrEqual(1);
+    expect(ls[0].phase).toBe('cg');
+    expect(outcome.stopReason?.kind).not.toBe('failed');
     store.close();
   });
 });

@@ -102,6 +102,9 @@ ${PRESET_NAMES.map((n) => `                           ${n.toLowerCase().padEnd(8
   --cg-starts N          CG chains after BO, one after another: BO's answer, then the best points of other
                          basins BO found, each with an equal share of the rest of the budget (default 2; 1 =
                          the paper's single refinement)
+  --refine ls|cg         the refinement after BO: ls (default), a trust-region Gauss–Newton on the g(r)
+                         residuals whose model is fitted to the runs already made (one run per step); cg,
+                         the paper's conjugate gradients on R_χ (2 runs per parameter per gradient)
   --strategy S           bo (BO then CG, the paper), cg, random, cmaes (default bo)
   --budget N             optimizer MD runs, failed and early-stopped ones included; screened
                          candidates cost no MD and are not counted (default ${DEFAULT_BUDGET})
@@ -325,6 +328,7 @@ export const NEW_OPTIONS = {
   'tr-collapse': { type: 'string' },
   'cg-reserve': { type: 'string' },
   'cg-starts': { type: 'string' },
+  refine: { type: 'string' },
   strategy: { type: 'string' },
   budget: { type: 'string' },
   plateau: { type: 'string' },
@@ -382,9 +386,17 @@ export function newCampaignInput(raw: Record<string, unknown>): NewCampaignInput
   const reserve = values['cg-reserve'] === undefined ? undefined : num(values['cg-reserve'], 'cg-reserve', 0, (x) => x >= 0 && x <= 1);
   const starts = values['cg-starts'] === undefined ? undefined : int(values['cg-starts'], 'cg-starts', 2, 1);
   if (starts !== undefined && starts > 8) throw new CliError(`--cg-starts must be at most 8, got ${starts}`);
+  const refine = values.refine;
+  if (refine !== undefined && refine !== 'ls' && refine !== 'cg') throw new CliError(`--refine must be ls or cg, got '${refine}'`);
+  const method = refine as 'ls' | 'cg' | undefined;
   const cg =
-    strategy === 'bo' && (flag['no-cg'] || reserve !== undefined || starts !== undefined)
-      ? { ...(flag['no-cg'] ? { enabled: false } : {}), ...(reserve !== undefined ? { reserve } : {}), ...(starts !== undefined ? { starts } : {}) }
+    strategy === 'bo' && (flag['no-cg'] || reserve !== undefined || starts !== undefined || method !== undefined)
+      ? {
+          ...(flag['no-cg'] ? { enabled: false } : {}),
+          ...(reserve !== undefined ? { reserve } : {}),
+          ...(starts !== undefined ? { starts } : {}),
+          ...(method !== undefined ? { method } : {}),
+        }
       : undefined;
   const refLabel = values.reference !== undefined ? basename(values.reference) : 'built-in CHIK liquid';
   return {
