@@ -97,7 +97,7 @@ describe('glassfit campaign', () => {
       ['rmin_SiO', 1.26, 1.57],
     ]);
     expect(c.protocol).toMatchObject({ atoms: 648, relax: 0.1, production: 0.1, softStart: { steps: 200 }, kernel: 'table' });
-    expect(c.optimizer).toMatchObject({ strategy: 'bo', dim: 2, budget: 4, bo: { plateau: 100, trustRegion: { enabled: true } }, cg: { reserve: 0.2, starts: 2 } });
+    expect(c.optimizer).toMatchObject({ strategy: 'bo', dim: 2, budget: 4, bo: { plateau: 100, trustRegion: { enabled: true } }, cg: { reserve: 0.2, starts: 2, method: 'ls' } });
     // A new campaign screens its candidates and stops hopeless runs unless told not to.
     expect(c.search).toMatchObject({ screen: true, earlyStop: { enabled: true } });
   });

@@ -97,6 +97,9 @@ describe('the physics-aware search in the workbench', () => {
     expect(await page.inputValue('input[aria-label="CG reserve (% of the budget)"]')).toBe('20');
     expect(await page.inputValue('input[aria-label="CG starts"]')).toBe('2');
     await page.fill('input[aria-label="CG starts"]', '3');
+    // The refinement after BO: least squares on g(r) by default, the paper's CG on request.
+    expect(await page.inputValue('select[aria-label="Refinement method"]')).toBe('ls');
+    await page.selectOption('select[aria-label="Refinement method"]', 'cg');
     await page.locator('[data-testid="screen-verdict"]').scrollIntoViewIfNeeded();
     await shotBoth(page, 'search-01-new-campaign-verdict');
 
@@ -106,7 +109,13 @@ describe('the physics-aware search in the workbench', () => {
     await page.click('button:has-text("Create as draft")');
     await page.waitForSelector('table[aria-label="Evaluations"]');
     const list = await api<{ id: string; name: string }[]>('campaigns.list');
-    const created = await api<{ campaign: { space: { free: { name: string; lower: number }[] }; optimizer: { bo: { trustRegion: { enabled: boolean } }; cg: { reserve: number; starts: number } }; search: { screen: boolean; earlyStop: { enabled: boolean } } } }>(
+    const created = await api<{
+      campaign: {
+        space: { free: { name: string; lower: number }[] };
+        optimizer: { bo: { trustRegion: { enabled: boolean } }; cg: { reserve: number; starts: number; method: string } };
+        search: { screen: boolean; earlyStop: { enabled: boolean } };
+      };
+    }>(
       'campaigns.get',
       { id: list.find((c) => c.name === 'e2e shaped ML')!.id },
     );
@@ -114,6 +123,7 @@ describe('the physics-aware search in the workbench', () => {
     expect(created.campaign.optimizer.bo.trustRegion.enabled).toBe(true);
     expect(created.campaign.optimizer.cg.reserve).toBeCloseTo(0.2, 12);
     expect(created.campaign.optimizer.cg.starts).toBe(3);
+    expect(created.campaign.optimizer.cg.method).toBe('cg');
     expect(created.campaign.search).toMatchObject({ screen: true, earlyStop: { enabled: false } });
 
     // The paper's box of ML is nearly all unphysical for this reference: the form says so before anything runs.
