@@ -284,7 +284,7 @@ export function lsReplay(start: CgStart, prior: readonly Observation[], obs: rea
   const ownSamples: { it: number; s: Sample }[] = [];
   let restarts = 0;
   try {
-    for (let it = 0; it < s.maxIterations; it++) {
+    for (let it = 0; it < s.lsMaxIterations; it++) {
       const data = [...priorSamples, ...(it > 0 ? replicaSamples : []), ...ownSamples.filter((p) => p.it < it).map((p) => p.s)];
       const mod = fitLsModel(data, x, radius);
       if (!mod) {
@@ -339,5 +339,5 @@ export function lsReplay(start: CgStart, prior: readonly Observation[], obs: rea
     if (e instanceof Missing) return result('running', `iteration ${iterations.length}, trust radius ${radius.toPrecision(2)}${restarts ? `, restart ${restarts}` : ''}`, e.requests);
     throw e;
   }
-  return result('cap', `stopped after ${s.maxIterations} iterations`);
+  return result('cap', `stopped after ${s.lsMaxIterations} iterations`);
 }

@@ -129,6 +129,8 @@ export function boCgState(history: readonly Observation[], pending: readonly Pro
   return { phase: 'cg', bo, start: chains[current].start, cg: chains[current].cg, chains, current };
 }
 
+const refinement = (s: BoOptimizerSettings): string => (s.cg.method === 'ls' ? 'least-squares refinement' : 'CG refinement');
+
 /** Strategy 'bo' with the CG hand-over: what `propose`/`stop` run for settings.strategy === 'bo'. */
 export const boCgStrategy: Strategy<BoOptimizerSettings> = {
   name: 'bo',
@@ -151,10 +153,12 @@ export const boCgStrategy: Strategy<BoOptimizerSettings> = {
     if (!st.chains[st.current].finished) return null;
     if (st.chains.length > 1) {
       const parts = st.chains.map((c, i) => `chain ${i + 1}: ${c.cg.status === 'running' ? `its share of ${c.share} runs used` : c.cg.detail}`);
-      return st.chains.every((c) => c.cg.status === 'failed') ? { kind: 'failed', detail: `CG refinement: ${parts.join('; ')}` } : { kind: 'converged', detail: `CG refinement from ${st.chains.length} starts — ${parts.join('; ')}` };
+      return st.chains.every((c) => c.cg.status === 'failed')
+        ? { kind: 'failed', detail: `${refinement(s)}: ${parts.join('; ')}` }
+        : { kind: 'converged', detail: `${refinement(s)} from ${st.chains.length} starts — ${parts.join('; ')}` };
     }
-    if (st.cg.status === 'converged' || st.cg.status === 'cap') return { kind: 'converged', detail: `CG refinement: ${st.cg.detail}` };
-    if (st.cg.status === 'failed') return { kind: 'failed', detail: `CG refinement: ${st.cg.detail}` };
+    if (st.cg.status === 'converged' || st.cg.status === 'cap') return { kind: 'converged', detail: `${refinement(s)}: ${st.cg.detail}` };
+    if (st.cg.status === 'failed') return { kind: 'failed', detail: `${refinement(s)}: ${st.cg.detail}` };
     return null;
   },
 };

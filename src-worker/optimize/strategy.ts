@@ -181,6 +181,8 @@ export const CgSettingsSchema = z.object({
   lsRadiusMin: z.number().positive().default(0.01),
   /** …at most this many times; then it has converged. */
   lsRestarts: z.number().int().min(0).default(2),
+  /** 'ls': iterations at most (one MD run or none each; 'cg' has maxIterations, each of 2d + 3 runs). */
+  lsMaxIterations: z.number().int().min(1).default(1000),
   /** Extra evaluations of the start point: they measure the noise that sizes FD steps and tolerances. */
   replicas: z.number().int().min(0).default(3),
   /** Relative noise assumed when replicas give no estimate (paper: ~2 %). */
