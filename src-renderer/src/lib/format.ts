@@ -143,21 +143,27 @@ export const axis = {
   ei: 'expected improvement (% of R_χ)',
 };
 
+/** The open campaign's refinement after BO (set by state/campaign.svelte.ts): every view shows that campaign. */
+let openRefinement: 'ls' | 'cg' | undefined;
+export function setOpenRefinement(refine: 'ls' | 'cg' | undefined): void {
+  openRefinement = refine;
+}
+
 /**
- * A phase name for people. 'replica' is the optimizer's own repeat of a point (CG's noise replicas), not the
- * final replicas of the best the campaign runs at its end (those are told apart by their origin: whoLabel).
+ * A phase name for people. 'replica' is the optimizer's own repeat of a point (the refinement's noise replicas),
+ * not the final replicas of the best the campaign runs at its end (those are told apart by their origin:
+ * whoLabel). Phase 'cg' is the refinement after BO: `refine` names which (the open campaign's cg.method).
  */
-export function phaseLabel(phase: string): string {
-  return (
-    { initial: 'initial design', bo: 'Bayesian optimisation', cg: 'conjugate gradient', replica: 'optimizer replica', baseline: 'random / CMA-ES sample' } as Record<string, string>
-  )[phase] ?? phase;
+export function phaseLabel(phase: string, refine: 'ls' | 'cg' | undefined = openRefinement): string {
+  if (phase === 'cg') return refine === 'ls' ? 'least-squares refinement' : 'conjugate gradient';
+  return ({ initial: 'initial design', bo: 'Bayesian optimisation', replica: 'optimizer replica', baseline: 'random / CMA-ES sample' } as Record<string, string>)[phase] ?? phase;
 }
 
 /** What an evaluation is, in a few words: 'BKS (baseline)', 'final replica of the best', or its phase. */
-export function whoLabel(e: { origin: string; phase: string; label: string | null }): string {
+export function whoLabel(e: { origin: string; phase: string; label: string | null }, refine: 'ls' | 'cg' | undefined = openRefinement): string {
   if (e.origin === 'baseline') return `${e.label ?? 'built-in'} (baseline)`;
   if (e.origin === 'final') return 'final replica of the best';
-  return phaseLabel(e.phase);
+  return phaseLabel(e.phase, refine);
 }
 
 /** A safe file-name stem from a free-text name. */

@@ -5,8 +5,14 @@
  */
 import { api, app } from './app.svelte';
 import type { CampaignInfo, CampaignProgress, EvaluationDetail, EvaluationRecord, MdTime, WorkerRow } from './types';
+import { setOpenRefinement } from '../lib/format';
 
 const PAGE = 5000; // the contract's largest page
+
+/** Which refinement follows BO in a campaign (its phase 'cg'): cg.method of a 'bo' campaign. */
+function refinementOf(c: CampaignInfo): 'ls' | 'cg' | undefined {
+  return c.optimizer.strategy === 'bo' ? c.optimizer.cg.method : c.optimizer.strategy === 'cg' ? 'cg' : undefined;
+}
 
 class OpenCampaign {
   id = $state<string | null>(null);
@@ -50,6 +56,7 @@ class OpenCampaign {
       }
       if (seq !== this.#loadSeq) return;
       this.info = got.campaign;
+      setOpenRefinement(refinementOf(got.campaign));
       this.progress = got.progress;
       this.mdTime = got.mdTime ?? null;
       this.engines = got.engines ?? [];
@@ -73,6 +80,7 @@ class OpenCampaign {
     const got = await app.guard('campaign', api['campaigns.get']({ id: this.id }));
     if (got && got.campaign.id === this.id) {
       this.info = got.campaign;
+      setOpenRefinement(refinementOf(got.campaign));
       this.progress = got.progress;
       this.mdTime = got.mdTime ?? null;
       this.engines = got.engines ?? [];
@@ -83,6 +91,7 @@ class OpenCampaign {
     this.#loadSeq++;
     this.id = null;
     this.info = null;
+    setOpenRefinement(undefined);
     this.progress = null;
     this.mdTime = null;
     this.engines = [];
