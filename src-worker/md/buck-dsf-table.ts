@@ -14,7 +14,7 @@
  * Grid: in r², intervals of Δ = (cut-off² − (0.8 Å)²)/8192 from (0.8 Å)² to (3 Å)², four times wider from there to
  * the cut-off, where the functions are smooth (274 KB for silica's three pairs, against 786 KB for 8192 equal
  * intervals with the same tolerance and the same table starts: it stays in a core's L2 cache beside the coordinates
- * and forces: about 5 % less time per MD step, see engine.ts). Where the table
+ * and forces: about 5 % less time per MD step, README engine figures, `bench:md --table-coarse 1`). Where the table
  * cannot follow the function — the steep r⁻²⁴ wall and exp(−r/ρ) at short range — each pair's table starts
  * higher: at build time every interval is checked against the exact function where the interpolation error
  * peaks (t = 1/2 for E, 1/2 ± 1/(2√3) for F), and the table begins above the last interval whose error exceeds 1e-7 relative (to |E| + k|qi·qj|/r, or |F| + k|qi·qj|/r²,

@@ -1,6 +1,6 @@
 /**
  * MD speed benchmark (`npm run bench:md [-- --atoms 24000] [--steps N] [--kernel exact|table] [--repeats R]
- * [--no-lammps] [--threads T] [--skin Å]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
+ * [--no-lammps] [--threads T] [--skin Å] [--table-coarse K]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
  * for 24000 atoms) run NVT at 3600 K, 1 fs, 2 Å skin, neighbour check every step — the setup of LAMMPS's own
  * timing (lammps-inputs/in.bench, style hyb). When `lmp` is on the PATH the same system (same positions and
  * velocities) also runs in LAMMPS on one rank in two forms, interleaved with ours: the exact hybrid/overlay
@@ -32,6 +32,7 @@ import { DEFAULT_KERNEL, KERNEL_NAMES, preparePotential, type KernelName } from 
 import { neighborsPerAtom } from '../../src-worker/md/neighbor.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
 import { lammpsTable } from '../../src-worker/io/lammps-export.ts';
+import { buckDsfTable, prepareBuckDsfTable, TABLE_INTERVALS, TABLE_R_MIN, TABLE_SPLIT_R } from '../../src-worker/md/buck-dsf-table.ts';
 import { Worker } from 'node:worker_threads';
 import { closeForceTeam, createForceTeam, MAX_THREADS, setActive } from '../../src-worker/md/force-team.ts';
 import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
@@ -47,6 +48,7 @@ const { values } = parseArgs({
     repeats: { type: 'string', default: '3' },
     'no-lammps': { type: 'boolean', default: false },
     'table-points': { type: 'string', default: '16384' },
+    'table-coarse': { type: 'string' },
     threads: { type: 'string', default: '1' },
     skin: { type: 'string', default: '2.0' },
   },
@@ -59,6 +61,11 @@ const repeats = Number(values.repeats);
 const kernel = values.kernel as KernelName;
 const threads = Number(values.threads);
 const skin = Number(values.skin);
+// --table-coarse K: our table kernel with its grid K times coarser beyond TABLE_SPLIT_R (1 = one uniform grid, the
+// table before the split); default: the kernel's own (TABLE_COARSE).
+const coarse = values['table-coarse'] === undefined ? null : Number(values['table-coarse']);
+if (coarse !== null && !(Number.isInteger(coarse) && coarse >= 1)) throw new Error('--table-coarse must be a positive integer');
+if (coarse !== null && kernel !== 'table') throw new Error('--table-coarse applies to the table kernel only');
 if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new Error(`--threads must be an integer in [1, ${MAX_THREADS}]`);
 if (!KERNEL_NAMES.includes(kernel)) throw new Error(`--kernel must be one of ${KERNEL_NAMES.join(', ')}`);
 
@@ -100,7 +107,7 @@ interface Ours {
 
 function runOurs(threads: number, active = threads): Ours {
   const sys = replicate(base, rep);
-  const prepared = preparePotential(SILICA, ff, kernel);
+  const prepared = coarse === null ? preparePotential(SILICA, ff, kernel) : { pot: buckDsfTable, table: prepareBuckDsfTable(SILICA, ff, TABLE_INTERVALS, TABLE_R_MIN, TABLE_SPLIT_R, coarse) };
   const md = createMdState(sys, prepared.pot, prepared.table, skin);
   if (threads > 1) {
     md.team = createForceTeam(threads, (data) => new Worker(nodeWorkerEntry(), { workerData: data }));
@@ -222,7 +229,7 @@ const result: Record<string, unknown> = {
   cpu_us_per_atom_step: Number(((median(ours.map((o) => o.cpuSeconds)) * 1e6) / (steps * n)).toFixed(3)),
   pairs_per_s: Math.round(median(ours.map((o) => o.pairsPerStep / (o.seconds / steps)))),
   neighbors_per_atom: Number(median(ours.map((o) => o.neighborsPerAtom)).toFixed(2)),
-  kernel,
+  kernel: coarse === null ? kernel : `table, --table-coarse ${coarse}`,
   threads,
   skin,
   neighbor_builds: median(ours.map((o) => o.builds)),
