@@ -218,7 +218,12 @@ export async function createApi(opts: ApiOptions): Promise<Api> {
         protocol: { ...PAPER_PROTOCOL, kernel: DEFAULT_KERNEL, costRange: { ...DEFAULT_COST_RANGE } },
         optimizer: {
           strategies: [
-            { name: 'bo' as const, label: 'Bayesian optimisation + CG', description: 'space-filling design, GP + expected improvement until R_χ plateaus, then conjugate-gradient refinement (the paper)' },
+            {
+              name: 'bo' as const,
+              label: 'Bayesian optimisation + refinement',
+              description:
+                'space-filling design, GP + expected improvement until R_χ plateaus or the reserve is reached, then a local refinement: least squares on the g(r) residuals (default) or conjugate gradients (the paper)',
+            },
             { name: 'cg' as const, label: 'Conjugate gradient', description: 'Polak–Ribière CG with finite-difference gradients from a start point' },
             { name: 'random' as const, label: 'Random search', description: 'uniform random points: a baseline for comparison' },
             { name: 'cmaes' as const, label: 'CMA-ES', description: 'evolution strategy: a baseline for comparison' },
