@@ -76,7 +76,20 @@ function keyOf(meta: ProposalMeta | undefined): string | null {
   }
 }
 
-function samePoint(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+/** The observations by their tag (keyOf), for a replay's look-ups; untagged ones are left out. */
+export function indexByTag(obs: readonly Observation[]): Map<string, Observation[]> {
+  const byKey = new Map<string, Observation[]>();
+  for (const o of obs) {
+    const k = keyOf(o.meta);
+    if (!k) continue;
+    const list = byKey.get(k);
+    if (list) list.push(o);
+    else byKey.set(k, [o]);
+  }
+  return byKey;
+}
+
+export function samePoint(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (Math.abs(a[k] - b[k]) > 1e-12) return false;
   return true;
@@ -94,14 +107,7 @@ class Missing {
  */
 export function cgReplay(start: CgStart, obs: readonly Observation[], s: CgSettings): CgReplay {
   const d = start.u.length;
-  const byKey = new Map<string, Observation[]>();
-  for (const o of obs) {
-    const k = keyOf(o.meta);
-    if (!k) continue;
-    const list = byKey.get(k);
-    if (list) list.push(o);
-    else byKey.set(k, [o]);
-  }
+  const byKey = indexByTag(obs);
   const lookup = (key: string, u: number[]): number | null | undefined => {
     const list = byKey.get(key);
     if (!list) return undefined;

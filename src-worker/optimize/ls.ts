@@ -31,7 +31,7 @@
  * start rebuilds the same state from the stored runs in any order of arrival. The screen (`feasible`) is a pure
  * function of the point, so the walk stays pure.
  */
-import type { CgIteration, CgReplay, CgRequest, CgStart } from './cg.ts';
+import { indexByTag, samePoint, type CgIteration, type CgReplay, type CgRequest, type CgStart } from './cg.ts';
 import { cholesky, solveChol } from './linalg.ts';
 import { statusOf, type CgSettings, type Feasible, type Observation, type Phase, type ProposalMeta } from './strategy.ts';
 
@@ -203,10 +203,6 @@ class Missing {
   constructor(readonly requests: CgRequest[]) {}
 }
 
-function keyOfLs(meta: ProposalMeta | undefined): string | null {
-  if (!meta || meta.role !== 'ls') return meta?.role === 'replica' ? `replica:${meta.k}` : meta?.role === 'start' ? 'start' : null;
-  return `ls:${meta.it}:${meta.kind}`;
-}
 
 /** A run the model fits: a done run with its residual vector. */
 const usable = (o: Observation): o is Observation & { residual: ArrayLike<number>; y: number } =>
@@ -234,19 +230,8 @@ function feasibleAlong(x: readonly number[], u: number[], feasible: Feasible | u
  */
 export function lsReplay(start: CgStart, prior: readonly Observation[], obs: readonly Observation[], s: CgSettings, feasible?: Feasible): CgReplay {
   const d = start.u.length;
-  const byKey = new Map<string, Observation[]>();
-  for (const o of obs) {
-    const k = keyOfLs(o.meta);
-    if (!k) continue;
-    const list = byKey.get(k);
-    if (list) list.push(o);
-    else byKey.set(k, [o]);
-  }
-  const same = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => {
-    for (let k = 0; k < d; k++) if (Math.abs(a[k] - b[k]) > 1e-12) return false;
-    return true;
-  };
-  const lookup = (key: string, u: ArrayLike<number>): Observation | undefined => byKey.get(key)?.find((o) => same(o.u, u));
+  const byKey = indexByTag(obs);
+  const lookup = (key: string, u: ArrayLike<number>): Observation | undefined => byKey.get(key)?.find((o) => samePoint(o.u, u));
   // Residual vectors of one length only (one reference grid): the most common among the usable runs.
   const lengths = new Map<number, number>();
   for (const o of [...prior, ...obs]) if (usable(o)) lengths.set(o.residual.length, (lengths.get(o.residual.length) ?? 0) + 1);

@@ -34,6 +34,16 @@ function problem(d: number, m: number, xStar: number[], seed: number) {
   return { exact, noisy, norm };
 }
 
+/** n exact BO runs on a Lissajous curve of radius `spread` around c (2-D), and a start at c with its value. */
+function boRunsAround(p: ReturnType<typeof problem>, c: number[], spread: number, n: number, w: number) {
+  const prior: Observation[] = Array.from({ length: n }, (_, i) => {
+    const u = [c[0] + spread * Math.cos(i), c[1] + spread * Math.sin(w * i)];
+    const r = p.exact(u);
+    return { u, phase: 'bo', y: p.norm(r), residual: r };
+  });
+  return { prior, start: { u: c, values: [p.norm(p.exact(c))], needStart: false } };
+}
+
 describe('least-squares refinement (ls.ts)', () => {
   it('fits the Gauss–Newton model of affine residuals exactly', () => {
     const d = 3;
@@ -130,13 +140,7 @@ describe('least-squares refinement (ls.ts)', () => {
   });
 
   it('shrinks its region after each failed step, restarts it lsRestarts times, then has converged', () => {
-    const { exact, norm } = problem(2, 20, [0.5, 0.5], 2);
-    const prior: Observation[] = Array.from({ length: 12 }, (_, i) => {
-      const u = [0.3 + 0.03 * Math.cos(i), 0.3 + 0.03 * Math.sin(1.7 * i)];
-      const r = exact(u);
-      return { u, phase: 'bo', y: norm(r), residual: r };
-    });
-    const start = { u: [0.3, 0.3], values: [norm(exact([0.3, 0.3]))], needStart: false };
+    const { prior, start } = boRunsAround(problem(2, 20, [0.5, 0.5], 2), [0.3, 0.3], 0.03, 12, 1.7);
     for (const lsRestarts of [0, 1]) {
       const s: CgSettings = CgSettingsSchema.parse({ method: 'ls', replicas: 0, lsRadius: 0.08, lsRadiusMin: 0.02, lsRestarts });
       const own: Observation[] = [];
@@ -156,13 +160,9 @@ describe('least-squares refinement (ls.ts)', () => {
   });
 
   it('shortens a step the physics screen rejects along itself, so that it never proposes a screened point', () => {
-    const { exact, norm } = problem(2, 30, [0.6, 0.6], 4);
-    const prior: Observation[] = Array.from({ length: 16 }, (_, i) => {
-      const u = [0.4 + 0.04 * Math.cos(i), 0.4 + 0.04 * Math.sin(2.1 * i)];
-      const r = exact(u);
-      return { u, phase: 'bo', y: norm(r), residual: r };
-    });
-    const start = { u: [0.4, 0.4], values: [norm(exact([0.4, 0.4]))], needStart: false };
+    const p = problem(2, 30, [0.6, 0.6], 4);
+    const { exact, norm } = p;
+    const { prior, start } = boRunsAround(p, [0.4, 0.4], 0.04, 16, 2.1);
     const s: CgSettings = CgSettingsSchema.parse({ method: 'ls', replicas: 0, lsRadius: 0.2 });
     const feasible = (u: ArrayLike<number>) => u[0] + u[1] <= 1.0;
     const free = lsReplay(start, prior, [], s);
