@@ -351,12 +351,12 @@ export function startCampaign(opts: RunnerOptions): CampaignRun {
     }
   }
 
-  /** Residual vectors of done and stopped runs, read once from their g(r) artefacts (a finished row never changes). */
+  /** Residual vectors of done runs, read once from their g(r) artefacts (a finished row never changes). */
   const residuals = new Map<number, Float32Array | null>();
   function withResiduals(rows: OptimizerRow[]): OptimizerRow[] {
     if (!needsResiduals(campaign.optimizer)) return rows;
     return rows.map((r) => {
-      if (r.status !== 'done' && r.status !== 'stopped') return r;
+      if (r.status !== 'done') return r;
       let v = residuals.get(r.id);
       if (v === undefined) {
         const gr = store.artefacts(r.id).gr;

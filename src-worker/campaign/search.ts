@@ -21,7 +21,7 @@ export interface SearchRow {
   readonly u: readonly number[];
   readonly meta: Readonly<Record<string, string | number>> | null;
   readonly rChi: number | null;
-  /** R_χ residual vector of a done or stopped run, when the strategy needs it (strategy.ts needsResiduals). */
+  /** R_χ residual vector of a done run, when the strategy needs it (strategy.ts needsResiduals). */
   readonly residual?: ArrayLike<number>;
 }
 
@@ -59,13 +59,13 @@ export function searchHistory(baselines: readonly SearchRow[], optimizer: readon
       meta: { origin: BASELINE_META_ORIGIN, label: b.label ?? 'baseline' },
       y: yOf(b),
       status,
-      ...(b.residual && (status === 'done' || status === 'stopped') ? { residual: b.residual } : {}),
+      ...(b.residual && status === 'done' ? { residual: b.residual } : {}),
     });
   }
   for (const r of optimizer) {
     const base = { u: r.u, phase: r.phase, ...(r.meta ? { meta: r.meta } : {}) };
     const status = observationStatus(r.status);
-    if (status) history.push({ ...base, y: yOf(r), status, ...(r.residual && (status === 'done' || status === 'stopped') ? { residual: r.residual } : {}) });
+    if (status) history.push({ ...base, y: yOf(r), status, ...(r.residual && status === 'done' ? { residual: r.residual } : {}) });
     else pending.push(base);
   }
   return { history, pending };

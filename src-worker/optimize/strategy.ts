@@ -41,8 +41,8 @@ export interface Observation extends Proposal {
   /** Absent: 'done' when y is a number, 'failed' when it is null (histories written before screening existed). */
   readonly status?: ObservationStatus;
   /**
-   * R_χ as a vector (evaluate/cost.ts rChiResiduals: |residual|² = y²) for a done or stopped run, when the strategy
-   * asks for it (`needsResiduals`): the least-squares refinement models every g(r) bin.
+   * R_χ as a vector (evaluate/cost.ts rChiResiduals: |residual|² = y²) for a done run, when the strategy asks for
+   * it (`needsResiduals`): the least-squares refinement models every g(r) bin.
    */
   readonly residual?: ArrayLike<number>;
 }
