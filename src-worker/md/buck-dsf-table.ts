@@ -167,6 +167,11 @@ export function prepareBuckDsfTable(
   };
 }
 
+/** A coarse interval's index is r²/Δ2 − this (its first, tabSplitK, starting at the split). */
+function coarseOffset(t: TabulatedPairTable): number {
+  return t.tabRsqSplit * t.tabInvDelta2 - t.tabSplitK;
+}
+
 const _pair = new Float64Array(2);
 const CHECK_POINTS = [0.5 - 0.5 / Math.sqrt(3), 0.5, 0.5 + 0.5 / Math.sqrt(3)];
 
@@ -203,7 +208,7 @@ export function pairLoopTable(
   const tt = t as TabulatedPairTable;
   const split = tt.tabRsqSplit;
   const invDelta2 = tt.tabInvDelta2;
-  const off2 = split * invDelta2 - tt.tabSplitK;
+  const off2 = coarseOffset(tt);
   const m2invDelta2 = -2 * invDelta2;
   const pair = _pair;
   let closeRsq = Infinity;
@@ -308,7 +313,7 @@ function singleTable(ti: number, tj: number, rsq: number, t: PairTable, out: Pai
     return;
   }
   const fine = rsq < tt.tabRsqSplit;
-  const s = fine ? (rsq - tt.tabRsqOrigin) * tt.tabInvDelta : rsq * tt.tabInvDelta2 - (tt.tabRsqSplit * tt.tabInvDelta2 - tt.tabSplitK);
+  const s = fine ? (rsq - tt.tabRsqOrigin) * tt.tabInvDelta : rsq * tt.tabInvDelta2 - coarseOffset(tt);
   const k = Math.floor(s);
   const u = s - k;
   const b = tt.tabBase[k2] + 4 * k;

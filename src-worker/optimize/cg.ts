@@ -97,7 +97,8 @@ export function samePoint(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
 
-class Missing {
+/** Thrown by a replay's walk at the first evaluation it needs and cannot find (cg.ts, ls.ts). */
+export class Missing {
   constructor(readonly requests: CgRequest[]) {}
 }
 

@@ -31,7 +31,7 @@
  * start rebuilds the same state from the stored runs in any order of arrival. The screen (`feasible`) is a pure
  * function of the point, so the walk stays pure.
  */
-import { indexByTag, samePoint, type CgIteration, type CgReplay, type CgRequest, type CgStart } from './cg.ts';
+import { indexByTag, Missing, samePoint, type CgIteration, type CgReplay, type CgRequest, type CgStart } from './cg.ts';
 import { cholesky, solveChol } from './linalg.ts';
 import { statusOf, type CgSettings, type Feasible, type Observation, type Phase, type ProposalMeta } from './strategy.ts';
 
@@ -92,18 +92,14 @@ export function fitLsModel(samples: readonly Sample[], c: ArrayLike<number>, rad
   const z = new Float64Array(p1);
   let W = 0;
   let used = 0;
-  const weights = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const w = Math.exp(-0.5 * (dist[i] / width) ** 2);
     if (w < 1e-6) continue;
-    weights[i] = w;
     used++;
     W += w;
     const p = samples[i];
     z[0] = 1;
-    for (let k = 0; k < d; k++) {
-      z[k + 1] = (p.u[k] - c[k]) / width;
-    }
+    for (let k = 0; k < d; k++) z[k + 1] = (p.u[k] - c[k]) / width;
     for (let a = 0; a < p1; a++) {
       const wa = w * z[a];
       for (let b = 0; b <= a; b++) M[a * p1 + b] += wa * z[b];
@@ -198,11 +194,6 @@ export function lsStep(mod: LsModel, x: readonly number[], radius: number): numb
 }
 
 const sub = (a: ArrayLike<number>, b: ArrayLike<number>): number[] => Array.from(a, (v, k) => v - b[k]);
-
-class Missing {
-  constructor(readonly requests: CgRequest[]) {}
-}
-
 
 /** A run the model fits: a done run with its residual vector. */
 const usable = (o: Observation): o is Observation & { residual: ArrayLike<number>; y: number } =>
