@@ -31,7 +31,7 @@ import type { PairTable } from './potential.ts';
 import type { System } from './system.ts';
 import { gatherForces, searchNeighbors, sharedFloat64, sharedInt32, syncNeighborList, type NeighborList, type NeighborSearch } from './neighbor.ts';
 import { finishCompute } from './buck-dsf.ts';
-import { pairLoopTable, type TabulatedPairTable } from './buck-dsf-table.ts';
+import { tableLoop, tableLoopKind, type TableLoopKind, type TabulatedPairTable } from './buck-dsf-table.ts';
 import { SETTING_BOUNDS } from '../settings-bounds.ts';
 
 /** What a helper thread needs to start: put into its workerData. */
@@ -53,6 +53,8 @@ interface LayoutMessage {
   readonly chunkF: Float64Array[]; // force buffers of chunks 1 … T − 1 (index chunk − 1)
   readonly floorSq: number;
   readonly table: TabulatedPairTable;
+  /** Where the pair loop runs (the caller's choice, buck-dsf-table.ts `tableLoopKind`). */
+  readonly loop: TableLoopKind;
   // The neighbour search's inputs (neighbor.ts) and the helper's own list buffer, copied into idx by the caller.
   readonly slotBin: Int32Array;
   readonly binStart: Int32Array;
@@ -75,7 +77,8 @@ const LAYOUT = 1; // layout number the helpers must hold for this task
 const SLOTS = 2; // slots whose forces the task writes: n + nGhost
 const NROWS = 3; // stencil rows for a search
 const ACTIVE = 4; // threads to use from the next task on (setActive); ≤ 0 or > T: all
-const HEADER = 5;
+const BUILDS = 5; // the list's build count (a WebAssembly loop copies the list again when it changes)
+const HEADER = 6;
 const rangeWord = (chunk: number) => HEADER + 2 * chunk; // [i0, i1) of a chunk (compute) or a rank (search)
 const assignWord = (threads: number, rank: number) => HEADER + 2 * threads + 2 * rank; // [c0, c1) chunks of a rank
 const doneWord = (threads: number, rank: number) => HEADER + 4 * threads + rank;
@@ -115,6 +118,8 @@ export interface ForceTeam {
   sentList: NeighborList | null;
   sentListLayout: number;
   sentTable: PairTable | null;
+  /** The pair loop's kind the helpers were sent (the caller uses the same). */
+  sentLoop: TableLoopKind;
   closed: boolean;
   /** Where the active thread count is read: the team's own control word, or one its owner shares (createForceTeam). */
   readonly activeWord: { readonly words: Int32Array; readonly index: number };
@@ -154,6 +159,7 @@ export function createForceTeam(threads: number, spawn: SpawnHelper, active?: { 
     sentList: null,
     sentListLayout: -1,
     sentTable: null,
+    sentLoop: 'wasm',
     closed: false,
     activeWord: active ?? { words: control, index: ACTIVE },
   };
@@ -228,18 +234,17 @@ export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList,
     ctl[assignWord(T, rank) + 1] = Math.floor(((rank + 1) * T) / a);
   }
   ctl[SLOTS] = slots;
+  ctl[BUILDS] = nl.builds | 0;
   ctl[CMD] = CMD_COMPUTE;
   const gen = ++team.gen;
   wake(team, a, gen);
 
   const out = team.out;
+  const loop = tableLoop(team.sentLoop);
   for (let c = ctl[assignWord(T, 0)]; c < ctl[assignWord(T, 0) + 1]; c++) {
     const f = c === 0 ? nl.f : team.chunkF[c - 1];
     f.fill(0, 0, 3 * slots);
-    pairLoopTable(
-      ctl[rangeWord(c)], ctl[rangeWord(c) + 1], nl.x, f, nl.offsets, nl.idx, nl.slotType, t.nTypes, t.cutSqMax, t.tab, t.tabBase,
-      t.tabRsqStart, t.tabRsqOrigin, t.tabInvDelta, t, nl.floorSq, team.outs[c],
-    );
+    loop(ctl[rangeWord(c)], ctl[rangeWord(c) + 1], nl.x, f, nl.offsets, nl.idx, nl.slotType, slots, ctl[BUILDS], t, nl.floorSq, team.outs[c]);
   }
   for (let rank = 1; rank < a; rank++) waitDone(team, rank, gen);
 
@@ -285,7 +290,8 @@ function waitDone(team: ForceTeam, rank: number, gen: number): void {
 /** Send the helpers the list's current arrays (and the table) when they changed since the last time. */
 function ensureLayout(team: ForceTeam, nl: NeighborList): void {
   const t = team.table as TabulatedPairTable;
-  if (team.sentList === nl && team.sentListLayout === nl.layout && team.sentTable === t) return;
+  const kind = tableLoopKind();
+  if (team.sentList === nl && team.sentListLayout === nl.layout && team.sentTable === t && team.sentLoop === kind) return;
   const layout = ++team.layout;
   const cap = nl.f.length;
   const idxCap = nl.idx.length;
@@ -294,7 +300,7 @@ function ensureLayout(team: ForceTeam, nl: NeighborList): void {
     let ownIdx = team.helperIdx[rank - 1];
     if (!ownIdx || ownIdx.length !== idxCap) team.helperIdx[rank - 1] = ownIdx = sharedInt32(idxCap);
     const m: LayoutMessage = {
-      layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, chunkF: team.chunkF, floorSq: nl.floorSq, table: t,
+      layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, chunkF: team.chunkF, floorSq: nl.floorSq, table: t, loop: kind,
       slotBin: nl.slotBin, binStart: nl.binStart, ghostStart: nl.ghostStart, rows: nl.rows, ownIdx,
     };
     team.helpers[rank - 1].postMessage(m);
@@ -303,6 +309,7 @@ function ensureLayout(team: ForceTeam, nl: NeighborList): void {
   team.sentList = nl;
   team.sentListLayout = nl.layout;
   team.sentTable = t;
+  team.sentLoop = kind;
 }
 
 /**
@@ -385,15 +392,12 @@ export function runForceHelper(data: ForceHelperData, receive: () => unknown): v
       Atomics.notify(ctl, done);
       continue;
     }
-    const t = view.table;
-    const slots3 = 3 * ctl[SLOTS];
+    const slots = ctl[SLOTS];
+    const loop = tableLoop(view.loop);
     for (let c = ctl[assignWord(T, rank)]; c < ctl[assignWord(T, rank) + 1]; c++) {
       const f = view.chunkF[c - 1];
-      f.fill(0, 0, slots3);
-      pairLoopTable(
-        ctl[rangeWord(c)], ctl[rangeWord(c) + 1], view.x, f, view.offsets, view.idx, view.slotType, t.nTypes, t.cutSqMax, t.tab,
-        t.tabBase, t.tabRsqStart, t.tabRsqOrigin, t.tabInvDelta, t, view.floorSq, outs[c],
-      );
+      f.fill(0, 0, 3 * slots);
+      loop(ctl[rangeWord(c)], ctl[rangeWord(c) + 1], view.x, f, view.offsets, view.idx, view.slotType, slots, ctl[BUILDS], view.table, view.floorSq, outs[c]);
     }
     Atomics.store(ctl, done, gen);
     Atomics.notify(ctl, done);

@@ -1,6 +1,6 @@
 /**
  * MD speed benchmark (`npm run bench:md [-- --atoms 24000] [--steps N] [--kernel exact|table] [--repeats R]
- * [--no-lammps] [--threads T] [--skin Å] [--table-coarse K]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
+ * [--no-lammps] [--threads T] [--skin Å] [--table-coarse K] [--table-loop wasm|js|compare]`): the 3000-atom BKS liquid (tests/fixtures/lammps/configs/BKS_liquid.data, 2×2×2 replicas
  * for 24000 atoms) run NVT at 3600 K, 1 fs, 2 Å skin, neighbour check every step — the setup of LAMMPS's own
  * timing (lammps-inputs/in.bench, style hyb). When `lmp` is on the PATH the same system (same positions and
  * velocities) also runs in LAMMPS on one rank in two forms, interleaved with ours: the exact hybrid/overlay
@@ -10,6 +10,8 @@
  * of the repeats. With --threads T > 1 our run splits its pair loop over T threads (md/force-team.ts) and a
  * one-thread run is interleaved too (`thread_speedup`), and so is the same T-thread team with one thread active
  * (`team_chunk_overhead`: its T chunks summed on one core, what core sharing costs a run that gets no extra core).
+ * The table kernel's pair loop runs in WebAssembly (md/table-loop.ts); `--table-loop js` runs the JavaScript loop
+ * instead, and `--table-loop compare` interleaves a JavaScript-loop run too (`js_loop_us_per_atom_step`, `wasm_gain`).
  * Prints one JSON line; asserts nothing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -32,7 +34,7 @@ import { DEFAULT_KERNEL, KERNEL_NAMES, preparePotential, type KernelName } from 
 import { neighborsPerAtom } from '../../src-worker/md/neighbor.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
 import { lammpsTable } from '../../src-worker/io/lammps-export.ts';
-import { buckDsfTable, prepareBuckDsfTable, TABLE_INTERVALS, TABLE_R_MIN, TABLE_SPLIT_R } from '../../src-worker/md/buck-dsf-table.ts';
+import { buckDsfTable, prepareBuckDsfTable, setTableLoopKind, TABLE_INTERVALS, TABLE_R_MIN, TABLE_SPLIT_R, type TableLoopKind } from '../../src-worker/md/buck-dsf-table.ts';
 import { Worker } from 'node:worker_threads';
 import { closeForceTeam, createForceTeam, MAX_THREADS, setActive } from '../../src-worker/md/force-team.ts';
 import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     'no-lammps': { type: 'boolean', default: false },
     'table-points': { type: 'string', default: '16384' },
     'table-coarse': { type: 'string' },
+    'table-loop': { type: 'string', default: 'wasm' },
     threads: { type: 'string', default: '1' },
     skin: { type: 'string', default: '2.0' },
   },
@@ -68,6 +71,9 @@ if (coarse !== null && !(Number.isInteger(coarse) && coarse >= 1)) throw new Err
 if (coarse !== null && kernel !== 'table') throw new Error('--table-coarse applies to the table kernel only');
 if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) throw new Error(`--threads must be an integer in [1, ${MAX_THREADS}]`);
 if (!KERNEL_NAMES.includes(kernel)) throw new Error(`--kernel must be one of ${KERNEL_NAMES.join(', ')}`);
+const loopArg = values['table-loop'] as string;
+if (!['wasm', 'js', 'compare'].includes(loopArg)) throw new Error('--table-loop must be wasm, js or compare');
+const loopKind: TableLoopKind = loopArg === 'js' ? 'js' : 'wasm';
 
 // --- the system: BKS liquid, Maxwell–Boltzmann velocities at 3600 K (the fixture has none), replicated
 const data = readLammpsData(readFileSync(join(fixtures, 'configs/BKS_liquid.data'), 'utf8'), 'BKS_liquid.data', { species: SILICA });
@@ -105,7 +111,8 @@ interface Ours {
   builds: number;
 }
 
-function runOurs(threads: number, active = threads): Ours {
+function runOurs(threads: number, active = threads, loop: TableLoopKind = loopKind): Ours {
+  setTableLoopKind(loop);
   const sys = replicate(base, rep);
   const prepared = coarse === null ? preparePotential(SILICA, ff, kernel) : { pot: buckDsfTable, table: prepareBuckDsfTable(SILICA, ff, TABLE_INTERVALS, TABLE_R_MIN, TABLE_SPLIT_R, coarse) };
   const md = createMdState(sys, prepared.pot, prepared.table, skin);
@@ -207,12 +214,14 @@ const median = (xs: number[]) => {
 const ours: Ours[] = [];
 const oursSingle: Ours[] = []; // with --threads > 1: the one-thread baseline, interleaved
 const oursOneActive: Ours[] = []; // with --threads > 1: the T-thread team with one thread active (its T chunks on one core)
+const oursJs: Ours[] = []; // with --table-loop compare: the JavaScript pair loop, interleaved
 const lammps: Lammps[] = [];
 const lammpsTab: Lammps[] = [];
 for (let r = 0; r < repeats; r++) {
   ours.push(runOurs(threads));
   if (threads > 1) oursSingle.push(runOurs(1));
   if (threads > 1) oursOneActive.push(runOurs(threads, 1));
+  if (loopArg === 'compare') oursJs.push(runOurs(threads, threads, 'js'));
   if (haveLmp) {
     lammps.push(runLammps('in.hyb'));
     lammpsTab.push(runLammps('in.table'));
@@ -230,6 +239,7 @@ const result: Record<string, unknown> = {
   pairs_per_s: Math.round(median(ours.map((o) => o.pairsPerStep / (o.seconds / steps)))),
   neighbors_per_atom: Number(median(ours.map((o) => o.neighborsPerAtom)).toFixed(2)),
   kernel: coarse === null ? kernel : `table, --table-coarse ${coarse}`,
+  table_loop: kernel === 'table' ? loopKind : 'n/a',
   threads,
   skin,
   neighbor_builds: median(ours.map((o) => o.builds)),
@@ -246,6 +256,10 @@ if (threads > 1) {
     team_chunk_overhead: Number((median(oursOneActive.map((o) => o.seconds)) / median(oursSingle.map((o) => o.seconds)) - 1).toFixed(3)),
     single_thread_runs_us_per_atom_step: oursSingle.map((o) => Number(((o.seconds * 1e6) / (steps * n)).toFixed(3))),
   });
+}
+if (oursJs.length) {
+  const usJ = (median(oursJs.map((o) => o.seconds)) * 1e6) / (steps * n);
+  Object.assign(result, { js_loop_us_per_atom_step: Number(usJ.toFixed(3)), wasm_gain: Number((usJ / usOurs - 1).toFixed(3)) });
 }
 if (haveLmp) {
   const usL = (median(lammps.map((l) => l.seconds)) * 1e6) / (steps * n);
