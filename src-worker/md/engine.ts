@@ -11,7 +11,8 @@
  * energy within 5e-8 (the exact-erfc DSF against LAMMPS's polynomial erfc), and it conserves energy by
  * construction (NVE drift 1.5e-6 eV/atom over 2 ps; LAMMPS: 4.7e-5). The exact kernel ('exact', buck-dsf.ts)
  * reproduces LAMMPS to round-off and is what `glassfit forces` uses by default. Both are selectable
- * wherever a kernel is (KernelName).
+ * wherever a kernel is (KernelName). The table kernel's pair loop runs in WebAssembly (table-loop.ts), which
+ * brought it below LAMMPS's own fastest form of this potential, `pair_style table` (README, engine figures).
  */
 import type { SpeciesTable } from '../species.ts';
 import { SILICA } from '../species.ts';
