@@ -120,7 +120,8 @@ describe('cores shared among running evaluations (shareCores)', () => {
   it('gives a lone evaluation every core and two half each, mid-run, with results independent of the share', async () => {
     const shared = createPool({ entry: nodeWorkerEntry(), size: 2, threadsPerEvaluation: 2, shareCores: 2, reportIntervalMs: 50 });
     try {
-      const spec = smallSpec({ relax: 0.3, production: 0.3 }, { softStart: { ...QUICK_START, steps: 100 } });
+      // Long enough beside the short second run that its last part runs alone, even on a loaded machine.
+      const spec = smallSpec({ relax: 0.3, production: 0.8 }, { softStart: { ...QUICK_START, steps: 100 } });
       // Alone: all the team's threads.
       const seen: number[][] = [];
       const alone = await shared.evaluate(builtin('bks'), spec, { onProgress: () => seen.push([...shared.status().threads]) });
