@@ -302,7 +302,7 @@ let threadWasmLoop: TableLoop | null | undefined;
 /** This thread's loop of the given kind: the WebAssembly one is made once per thread; JavaScript where it is missing. */
 export function tableLoop(kind: TableLoopKind): TableLoop {
   if (kind === 'js') return jsTableLoop;
-  if (threadWasmLoop === undefined) threadWasmLoop = createWasmTableLoop();
+  if (threadWasmLoop === undefined) threadWasmLoop = createWasmTableLoop(jsTableLoop);
   return threadWasmLoop ?? jsTableLoop;
 }
 

@@ -1,17 +1,19 @@
 /**
- * The table kernel's pair loop in WebAssembly (wasm/pair-table.as.ts), used where the runtime has it — Node, worker
- * threads and Electron all do — instead of the JavaScript loop of buck-dsf-table.ts (`tableLoop` there picks). Both give the same forces
- * and energy bit for bit when no pair lies below its table's start, and to round-off otherwise (those pairs are
- * added after the loop here, inside it in JavaScript); tests/md/table-loop.test.ts checks both.
+ * The table kernel's pair loop in WebAssembly (wasm/pair-table.as.ts, compiled by `npm run build:wasm`), used where
+ * the runtime has it — Node, worker threads and Electron all do — instead of the JavaScript loop of buck-dsf-table.ts
+ * (`tableLoop` there picks). Both give the same forces and energy bit for bit when no pair lies below its table's
+ * start, and to round-off otherwise (those pairs are added after the loop here, inside it in JavaScript);
+ * tests/md/table-loop.test.ts checks both.
  *
  * Why: the loop is bound by memory access, and V8 bounds-checks every typed-array access; WebAssembly does not
- * need to. Measured on a 3000-atom liquid, one force computation: 3.06 → 2.17 ms (−29 %, .scratch-style A/B in
- * tests/bench/md.bench.ts `--table-loop js|wasm`, README engine figures).
+ * need to. Measured on a 3000-atom liquid: one force computation 3.06 → 2.17 ms, one MD step −32 %
+ * (`npm run bench:md -- --table-loop compare`; README engine figures).
  *
  * The WebAssembly loop works on copies in its own linear memory: the coordinates every call (3 doubles per slot,
  * ~1 % of the loop's time), the list's offsets, neighbours and slot types once per list build (the caller passes
- * the build count as `listVersion`; the offsets array has n + 1 entries), the tables once per table. Pairs closer than their table's start come back
- * as a list and go through the exact-erfc expression of buck-dsf.ts here, with the close-contact watch.
+ * the build count as `listVersion`; the offsets array has n + 1 entries), the tables once per table. Pairs closer
+ * than their table's start come back as a list and go through the exact-erfc expression of buck-dsf.ts here, with
+ * the close-contact watch.
  */
 import { pairExactErfc as pairExactErfc_ } from './buck-dsf.ts';
 import type { TabulatedPairTable } from './buck-dsf-table.ts';
@@ -71,15 +73,21 @@ declare function atob(s: string): string;
 const PAGE = 65536;
 const align = (bytes: number) => (bytes + 63) & ~63;
 
+/** Most close pairs one call hands back (8 bytes each); more, and that call runs the JavaScript loop instead. */
+export const EXACT_CAP = 1 << 16;
+/** A memory this large (bytes) that a new layout needs less than a quarter of is dropped for a new one. */
+const SHRINK_ABOVE = 64 * 2 ** 20;
+
 /**
  * A WebAssembly pair loop with its own memory (one per thread that runs loops: the memory is not shared), or null
- * where WebAssembly is missing.
+ * where WebAssembly is missing. `fallback` (the JavaScript loop) takes a call whose close pairs overflow `exactCap` —
+ * a collapsing candidate, never a liquid (Si–O at 3600 K stays above its table start).
  */
-export function createWasmTableLoop(): TableLoop | null {
+export function createWasmTableLoop(fallback: TableLoop, exactCap = EXACT_CAP): TableLoop | null {
   const mod = wasmModule();
   if (!mod) return null;
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const kernel = new WebAssembly.Instance(mod, { env: { memory } }).exports.pairLoopTable as Kernel;
+  let memory = new WebAssembly.Memory({ initial: 1 });
+  let kernel = new WebAssembly.Instance(mod, { env: { memory } }).exports.pairLoopTable as Kernel;
   // Region sizes the layout was made for, their byte offsets, and the views on them.
   let cap = { slots: -1, offsets: -1, pairs: -1, tab: -1, types: -1 };
   let px = 0, pf = 0, poff = 0, pidx = 0, pty = 0, ptab = 0, pbase = 0, pstart = 0, pout = 0, pex = 0;
@@ -94,7 +102,9 @@ export function createWasmTableLoop(): TableLoop | null {
 
   const layout = (slots: number, offs: number, pairs: number, t: TabulatedPairTable): void => {
     const types = t.tabBase.length;
-    if (slots <= cap.slots && offs <= cap.offsets && pairs <= cap.pairs && t.tab.length <= cap.tab && types <= cap.types) return;
+    const fits = slots <= cap.slots && offs <= cap.offsets && pairs <= cap.pairs && t.tab.length <= cap.tab && types <= cap.types;
+    // Re-laid (smaller) also when the list shrank to a quarter: the memory may then be released (below).
+    if (fits && !(cap.pairs > 1 << 20 && 16 * pairs < cap.pairs)) return;
     // Headroom so that a growing list does not re-lay the memory at every build.
     cap = {
       slots: Math.ceil(1.25 * slots),
@@ -114,11 +124,17 @@ export function createWasmTableLoop(): TableLoop | null {
     pty = take(4 * cap.slots);
     poff = take(4 * cap.offsets);
     pidx = take(4 * cap.pairs);
-    pex = take(8 * cap.pairs);
+    pex = take(8 * exactCap);
     ptab = take(8 * cap.tab);
     pbase = take(4 * types);
     pstart = take(8 * types);
     pout = take(64);
+    // A memory never shrinks: after a crowded list (a collapsing candidate) a new one, so that a worker thread
+    // does not hold that peak for the rest of its campaign.
+    if (memory.buffer.byteLength > SHRINK_ABOVE && 4 * top < memory.buffer.byteLength) {
+      memory = new WebAssembly.Memory({ initial: 1 });
+      kernel = new WebAssembly.Instance(mod, { env: { memory } }).exports.pairLoopTable as Kernel;
+    }
     const have = memory.buffer.byteLength;
     if (top > have) memory.grow(Math.ceil((top - have) / PAGE));
     const buf = memory.buffer;
@@ -127,7 +143,7 @@ export function createWasmTableLoop(): TableLoop | null {
     TY = new Int32Array(buf, pty, cap.slots);
     OFF = new Int32Array(buf, poff, cap.offsets);
     IDX = new Int32Array(buf, pidx, cap.pairs);
-    EX = new Int32Array(buf, pex, 2 * cap.pairs);
+    EX = new Int32Array(buf, pex, 2 * exactCap);
     TAB = new Float64Array(buf, ptab, cap.tab);
     BASE = new Int32Array(buf, pbase, types);
     START = new Float64Array(buf, pstart, types);
@@ -161,8 +177,9 @@ export function createWasmTableLoop(): TableLoop | null {
     F.fill(0, 0, n3);
     const nExact = kernel(
       i0, i1, px, pf, poff, pidx, pty, t.nTypes, t.cutSqMax, ptab, pbase, pstart,
-      t.tabRsqOrigin, t.tabInvDelta, t.tabRsqSplit, t.tabInvDelta2, t.tabRsqSplit * t.tabInvDelta2 - t.tabSplitK, pout, pex,
+      t.tabRsqOrigin, t.tabInvDelta, t.tabRsqSplit, t.tabInvDelta2, t.tabRsqSplit * t.tabInvDelta2 - t.tabSplitK, pout, pex, exactCap,
     );
+    if (nExact > exactCap) return fallback(i0, i1, x, f, offsets, idx, slotType, slots, listVersion, t, floorSq, out);
     f.set(F.subarray(0, n3));
     let energy = OUT[0];
     let virial = OUT[1];

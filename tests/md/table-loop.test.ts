@@ -4,14 +4,15 @@
  * - no pair below its table's start: forces, energy, virial and pair count bit for bit equal (same arithmetic in
  *   the same order);
  * - many pairs below it (a table that starts at 2.6 Å, so every Si–O bond takes the exact-erfc branch): equal to
- *   round-off (those pairs are summed after the loop: ≤ 1e-12 × RMS force), and the same closest contact;
+ *   round-off (those pairs are summed after the loop: ≤ 1e-12 × RMS force), and the same closest contact; more of
+ *   them than the loop hands back: that call runs the JavaScript loop;
  * - over list rebuilds (a small skin): 200 NVT steps with either loop give the same trajectory (the WebAssembly
  *   loop copies the list again at each build), and a force team's helpers run the same loop;
- * - the committed binary is the compile of its source (scripts/build-wasm.mjs).
+ * - the committed binary is the compile of its source (scripts/wasm-kernels.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SILICA } from '../../src-worker/species.ts';
 import { createRng } from '../../src-worker/rng.ts';
 import { computeForces, createMdState, defaultLimits, runSegment } from '../../src-worker/md/run.ts';
@@ -21,10 +22,11 @@ import { createNoseHooverChain } from '../../src-worker/md/thermostat.ts';
 import { maxwellBoltzmann } from '../../src-worker/md/velocities.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
 import { copySystem } from '../../src-worker/md/system.ts';
+import { compileKernel, KERNELS, moduleText, ROOT } from '../../scripts/wasm-kernels.ts';
 import { LIQUIDS, loadLiquid, maxForceDiff, rmsForce } from './fixtures.ts';
 
 /** Both loops on one list (the close-contact watch at `floor`, Å); returns their outputs. */
-function both(name: (typeof LIQUIDS)[number], table?: (ff: ReturnType<typeof loadLiquid>['ff']) => TabulatedPairTable, floor = 0.5) {
+function both(name: (typeof LIQUIDS)[number], table?: (ff: ReturnType<typeof loadLiquid>['ff']) => TabulatedPairTable, floor = 0.5, exactCap?: number) {
   const liquid = loadLiquid(name);
   const t = table ? table(liquid.ff) : (prepareBuckDsfTable(SILICA, liquid.ff) as TabulatedPairTable);
   const md = createMdState(copySystem(liquid.sys), buckDsfTable, t, 2.0);
@@ -38,9 +40,15 @@ function both(name: (typeof LIQUIDS)[number], table?: (ff: ReturnType<typeof loa
     loop(0, nl.n, nl.x, f, nl.offsets, nl.idx, nl.slotType, slots, nl.builds, t, floor * floor, out);
     return { f, out };
   };
-  const wasm = createWasmTableLoop();
+  let fallbacks = 0;
+  const wasm = createWasmTableLoop((...a) => {
+    fallbacks++;
+    jsTableLoop(...a);
+  }, exactCap);
   expect(wasm).not.toBeNull();
-  return { js: run(jsTableLoop), wasm: run(wasm!), t };
+  const out = { js: run(jsTableLoop), wasm: run(wasm!), t, fallbacks: 0 };
+  out.fallbacks = fallbacks;
+  return out;
 }
 
 describe('WebAssembly pair loop', () => {
@@ -62,6 +70,13 @@ describe('WebAssembly pair loop', () => {
     // The watch found a Si–O bond below 1.7 Å, the same one.
     expect(js.out[4]).toBeLessThan(1.7 ** 2);
     expect([wasm.out[4], wasm.out[5], wasm.out[6]]).toEqual([js.out[4], js.out[5], js.out[6]]);
+  });
+
+  it('more close pairs than the loop hands back: that call runs the JavaScript loop, bit for bit', () => {
+    const r = both('CHIK', (ff) => prepareBuckDsfTable(SILICA, ff, 8192, 2.6) as TabulatedPairTable, 1.7, 100);
+    expect(r.fallbacks).toBe(1);
+    expect(r.wasm.f.every((v, k) => v === r.js.f[k])).toBe(true);
+    expect(Array.from(r.wasm.out)).toEqual(Array.from(r.js.out));
   });
 
   it('200 NVT steps through list rebuilds: the same trajectory with either loop', { timeout: 120_000 }, () => {
@@ -90,14 +105,9 @@ describe('WebAssembly pair loop', () => {
   });
 
   it('the committed binary is the compile of its source', { timeout: 60_000 }, async () => {
-    const build = (await import('../../scripts/build-wasm.mjs')) as {
-      KERNELS: { source: string; module: string }[];
-      compileKernel(source: string): Promise<Uint8Array>;
-      moduleText(k: { source: string; module: string }, b: Uint8Array): string;
-    };
-    for (const k of build.KERNELS) {
-      const committed = readFileSync(fileURLToPath(new URL(`../../${k.module}`, import.meta.url)), 'utf8');
-      expect(committed, `${k.module} is out of date: npm run build:wasm`).toBe(build.moduleText(k, await build.compileKernel(k.source)));
+    for (const k of KERNELS) {
+      const committed = readFileSync(join(ROOT, k.module), 'utf8');
+      expect(committed, `${k.module} is out of date: npm run build:wasm`).toBe(moduleText(k, await compileKernel(k)));
     }
   });
 });

@@ -8,8 +8,9 @@
  * read and write; WebAssembly's linear memory needs no check per access (guard pages), which is most of the gain
  * (measured: −29 % time per force computation on a 3000-atom liquid, README engine figures).
  *
- * Pairs closer than their table's start are not computed here: their (i, j) go to `exact` for the caller, which
- * computes them with the exact-erfc expression of buck-dsf.ts (one definition of that physics). Returns their count.
+ * Pairs closer than their table's start are not computed here: their (i, j) go to `exact` (room for `exactCap`) for
+ * the caller, which computes them with the exact-erfc expression of buck-dsf.ts (one definition of that physics).
+ * Returns their count, which exceeds exactCap when they did not all fit (the caller then runs the loop in JavaScript).
  * All pointers are byte offsets into the imported memory; `out` receives energy (eV), virial (eV), pairs.
  */
 export function pairLoopTable(
@@ -32,6 +33,7 @@ export function pairLoopTable(
   off2: f64,
   out: usize,
   exact: usize,
+  exactCap: i32,
 ): i32 {
   let energy = 0.0;
   let virial = 0.0;
@@ -82,9 +84,11 @@ export function pairLoopTable(
           store<f64>(fj, load<f64>(fj, 8) - fy, 8);
           store<f64>(fj, load<f64>(fj, 16) - fz, 16);
         } else {
-          const e = exact + (<usize>nExact << 3);
-          store<i32>(e, i);
-          store<i32>(e, j, 4);
+          if (nExact < exactCap) {
+            const e = exact + (<usize>nExact << 3);
+            store<i32>(e, i);
+            store<i32>(e, j, 4);
+          }
           nExact++;
         }
       }
