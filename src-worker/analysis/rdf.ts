@@ -16,7 +16,6 @@ import type { Observer } from '../md/protocol.ts';
 import { pairList, type PairName, type SpeciesTable } from '../species.ts';
 import { binCentres, binInverseWidth, binWidth, binsOfWidth, type BinSpec } from './histogram.ts';
 import { buildCellList, createCellList, type CellList } from './cell-list.ts';
-import { listHistogram, type PairHistogram } from '../md/list-histogram.ts';
 
 /** The g(r) grid: nBins bins over [0, rMax) Å. */
 export interface RdfSpec {
@@ -156,11 +155,10 @@ export function accumulateRdf(acc: RdfAccumulator, type: Int32Array, pos: Float6
 export function accumulateRdfFromList(acc: RdfAccumulator, type: Int32Array, box: Box, list: RdfPairList): void {
   if (!listServesRdf(acc, list.cutoff)) throw new Error(`the neighbour list's cut-off ${list.cutoff} Å is below the g(r) range ${acc.spec.rMax} Å`);
   acc.hist.fill(0);
-  const nTypes = acc.species.species.length;
-  const delrinv = binInverseWidth(acc.bins);
-  const cutSq = acc.spec.rMax * acc.spec.rMax * (1 + 1e-12);
-  if (list.pairHistogram) list.pairHistogram(nTypes, acc.slot, acc.spec.nBins, delrinv, cutSq, acc.hist);
-  else listHistogram(0, list.n, list.x, list.offsets, list.idx, list.slotType, nTypes, acc.slot, acc.spec.nBins, delrinv, cutSq, acc.hist);
+  listHistogram(
+    list.n, list.x, list.offsets, list.idx, list.slotType, acc.species.species.length, acc.slot, acc.spec.nBins, binInverseWidth(acc.bins),
+    acc.spec.rMax * acc.spec.rMax * (1 + 1e-12), acc.hist,
+  );
   addFrame(acc, type, box);
 }
 
@@ -172,13 +170,45 @@ export interface RdfPairList {
   readonly offsets: Int32Array;
   readonly idx: Int32Array;
   readonly slotType: Int32Array;
-  /** The same histogram split over the run's threads, when it has a force team (md/force-team.ts). */
-  readonly pairHistogram?: PairHistogram | null;
 }
 
 /** True when a list of this cut-off (Å) holds every pair the g(r) counts. */
 export function listServesRdf(acc: RdfAccumulator, cutoff: number): boolean {
   return acc.spec.rMax <= cutoff;
+}
+
+function listHistogram(
+  n: number,
+  x: Float64Array,
+  offsets: Int32Array,
+  idx: Int32Array,
+  slotType: Int32Array,
+  nTypes: number,
+  slot: Int32Array,
+  nBins: number,
+  delrinv: number,
+  cutSq: number,
+  hist: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const i3 = 3 * i;
+    const xi = x[i3];
+    const yi = x[i3 + 1];
+    const zi = x[i3 + 2];
+    const rowI = slotType[i] * nTypes;
+    const kEnd = offsets[i + 1];
+    for (let k = offsets[i]; k < kEnd; k++) {
+      const j3 = 3 * idx[k];
+      const dx = x[j3] - xi;
+      const dy = x[j3 + 1] - yi;
+      const dz = x[j3 + 2] - zi;
+      const rsq = dx * dx + dy * dy + dz * dz;
+      if (rsq >= cutSq) continue;
+      const bin = (Math.sqrt(rsq) * delrinv) | 0;
+      if (bin >= nBins) continue;
+      hist[slot[rowI + slotType[idx[k]]] * nBins + bin] += 1;
+    }
+  }
 }
 
 /** Normalise this frame's histogram (LAMMPS compute rdf) and add it to the running sum. */

@@ -33,7 +33,6 @@ import { gatherForces, searchNeighbors, sharedFloat64, sharedInt32, syncNeighbor
 import { finishCompute } from './buck-dsf.ts';
 import { tableLoop, tableLoopKind, type TableLoopKind, type TabulatedPairTable } from './buck-dsf-table.ts';
 import { SETTING_BOUNDS } from '../settings-bounds.ts';
-import { listHistogram } from './list-histogram.ts';
 
 /** What a helper thread needs to start: put into its workerData. */
 export interface ForceHelperData {
@@ -62,8 +61,6 @@ interface LayoutMessage {
   readonly ghostStart: Int32Array;
   readonly rows: Int32Array;
   readonly ownIdx: Int32Array;
-  /** Histogram buffer of each helper (index rank − 1) for the g(r) counts (teamHistogram). */
-  readonly hist: Float64Array[];
 }
 
 /** The part of a worker_threads Worker a team uses. */
@@ -81,11 +78,7 @@ const SLOTS = 2; // slots whose forces the task writes: n + nGhost
 const NROWS = 3; // stencil rows for a search
 const ACTIVE = 4; // threads to use from the next task on (setActive); ≤ 0 or > T: all
 const BUILDS = 5; // the list's build count (a WebAssembly loop copies the list again when it changes)
-const HIST_BINS = 6; // a histogram's bins per partial
-const HIST_TYPES = 7; // a histogram's species count (its partial map follows at HIST_MAP)
-const HIST_MAP = 8;
-const HIST_MAP_WORDS = 64; // species² ≤ 64
-const HEADER = HIST_MAP + HIST_MAP_WORDS;
+const HEADER = 6;
 const rangeWord = (chunk: number) => HEADER + 2 * chunk; // [i0, i1) of a chunk (compute) or a rank (search)
 const assignWord = (threads: number, rank: number) => HEADER + 2 * threads + 2 * rank; // [c0, c1) chunks of a rank
 const doneWord = (threads: number, rank: number) => HEADER + 4 * threads + rank;
@@ -95,7 +88,6 @@ const CONTROL_WORDS = (threads: number) => HEADER + 7 * threads;
 const CMD_COMPUTE = 1;
 const CMD_STOP = 2;
 const CMD_SEARCH = 3;
-const CMD_HISTOGRAM = 4;
 /** Each thread's per-atom shell buffer of the search (neighbor.ts): far above any liquid's ~150. */
 const SHELL = 16384;
 const OUT_STRIDE = 8; // per chunk: energy, –, virial, pairs, closeRsq, closeI, closeJ (pairLoopTable's out), spare
@@ -115,8 +107,6 @@ export interface ForceTeam {
   chunkF: Float64Array[];
   /** Neighbour-list buffer of each helper (index rank − 1), as large as the list's. */
   helperIdx: Int32Array[];
-  /** Histogram buffer of each helper (index rank − 1), as large as the last histogram asked for. */
-  helperHist: Float64Array[];
   /** The caller's shell buffer for its share of a search. */
   readonly shell: Int32Array;
   /** The table of the run being computed (sent with the layout). */
@@ -161,7 +151,6 @@ export function createForceTeam(threads: number, spawn: SpawnHelper, active?: { 
     helpers,
     chunkF: [],
     helperIdx: [],
-    helperHist: [],
     shell: new Int32Array(SHELL),
     table: null,
     search: (nl, rcsSq, cutSq) => teamSearch(team, nl, rcsSq, cutSq),
@@ -218,7 +207,6 @@ export function teamCanCompute(table: PairTable): boolean {
 export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList, t: TabulatedPairTable): number {
   if (team.closed) throw new Error('the force team is closed');
   team.table = t;
-  if (nl.pairHistogram === null) nl.pairHistogram = (nTypes, slot, nBins, delrinv, cutSq, hist) => teamHistogram(team, nl, nTypes, slot, nBins, delrinv, cutSq, hist);
   syncNeighborList(nl, sys, team.search);
   const slots = nl.n + nl.nGhost;
   const T = team.threads;
@@ -226,7 +214,25 @@ export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList,
   ensureLayout(team, nl);
   const a = activeThreads(team);
 
-  assignChunks(team, nl, a);
+  // Chunks of equal neighbour-list length (the pair loop's cost is close to proportional to it): a function of
+  // the list alone, never of the active threads.
+  const offsets = nl.offsets;
+  const total = offsets[nl.n];
+  let i = 0;
+  for (let c = 0; c < T; c++) {
+    const i0 = i;
+    if (c === T - 1) i = nl.n;
+    else {
+      const target = Math.round((total * (c + 1)) / T);
+      while (i < nl.n && offsets[i] < target) i++;
+    }
+    ctl[rangeWord(c)] = i0;
+    ctl[rangeWord(c) + 1] = i;
+  }
+  for (let rank = 0; rank < a; rank++) {
+    ctl[assignWord(T, rank)] = Math.floor((rank * T) / a);
+    ctl[assignWord(T, rank) + 1] = Math.floor(((rank + 1) * T) / a);
+  }
   ctl[SLOTS] = slots;
   ctl[BUILDS] = nl.builds | 0;
   ctl[CMD] = CMD_COMPUTE;
@@ -263,66 +269,6 @@ export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList,
 
 const _merged = new Float64Array(7);
 
-/**
- * Chunks of equal neighbour-list length (the pair loop's cost is close to proportional to it): a function of the
- * list alone, never of the active threads; the a active threads take them in contiguous blocks.
- */
-function assignChunks(team: ForceTeam, nl: NeighborList, a: number): void {
-  const T = team.threads;
-  const ctl = team.control;
-  const offsets = nl.offsets;
-  const total = offsets[nl.n];
-  let i = 0;
-  for (let c = 0; c < T; c++) {
-    const i0 = i;
-    if (c === T - 1) i = nl.n;
-    else {
-      const target = Math.round((total * (c + 1)) / T);
-      while (i < nl.n && offsets[i] < target) i++;
-    }
-    ctl[rangeWord(c)] = i0;
-    ctl[rangeWord(c) + 1] = i;
-  }
-  for (let rank = 0; rank < a; rank++) {
-    ctl[assignWord(T, rank)] = Math.floor((rank * T) / a);
-    ctl[assignWord(T, rank) + 1] = Math.floor(((rank + 1) * T) / a);
-  }
-}
-
-/**
- * The g(r) counts over the list (list-histogram.ts) split over the team like the pair loop: each thread counts
- * its chunks into its own buffer, the caller adds them. Counts are whole numbers, so the result is the one-thread
- * histogram exactly. For observers between force computations (the list and its coordinates as computed).
- */
-function teamHistogram(team: ForceTeam, nl: NeighborList, nTypes: number, slot: Int32Array, nBins: number, delrinv: number, cutSq: number, hist: Float64Array): void {
-  const a = team.closed || !team.table || nTypes * nTypes > HIST_MAP_WORDS ? 1 : activeThreads(team);
-  if (a === 1) {
-    listHistogram(0, nl.n, nl.x, nl.offsets, nl.idx, nl.slotType, nTypes, slot, nBins, delrinv, cutSq, hist);
-    return;
-  }
-  const T = team.threads;
-  const ctl = team.control;
-  const size = hist.length;
-  if (team.helperHist[0]?.length !== size) {
-    for (let rank = 1; rank < T; rank++) team.helperHist[rank - 1] = sharedFloat64(size);
-    team.sentList = null; // re-post the layout, with the new buffers
-  }
-  ensureLayout(team, nl);
-  assignChunks(team, nl, a);
-  ctl[HIST_BINS] = nBins;
-  ctl[HIST_TYPES] = nTypes;
-  for (let k = 0; k < nTypes * nTypes; k++) ctl[HIST_MAP + k] = slot[k];
-  team.out[radiiAt(T)] = delrinv;
-  team.out[radiiAt(T) + 1] = cutSq;
-  ctl[CMD] = CMD_HISTOGRAM;
-  const gen = ++team.gen;
-  wake(team, a, gen);
-  for (let c = ctl[assignWord(T, 0)]; c < ctl[assignWord(T, 0) + 1]; c++)
-    listHistogram(ctl[rangeWord(c)], ctl[rangeWord(c) + 1], nl.x, nl.offsets, nl.idx, nl.slotType, nTypes, slot, nBins, delrinv, cutSq, hist);
-  for (let rank = 1; rank < a; rank++) waitDone(team, rank, gen);
-  for (let rank = 1; rank < a; rank++) addInto(hist, team.helperHist[rank - 1], size);
-}
-
 function addInto(f: Float64Array, g: Float64Array, m: number): void {
   for (let k = 0; k < m; k++) f[k] += g[k];
 }
@@ -355,7 +301,7 @@ function ensureLayout(team: ForceTeam, nl: NeighborList): void {
     if (!ownIdx || ownIdx.length !== idxCap) team.helperIdx[rank - 1] = ownIdx = sharedInt32(idxCap);
     const m: LayoutMessage = {
       layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, chunkF: team.chunkF, floorSq: nl.floorSq, table: t, loop: kind,
-      slotBin: nl.slotBin, binStart: nl.binStart, ghostStart: nl.ghostStart, rows: nl.rows, ownIdx, hist: team.helperHist,
+      slotBin: nl.slotBin, binStart: nl.binStart, ghostStart: nl.ghostStart, rows: nl.rows, ownIdx,
     };
     team.helpers[rank - 1].postMessage(m);
   }
@@ -423,7 +369,6 @@ export function runForceHelper(data: ForceHelperData, receive: () => unknown): v
   const shell = new Int32Array(SHELL);
   const counted = countWord(T, rank);
   const radii = new Float64Array(data.out, 8 * radiiAt(T), 2);
-  const histMap = new Int32Array(data.control, 4 * HIST_MAP, HIST_MAP_WORDS);
   const outs = Array.from({ length: T }, (_, c) => new Float64Array(data.out, 8 * OUT_STRIDE * c, OUT_STRIDE));
   for (;;) {
     Atomics.wait(ctl, myGen, seen);
@@ -436,18 +381,6 @@ export function runForceHelper(data: ForceHelperData, receive: () => unknown): v
       const m = receive() as LayoutMessage | undefined;
       if (m === undefined) throw new Error(`force helper ${rank}: layout ${want} was announced but never posted`);
       view = m;
-    }
-    if (Atomics.load(ctl, CMD) === CMD_HISTOGRAM) {
-      const v = view;
-      const hist = v.hist[rank - 1];
-      hist.fill(0);
-      const nTypes = ctl[HIST_TYPES];
-      const slot = histMap.subarray(0, nTypes * nTypes);
-      for (let c = ctl[assignWord(T, rank)]; c < ctl[assignWord(T, rank) + 1]; c++)
-        listHistogram(ctl[rangeWord(c)], ctl[rangeWord(c) + 1], v.x, v.offsets, v.idx, v.slotType, nTypes, slot, ctl[HIST_BINS], radii[0], radii[1], hist);
-      Atomics.store(ctl, done, gen);
-      Atomics.notify(ctl, done);
-      continue;
     }
     if (Atomics.load(ctl, CMD) === CMD_SEARCH) {
       const v = view;

@@ -21,7 +21,6 @@
  * with a clear message (`boxProblem`).
  */
 import type { Box, System } from './system.ts';
-import type { PairHistogram } from './list-histogram.ts';
 
 /** Verlet half list, CSR (LAMMPS ilist/numneigh/firstneigh, flattened); each pair stored once. */
 export interface NeighborList {
@@ -78,8 +77,6 @@ export interface NeighborList {
   closeRsq: number;
   closeI: number;
   closeJ: number;
-  /** The g(r) histogram over this list split over the run's threads; set by a force team (force-team.ts), else null. */
-  pairHistogram: PairHistogram | null;
 }
 
 /** Default distance (Å) below which two atoms count as collapsed: far inside every sane r⁻²⁴ wall. */
@@ -129,7 +126,6 @@ export function createNeighborList(n: number, cutoff: number, skin = 2.0, contac
     closeRsq: Infinity,
     closeI: -1,
     closeJ: -1,
-    pairHistogram: null,
   };
 }
 

@@ -5,9 +5,8 @@
  * same state. Tolerances: forces 1e-12 × RMS force per atom and energy 1e-12 relative (only the order of the
  * sums differs, ~1e-15); after 100 steps positions within 1e-10 Å (measured 6e-14: round-off grows through the
  * chaos of the liquid). A team's result does not depend on how many of its threads are active (setActive, changed
- * between steps as the campaign runner does): 100 steps bit for bit equal to the run with all threads. The g(r)
- * counts split over the team are the one-thread counts exactly (whole numbers). Also: a helper is re-sent the list
- * when it is replaced by a larger one, and the exact kernel ignores the team.
+ * between steps as the campaign runner does): 100 steps bit for bit equal to the run with all threads. Also: a
+ * helper is re-sent the list when it is replaced by a larger one, and the exact kernel ignores the team.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
@@ -22,7 +21,6 @@ import { closeForceTeam, createForceTeam, setActive, type ForceTeam } from '../.
 import { copySystem as copy, type System } from '../../src-worker/md/system.ts';
 import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 import { loadLiquid, maxForceDiff, rmsForce } from './fixtures.ts';
-import { accumulateRdfFromList, createRdfAccumulator, rdfResult } from '../../src-worker/analysis/rdf.ts';
 
 const teams: ForceTeam[] = [];
 const team = (threads: number) => {
@@ -100,29 +98,6 @@ describe('force team', () => {
     expect(varied.sys.pos.every((x, k) => x === pos[k])).toBe(true);
     expect(varied.sys.vel.every((v, k) => v === vel[k])).toBe(true);
     expect(varied.potentialEnergy).toBe(all.potentialEnergy);
-    setActive(t, 3);
-  });
-
-  it('splits the g(r) counts over its threads: the one-thread g(r) exactly, with any number active', { timeout: 120_000 }, () => {
-    const t = team(3);
-    const one = state(copy(liquid.sys), 'table');
-    const many = state(copy(liquid.sys), 'table', t);
-    expect(computeForces(one)).toBeNull();
-    expect(computeForces(many)).toBeNull();
-    expect(one.nl.pairHistogram).toBeNull();
-    expect(many.nl.pairHistogram).not.toBeNull();
-    const gr = (md: MdState) => {
-      const acc = createRdfAccumulator(SILICA);
-      accumulateRdfFromList(acc, md.sys.type, md.sys.box, md.nl);
-      return rdfResult(acc);
-    };
-    const ref = gr(one);
-    for (const a of [3, 2, 1, 3]) {
-      setActive(t, a);
-      const g = gr(many);
-      for (const p of ref.pairs) expect(Array.from(g.g[p])).toEqual(Array.from(ref.g[p]));
-    }
-    expect(ref.g.SiO.some((v) => v > 1)).toBe(true);
     setActive(t, 3);
   });
 
