@@ -25,7 +25,7 @@
  * Requires equal short-range and Coulomb cut-offs (the paper's form); `prepare` says so otherwise.
  *
  * The loop itself runs in WebAssembly by default (table-loop.ts: the same arithmetic, bit for bit, without V8's
- * bounds checks; −30 % time per MD step); `pairLoopTable` below is its JavaScript form, kept as the fallback and
+ * bounds checks; −32 % time per MD step); `pairLoopTable` below is its JavaScript form, kept as the fallback and
  * the reference the WebAssembly loop is tested against.
  */
 import type { SpeciesTable } from '../species.ts';
@@ -292,8 +292,10 @@ export function pairLoopTable(
 }
 
 /** The JavaScript loop behind the TableLoop signature (table-loop.ts). */
-export const jsTableLoop: TableLoop = (i0, i1, x, f, offsets, idx, slotType, _slots, _version, t, floorSq, out) =>
+export const jsTableLoop: TableLoop = (i0, i1, x, f, offsets, idx, slotType, slots, _version, t, floorSq, out) => {
+  f.fill(0, 0, 3 * slots);
   pairLoopTable(i0, i1, x, f, offsets, idx, slotType, t.nTypes, t.cutSqMax, t.tab, t.tabBase, t.tabRsqStart, t.tabRsqOrigin, t.tabInvDelta, t, floorSq, out);
+};
 
 /** Where the pair loop runs: WebAssembly (default; table-loop.ts says why) or JavaScript (benchmarks and tests compare). */
 export type TableLoopKind = 'wasm' | 'js';
@@ -318,7 +320,6 @@ export function tableLoopKind(): TableLoopKind {
 function computeTable(sys: System, nl: NeighborList, t: TabulatedPairTable): number {
   syncNeighborList(nl, sys);
   const slots = nl.n + nl.nGhost;
-  nl.f.fill(0, 0, 3 * slots);
   tableLoop(loopKind)(0, nl.n, nl.x, nl.f, nl.offsets, nl.idx, nl.slotType, slots, nl.builds, t, nl.floorSq, _loopOut);
   gatherForces(nl, sys.force);
   return finishCompute(sys, nl, t, _loopOut);

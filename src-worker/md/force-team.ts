@@ -243,7 +243,6 @@ export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList,
   const loop = tableLoop(team.sentLoop);
   for (let c = ctl[assignWord(T, 0)]; c < ctl[assignWord(T, 0) + 1]; c++) {
     const f = c === 0 ? nl.f : team.chunkF[c - 1];
-    f.fill(0, 0, 3 * slots);
     loop(ctl[rangeWord(c)], ctl[rangeWord(c) + 1], nl.x, f, nl.offsets, nl.idx, nl.slotType, slots, ctl[BUILDS], t, nl.floorSq, team.outs[c]);
   }
   for (let rank = 1; rank < a; rank++) waitDone(team, rank, gen);
@@ -396,8 +395,7 @@ export function runForceHelper(data: ForceHelperData, receive: () => unknown): v
     const loop = tableLoop(view.loop);
     for (let c = ctl[assignWord(T, rank)]; c < ctl[assignWord(T, rank) + 1]; c++) {
       const f = view.chunkF[c - 1];
-      f.fill(0, 0, 3 * slots);
-      loop(ctl[rangeWord(c)], ctl[rangeWord(c) + 1], view.x, f, view.offsets, view.idx, view.slotType, slots, ctl[BUILDS], view.table, view.floorSq, outs[c]);
+        loop(ctl[rangeWord(c)], ctl[rangeWord(c) + 1], view.x, f, view.offsets, view.idx, view.slotType, slots, ctl[BUILDS], view.table, view.floorSq, outs[c]);
     }
     Atomics.store(ctl, done, gen);
     Atomics.notify(ctl, done);

@@ -22,8 +22,9 @@ import { PAIR_TABLE_WASM } from './wasm/pair-table.wasm.ts';
 const pairExactErfc = pairExactErfc_; // module-local: imported bindings are getter calls under tsx
 
 /**
- * The pair loop over slots [i0, i1) of a half list, forces into f's first 3·slots values (which the caller has
- * zeroed), energy, virial, pairs and the closest contact below floorSq into out (pairLoopTable's out).
+ * The pair loop over slots [i0, i1) of a half list: writes the forces into f's first 3·slots values (replacing what
+ * was there: the WebAssembly loop copies its result over them, so a caller's zeroing would be a wasted pass), energy,
+ * virial, pairs and the closest contact below floorSq into out (pairLoopTable's out).
  */
 export type TableLoop = (
   i0: number,
