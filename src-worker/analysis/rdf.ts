@@ -106,8 +106,7 @@ export function accumulateRdf(acc: RdfAccumulator, type: Int32Array, pos: Float6
 
   const { lx, ly, lz } = box;
   const delrinv = binInverseWidth(acc.bins);
-  // A hair beyond rMax, so that the bin test below — LAMMPS's only test — decides at the edge.
-  const cutSq = acc.spec.rMax * acc.spec.rMax * (1 + 1e-12);
+  const cutSq = countCutSq(acc);
   const x = cl.x;
   const t = cl.t;
   const start = cl.cellStart;
@@ -150,17 +149,52 @@ export function accumulateRdf(acc: RdfAccumulator, type: Int32Array, pos: Float6
  * Add one frame from an MD run's Verlet half list (md/neighbor.ts: slots, each pair once, ghosts as periodic
  * images) instead of a cell-list search of its own: the list already holds every pair within its cut-off, so
  * the frame costs one distance per listed pair. Needs rMax ≤ the list's cut-off (`listServesRdf`); the
- * histogram is the cell list's, pair for pair (tests/analysis/rdf-list.test.ts).
+ * histogram is the cell list's, pair for pair (tests/analysis/rdf-list.test.ts). With `share`, another thread
+ * counts part of the rows at the same time, and `meanwhile` (the frame's other analysis) runs before this
+ * thread waits for it.
  */
-export function accumulateRdfFromList(acc: RdfAccumulator, type: Int32Array, box: Box, list: RdfPairList): void {
+export function accumulateRdfFromList(acc: RdfAccumulator, type: Int32Array, box: Box, list: RdfPairList, share?: HistogramShare, meanwhile?: () => void): void {
   if (!listServesRdf(acc, list.cutoff)) throw new Error(`the neighbour list's cut-off ${list.cutoff} Å is below the g(r) range ${acc.spec.rMax} Å`);
   acc.hist.fill(0);
+  const m = share ? share.begin(listHistogramJob(acc, list)) : 0;
   listHistogram(
-    list.n, list.x, list.offsets, list.idx, list.slotType, acc.species.species.length, acc.slot, acc.spec.nBins, binInverseWidth(acc.bins),
-    acc.spec.rMax * acc.spec.rMax * (1 + 1e-12), acc.hist,
+    m, list.n, list.x, list.offsets, list.idx, list.slotType, acc.species.species.length, acc.slot, acc.spec.nBins, binInverseWidth(acc.bins),
+    countCutSq(acc), acc.hist,
   );
+  if (meanwhile) meanwhile();
+  if (m > 0 && share) share.end(acc.hist);
   addFrame(acc, type, box);
 }
+
+/**
+ * Another thread that counts part of a frame's list histogram while this one counts the rest (md/force-team.ts
+ * gives one): `begin` hands it rows [0, m) of the job and returns m (0: it takes none, this thread counts every
+ * row); `end` waits for it and adds its counts into `hist`. Counts are whole numbers, so the sum is exact
+ * whatever the split: the g(r) does not depend on it.
+ */
+export interface HistogramShare {
+  begin(job: ListHistogramJob): number;
+  end(hist: Float64Array): void;
+}
+
+/** What counting a list histogram's rows needs besides the list (listHistogram's arguments). */
+export interface ListHistogramJob {
+  readonly list: RdfPairList;
+  readonly nTypes: number;
+  readonly slot: Int32Array;
+  readonly nBins: number;
+  readonly delrinv: number;
+  readonly cutSq: number;
+  /** The accumulator's histogram length (pairs × bins). */
+  readonly size: number;
+}
+
+function listHistogramJob(acc: RdfAccumulator, list: RdfPairList): ListHistogramJob {
+  return { list, nTypes: acc.species.species.length, slot: acc.slot, nBins: acc.spec.nBins, delrinv: binInverseWidth(acc.bins), cutSq: countCutSq(acc), size: acc.hist.length };
+}
+
+// A hair beyond rMax, so that the bin test — LAMMPS's only test — decides at the edge.
+const countCutSq = (acc: RdfAccumulator) => acc.spec.rMax * acc.spec.rMax * (1 + 1e-12);
 
 /** The part of an MD neighbour list the g(r) reads (md/neighbor.ts NeighborList has it). */
 export interface RdfPairList {
@@ -177,8 +211,10 @@ export function listServesRdf(acc: RdfAccumulator, cutoff: number): boolean {
   return acc.spec.rMax <= cutoff;
 }
 
-function listHistogram(
-  n: number,
+/** Unordered pair counts of list rows [i0, i1) added into hist (a frame's histogram, or a share of it). */
+export function listHistogram(
+  i0: number,
+  i1: number,
   x: Float64Array,
   offsets: Int32Array,
   idx: Int32Array,
@@ -190,7 +226,7 @@ function listHistogram(
   cutSq: number,
   hist: Float64Array,
 ): void {
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     const i3 = 3 * i;
     const xi = x[i3];
     const yi = x[i3 + 1];

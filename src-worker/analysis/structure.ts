@@ -9,7 +9,7 @@ import { pairName, type PairName, type SpeciesTable } from '../species.ts';
 import type { Frame } from '../io/frame.ts';
 import { frameTypes } from '../io/trajectory.ts';
 import { firstMinimum } from './peaks.ts';
-import { accumulateRdf, accumulateRdfFromList, listServesRdf, type RdfPairList, createRdfAccumulator, DEFAULT_RDF_SPEC, rdfResult, resetRdf, type PartialRdf, type RdfAccumulator, type RdfSpec } from './rdf.ts';
+import { accumulateRdf, accumulateRdfFromList, listServesRdf, type RdfPairList, type HistogramShare, createRdfAccumulator, DEFAULT_RDF_SPEC, rdfResult, resetRdf, type PartialRdf, type RdfAccumulator, type RdfSpec } from './rdf.ts';
 import { createBondList, findBonds, type BondCutoffs, type BondList } from './bonds.ts';
 import { accumulateAdf, adfResult, createAdfAccumulator, DEFAULT_TRIPLETS, parseTriplet, resetAdf, type AdfAccumulator, type AngleDistributions } from './adf.ts';
 import {
@@ -72,11 +72,20 @@ export function createStructureAccumulator(species: SpeciesTable, spec: Structur
 
 /**
  * Add one frame. With `list`, the MD run's neighbour list at this frame, g(r) comes from the list
- * (rdf.ts accumulateRdfFromList: same histogram, no search of its own) when its cut-off covers the g(r).
+ * (rdf.ts accumulateRdfFromList: same histogram, no search of its own) when its cut-off covers the g(r);
+ * with `share` too, another thread counts part of that histogram while this one finds the bonds and angles.
  */
-export function accumulateStructure(acc: StructureAccumulator, type: Int32Array, pos: Float64Array, box: Box, list?: RdfPairList): void {
-  if (list && listServesRdf(acc.rdf, list.cutoff)) accumulateRdfFromList(acc.rdf, type, box, list);
-  else accumulateRdf(acc.rdf, type, pos, box);
+export function accumulateStructure(acc: StructureAccumulator, type: Int32Array, pos: Float64Array, box: Box, list?: RdfPairList, share?: HistogramShare): void {
+  const bonded = () => accumulateBonded(acc, type, pos, box);
+  if (list && listServesRdf(acc.rdf, list.cutoff)) accumulateRdfFromList(acc.rdf, type, box, list, share, bonded);
+  else {
+    accumulateRdf(acc.rdf, type, pos, box);
+    bonded();
+  }
+}
+
+/** Bonds, angles and coordination of one frame. */
+function accumulateBonded(acc: StructureAccumulator, type: Int32Array, pos: Float64Array, box: Box): void {
   if (!acc.bonds) return;
   findBonds(acc.bonds, type, pos, box);
   if (acc.adf) accumulateAdf(acc.adf, acc.bonds);
@@ -98,9 +107,9 @@ export function structureResult(acc: StructureAccumulator): Structure {
   };
 }
 
-/** Sample every `every` MD steps (the paper: g(r) every 10 steps of production). */
-export function structureObserver(acc: StructureAccumulator, every: number): Observer {
-  return { every, observe: (_step, sys, list) => accumulateStructure(acc, sys.type, sys.pos, sys.box, list) };
+/** Sample every `every` MD steps (the paper: g(r) every 10 steps of production), sharing the g(r) with `share`'s thread. */
+export function structureObserver(acc: StructureAccumulator, every: number, share?: HistogramShare): Observer {
+  return { every, observe: (_step, sys, list) => accumulateStructure(acc, sys.type, sys.pos, sys.box, list, share) };
 }
 
 /** Species pairs whose bonds the triplets and coordination specs need ('O-Si-O' needs SiO). */

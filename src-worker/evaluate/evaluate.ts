@@ -12,7 +12,7 @@ import { checkForceField, type ForceField } from '../md/forcefield.ts';
 import type { RunContext } from '../md/protocol.ts';
 import { describeFailure } from '../md/failure.ts';
 import { runLiquid, type KernelName } from '../md/engine.ts';
-import type { ForceTeam } from '../md/force-team.ts';
+import { teamHistogramShare, type ForceTeam } from '../md/force-team.ts';
 import { stepsOf } from '../md/run.ts';
 import { boxForDensity, silicaCounts } from '../md/start.ts';
 import { boxProblem } from '../md/neighbor.ts';
@@ -140,7 +140,8 @@ export function evaluate(ff: ForceField, spec: EvaluationSpec, ctx: RunContext, 
       ...(watch ? { watcher: watch.watcher } : {}),
       ...(run_.team ? { team: run_.team } : {}),
     },
-    [structureObserver(acc, spec.protocol.sampleEvery)],
+    // With helper threads, they count part of each sample's g(r) while this thread finds bonds and angles.
+    [structureObserver(acc, spec.protocol.sampleEvery, run_.team ? teamHistogramShare(run_.team) : undefined)],
     runCtx,
   );
   if (!run.ok) return failedResult(spec, run.failure, wallS(), run.kernel, run.sys);

@@ -3,7 +3,8 @@
  * split over helper threads that share the neighbour list through SharedArrayBuffers (neighbor.ts allocates
  * those arrays shared). Used when fewer runs go on than there are cores (one `glassfit evaluate`, a campaign
  * with fewer workers than cores, a CG line search waiting on one run). Measured share of a one-thread step:
- * pair loop 76 %, search 8 %, the rest (kept on the calling thread) ~6 % (README, Benchmarks).
+ * pair loop 76 %, search 8 %, the rest (kept on the calling thread) ~6 % (README, Benchmarks). On sample steps
+ * the helpers also count part of the g(r) histogram (teamHistogramShare) while the caller finds bonds.
  *
  * A team of T threads splits the slots [0, n) into T CHUNKS of equal neighbour-list length, fixed by the list
  * alone. Chunk 0 sums into the list's force buffer, chunk k ≥ 1 into a force buffer of its own (half list with
@@ -29,10 +30,11 @@
  */
 import type { PairTable } from './potential.ts';
 import type { System } from './system.ts';
-import { gatherForces, searchNeighbors, sharedFloat64, sharedInt32, syncNeighborList, type NeighborList, type NeighborSearch } from './neighbor.ts';
+import { scatterToAtoms, searchNeighbors, sharedFloat64, sharedInt32, syncNeighborList, type NeighborList, type NeighborSearch } from './neighbor.ts';
 import { finishCompute } from './buck-dsf.ts';
 import { tableLoop, tableLoopKind, type TableLoopKind, type TabulatedPairTable } from './buck-dsf-table.ts';
 import { SETTING_BOUNDS } from '../settings-bounds.ts';
+import { listHistogram, type HistogramShare } from '../analysis/rdf.ts';
 
 /** What a helper thread needs to start: put into its workerData. */
 export interface ForceHelperData {
@@ -45,6 +47,7 @@ export interface ForceHelperData {
 
 /** The views a helper works on, posted whenever one of them changes. */
 interface LayoutMessage {
+  readonly kind: 'layout';
   readonly layout: number;
   readonly x: Float64Array;
   readonly offsets: Int32Array;
@@ -63,6 +66,14 @@ interface LayoutMessage {
   readonly ownIdx: Int32Array;
 }
 
+/** A g(r) accumulator's type-pair map and the helper's own histogram (teamHistogramShare), posted when they change. */
+interface HistMessage {
+  readonly kind: 'hist';
+  readonly layout: number;
+  readonly slot: Int32Array;
+  readonly hist: Float64Array;
+}
+
 /** The part of a worker_threads Worker a team uses. */
 export interface HelperHandle {
   postMessage(message: unknown): void;
@@ -78,7 +89,9 @@ const SLOTS = 2; // slots whose forces the task writes: n + nGhost
 const NROWS = 3; // stencil rows for a search
 const ACTIVE = 4; // threads to use from the next task on (setActive); ≤ 0 or > T: all
 const BUILDS = 5; // the list's build count (a WebAssembly loop copies the list again when it changes)
-const HEADER = 6;
+const NTYPES = 6; // a histogram task's species count
+const NBINS = 7; // a histogram task's bins per pair
+const HEADER = 8;
 const rangeWord = (chunk: number) => HEADER + 2 * chunk; // [i0, i1) of a chunk (compute) or a rank (search)
 const assignWord = (threads: number, rank: number) => HEADER + 2 * threads + 2 * rank; // [c0, c1) chunks of a rank
 const doneWord = (threads: number, rank: number) => HEADER + 4 * threads + rank;
@@ -88,13 +101,30 @@ const CONTROL_WORDS = (threads: number) => HEADER + 7 * threads;
 const CMD_COMPUTE = 1;
 const CMD_STOP = 2;
 const CMD_SEARCH = 3;
+const CMD_HIST = 4;
 /** Each thread's per-atom shell buffer of the search (neighbor.ts): far above any liquid's ~150. */
 const SHELL = 16384;
 const OUT_STRIDE = 8; // per chunk: energy, –, virial, pairs, closeRsq, closeI, closeJ (pairLoopTable's out), spare
-const radiiAt = (threads: number) => OUT_STRIDE * threads; // then a search's rcsSq and cutSq
+const radiiAt = (threads: number) => OUT_STRIDE * threads; // then a search's rcsSq and cutSq, a histogram's delrinv and cutSq
+const OUT_WORDS = (threads: number) => radiiAt(threads) + 4;
 
 /** Longest a caller waits for a helper before declaring it lost (ms): covers a helper's start-up under load. */
 const HELPER_TIMEOUT_MS = 120_000;
+/**
+ * How long a thread spins on a word before it sleeps (ms). Waking a sleeping thread (futex, an idle vCPU's halt
+ * in a virtual machine) takes tens to hundreds of µs, about as long as a step's serial part lasts; spinning
+ * through it made the caller's waits 2–3× shorter and a 3000-atom run ~2 % faster on 2 cores (README,
+ * Benchmarks). A helper the caller leaves inactive spins this long once, then sleeps.
+ */
+const SPIN_MS = 2;
+
+/** Return when ctl[word] differs from `value` or SPIN_MS have passed. */
+function spinWhile(ctl: Int32Array, word: number, value: number): void {
+  const until = performance.now() + SPIN_MS;
+  do {
+    for (let k = 0; k < 512; k++) if (Atomics.load(ctl, word) !== value) return;
+  } while (performance.now() < until);
+}
 
 export interface ForceTeam {
   readonly threads: number;
@@ -120,6 +150,9 @@ export interface ForceTeam {
   sentTable: PairTable | null;
   /** The pair loop's kind the helpers were sent (the caller uses the same). */
   sentLoop: TableLoopKind;
+  /** The type-pair map the helpers were sent for histograms, and each helper's histogram (index rank − 1). */
+  sentHistSlot: Int32Array | null;
+  histBufs: Float64Array[];
   closed: boolean;
   /** Where the active thread count is read: the team's own control word, or one its owner shares (createForceTeam). */
   readonly activeWord: { readonly words: Int32Array; readonly index: number };
@@ -137,7 +170,7 @@ export function createForceTeam(threads: number, spawn: SpawnHelper, active?: { 
   if (!(Number.isInteger(threads) && threads >= 2 && threads <= MAX_THREADS))
     throw new Error(`a force team needs an integer number of threads in [2, ${MAX_THREADS}], got ${threads}`);
   const controlBuf = new SharedArrayBuffer(4 * CONTROL_WORDS(threads));
-  const outBuf = new SharedArrayBuffer(8 * (radiiAt(threads) + 2));
+  const outBuf = new SharedArrayBuffer(8 * OUT_WORDS(threads));
   const helpers: HelperHandle[] = [];
   for (let rank = 1; rank < threads; rank++) helpers.push(spawn({ role: 'force-helper', rank, threads, control: controlBuf, out: outBuf }));
   const control = new Int32Array(controlBuf);
@@ -160,6 +193,8 @@ export function createForceTeam(threads: number, spawn: SpawnHelper, active?: { 
     sentListLayout: -1,
     sentTable: null,
     sentLoop: 'wasm',
+    sentHistSlot: null,
+    histBufs: [],
     closed: false,
     activeWord: active ?? { words: control, index: ACTIVE },
   };
@@ -249,8 +284,11 @@ export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList,
 
   const merged = _merged;
   for (let k = 0; k < 7; k++) merged[k] = out[k];
+  for (let c = 1; c < T - 1; c++) addInto(nl.f, team.chunkF[c - 1], 3 * slots);
+  // The last chunk's forces are added as the ghosts fold into their owners (one pass less over the ghosts;
+  // the same sums in the same order as adding every slot first, so bit for bit the same forces).
+  addFoldScatter(nl, team.chunkF[T - 2], sys.force);
   for (let c = 1; c < T; c++) {
-    addInto(nl.f, team.chunkF[c - 1], 3 * slots);
     const o = c * OUT_STRIDE;
     merged[0] += out[o];
     merged[1] += out[o + 1];
@@ -262,8 +300,28 @@ export function teamComputeTable(team: ForceTeam, sys: System, nl: NeighborList,
       merged[6] = out[o + 6];
     }
   }
-  gatherForces(nl, sys.force);
   return finishCompute(sys, nl, t, merged);
+}
+
+/**
+ * f = nl.f + g over the real slots, each ghost's (nl.f + g) folded into its owner in ghost order, then the
+ * result scattered to atom order: neighbor.ts gatherForces applied to nl.f + g without forming that sum for
+ * the ghosts in memory.
+ */
+function addFoldScatter(nl: NeighborList, g: Float64Array, force: Float64Array): void {
+  const f = nl.f;
+  const n = nl.n;
+  for (let k = 0; k < 3 * n; k++) f[k] += g[k];
+  const owner = nl.slotOwner;
+  const end = n + nl.nGhost;
+  for (let s = n; s < end; s++) {
+    const s3 = 3 * s;
+    const o3 = 3 * owner[s];
+    f[o3] += f[s3] + g[s3];
+    f[o3 + 1] += f[s3 + 1] + g[s3 + 1];
+    f[o3 + 2] += f[s3 + 2] + g[s3 + 2];
+  }
+  scatterToAtoms(n, f, nl.slotAtom, force);
 }
 
 const _merged = new Float64Array(7);
@@ -274,6 +332,9 @@ function addInto(f: Float64Array, g: Float64Array, m: number): void {
 
 function waitDone(team: ForceTeam, rank: number, gen: number): void {
   const word = doneWord(team.threads, rank);
+  const now = Atomics.load(team.control, word);
+  if (now === gen) return;
+  spinWhile(team.control, word, now);
   const started = Date.now();
   for (;;) {
     const v = Atomics.load(team.control, word);
@@ -299,7 +360,7 @@ function ensureLayout(team: ForceTeam, nl: NeighborList): void {
     let ownIdx = team.helperIdx[rank - 1];
     if (!ownIdx || ownIdx.length !== idxCap) team.helperIdx[rank - 1] = ownIdx = sharedInt32(idxCap);
     const m: LayoutMessage = {
-      layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, chunkF: team.chunkF, floorSq: nl.floorSq, table: t, loop: kind,
+      kind: 'layout', layout, x: nl.x, offsets: nl.offsets, idx: nl.idx, slotType: nl.slotType, chunkF: team.chunkF, floorSq: nl.floorSq, table: t, loop: kind,
       slotBin: nl.slotBin, binStart: nl.binStart, ghostStart: nl.ghostStart, rows: nl.rows, ownIdx,
     };
     team.helpers[rank - 1].postMessage(m);
@@ -309,6 +370,65 @@ function ensureLayout(team: ForceTeam, nl: NeighborList): void {
   team.sentListLayout = nl.layout;
   team.sentTable = t;
   team.sentLoop = kind;
+}
+
+/**
+ * The team as a g(r) histogram share (analysis/rdf.ts HistogramShare): on a sample step the helpers, idle
+ * between force computations, count rows [0, m) of the frame's list histogram while the caller counts the rest
+ * and finds the bonds and angles (which stay on the caller: they are a third of the analysis). m follows the
+ * threads' speeds — a little more for the helpers each time they finished first, a little less when the
+ * caller had to wait —, which changes nothing in the g(r): counts add exactly in any split.
+ */
+export function teamHistogramShare(team: ForceTeam): HistogramShare {
+  let share = 0.6; // of the rows, for the helpers
+  let gen = -1;
+  let active = 1;
+  return {
+    begin(job) {
+      const nl = team.sentList;
+      if (team.closed || job.list !== nl || !nl || team.sentListLayout !== nl.layout) return 0;
+      active = activeThreads(team);
+      if (active < 2) return 0;
+      ensureHist(team, job.slot, job.size);
+      const T = team.threads;
+      const ctl = team.control;
+      const m = Math.max(1, Math.min(nl.n, Math.round(share * nl.n)));
+      for (let rank = 1; rank < active; rank++) {
+        ctl[rangeWord(rank)] = Math.floor(((rank - 1) * m) / (active - 1));
+        ctl[rangeWord(rank) + 1] = Math.floor((rank * m) / (active - 1));
+      }
+      ctl[NTYPES] = job.nTypes;
+      ctl[NBINS] = job.nBins;
+      team.out[radiiAt(T) + 2] = job.delrinv;
+      team.out[radiiAt(T) + 3] = job.cutSq;
+      ctl[CMD] = CMD_HIST;
+      gen = ++team.gen;
+      wake(team, active, gen);
+      return m;
+    },
+    end(hist) {
+      let first = true; // the helpers finished before the caller
+      for (let rank = 1; rank < active; rank++) {
+        if (Atomics.load(team.control, doneWord(team.threads, rank)) !== gen) first = false;
+        waitDone(team, rank, gen);
+      }
+      share = Math.min(0.95, Math.max(0.05, share + (first ? 0.02 : -0.02)));
+      for (let rank = 1; rank < active; rank++) addInto(hist, team.histBufs[rank - 1], hist.length);
+    },
+  };
+}
+
+/** Send the helpers a histogram's type-pair map and a histogram buffer each, when they changed. */
+function ensureHist(team: ForceTeam, slot: Int32Array, size: number): void {
+  if (team.sentHistSlot === slot && team.histBufs[0]?.length === size) return;
+  const layout = ++team.layout;
+  for (let rank = 1; rank < team.threads; rank++) {
+    const hist = (team.histBufs[rank - 1] = sharedFloat64(size));
+    const m: HistMessage = { kind: 'hist', layout, slot, hist };
+    team.helpers[rank - 1].postMessage(m);
+  }
+  Atomics.store(team.control, LAYOUT, layout);
+  team.sentHistSlot = slot;
 }
 
 /**
@@ -365,21 +485,37 @@ export function runForceHelper(data: ForceHelperData, receive: () => unknown): v
   const myGen = genWord(T, rank);
   let seen = 0;
   let view: LayoutMessage | null = null;
+  let histView: HistMessage | null = null;
+  let received = 0; // the last layout number received
   const shell = new Int32Array(SHELL);
   const counted = countWord(T, rank);
-  const radii = new Float64Array(data.out, 8 * radiiAt(T), 2);
+  const radii = new Float64Array(data.out, 8 * radiiAt(T), 4);
   const outs = Array.from({ length: T }, (_, c) => new Float64Array(data.out, 8 * OUT_STRIDE * c, OUT_STRIDE));
   for (;;) {
+    spinWhile(ctl, myGen, seen);
     Atomics.wait(ctl, myGen, seen);
     const gen = Atomics.load(ctl, myGen);
     if (gen === seen) continue;
     seen = gen;
     if (Atomics.load(ctl, CMD) === CMD_STOP) return;
     const want = Atomics.load(ctl, LAYOUT);
-    while (!view || view.layout !== want) {
-      const m = receive() as LayoutMessage | undefined;
+    while (received !== want) {
+      const m = receive() as LayoutMessage | HistMessage | undefined;
       if (m === undefined) throw new Error(`force helper ${rank}: layout ${want} was announced but never posted`);
-      view = m;
+      if (m.kind === 'hist') histView = m;
+      else view = m;
+      received = m.layout;
+    }
+    if (!view) throw new Error(`force helper ${rank}: a task came before any layout`);
+    if (Atomics.load(ctl, CMD) === CMD_HIST) {
+      if (!histView) throw new Error(`force helper ${rank}: a histogram task came before its map`);
+      const v = view;
+      const hist = histView.hist;
+      hist.fill(0);
+      listHistogram(ctl[rangeWord(rank)], ctl[rangeWord(rank) + 1], v.x, v.offsets, v.idx, v.slotType, ctl[NTYPES], histView.slot, ctl[NBINS], radii[2], radii[3], hist);
+      Atomics.store(ctl, done, gen);
+      Atomics.notify(ctl, done);
+      continue;
     }
     if (Atomics.load(ctl, CMD) === CMD_SEARCH) {
       const v = view;

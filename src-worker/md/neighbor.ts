@@ -697,7 +697,8 @@ function foldGhosts(start: number, end: number, f: Float64Array, owner: Int32Arr
   }
 }
 
-function scatterToAtoms(n: number, f: Float64Array, slotAtom: Int32Array, force: Float64Array): void {
+/** Slot forces of the reals into atom order. */
+export function scatterToAtoms(n: number, f: Float64Array, slotAtom: Int32Array, force: Float64Array): void {
   for (let s = 0; s < n; s++) {
     const s3 = 3 * s;
     const a3 = 3 * slotAtom[s];

@@ -6,7 +6,9 @@
  * sums differs, ~1e-15); after 100 steps positions within 1e-10 Å (measured 6e-14: round-off grows through the
  * chaos of the liquid). A team's result does not depend on how many of its threads are active (setActive, changed
  * between steps as the campaign runner does): 100 steps bit for bit equal to the run with all threads. Also: a
- * helper is re-sent the list when it is replaced by a larger one, and the exact kernel ignores the team.
+ * helper is re-sent the list when it is replaced by a larger one, and the exact kernel ignores the team. The
+ * team's share of a g(r) histogram (the helpers count some rows while the caller finds bonds) leaves g(r),
+ * angles and coordination bit for bit those of one thread, whatever the active threads.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
@@ -17,7 +19,8 @@ import { computeForces, createMdState, defaultLimits, runSegment, type MdState }
 import { createNoseHooverChain } from '../../src-worker/md/thermostat.ts';
 import { maxwellBoltzmann } from '../../src-worker/md/velocities.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
-import { closeForceTeam, createForceTeam, setActive, type ForceTeam } from '../../src-worker/md/force-team.ts';
+import { closeForceTeam, createForceTeam, setActive, teamHistogramShare, type ForceTeam } from '../../src-worker/md/force-team.ts';
+import { accumulateStructure, createStructureAccumulator, structureResult, structureSpec } from '../../src-worker/analysis/structure.ts';
 import { copySystem as copy, type System } from '../../src-worker/md/system.ts';
 import { nodeWorkerEntry } from '../../src-main/runner/worker-path.ts';
 import { loadLiquid, maxForceDiff, rmsForce } from './fixtures.ts';
@@ -99,6 +102,34 @@ describe('force team', () => {
     expect(varied.sys.vel.every((v, k) => v === vel[k])).toBe(true);
     expect(varied.potentialEnergy).toBe(all.potentialEnergy);
     setActive(t, 3);
+  });
+
+  it('counts part of each g(r) histogram on its helpers while the caller finds bonds: the same structure bit for bit', { timeout: 120_000 }, () => {
+    const t = team(3);
+    const md = state(copy(liquid.sys), 'table', t);
+    const chain = createNoseHooverChain(md.dof, 3600, 0.1);
+    const spec = structureSpec({ SiO: 2.3 });
+    const shared = createStructureAccumulator(SILICA, spec);
+    const alone = createStructureAccumulator(SILICA, spec);
+    const share = teamHistogramShare(t);
+    const rows: number[] = [];
+    const watched = { begin: (job: Parameters<typeof share.begin>[0]) => (rows.push(share.begin(job)), rows[rows.length - 1]), end: share.end };
+    // Active threads changed between frames as the campaign runner does (1: the caller counts every row).
+    for (const a of [3, 2, 1, 3, 3, 2, 3, 3]) {
+      setActive(t, a);
+      expect(runSegment(md, { kind: 'nvt', chain }, 0.001, 10, { phase: 'production', limits: defaultLimits(3600), ctx: silentContext() })).toBeNull();
+      accumulateStructure(shared, md.sys.type, md.sys.pos, md.sys.box, md.nl, watched);
+      accumulateStructure(alone, md.sys.type, md.sys.pos, md.sys.box, md.nl);
+    }
+    setActive(t, 3);
+    expect(rows[2]).toBe(0);
+    expect(rows.filter((m) => m > 0 && m < md.nl.n)).toHaveLength(7);
+    expect(shared.rdf.gSum.every((g, k) => g === alone.rdf.gSum[k])).toBe(true);
+    expect(shared.rdf.gSum.some((g) => g > 0)).toBe(true);
+    const a = structureResult(shared);
+    const b = structureResult(alone);
+    expect(a.adf).toEqual(b.adf);
+    expect(a.coordination).toEqual(b.coordination);
   });
 
   it('re-sends the list to the helpers when it is replaced, and leaves the exact kernel single-threaded', { timeout: 120_000 }, () => {
