@@ -61,7 +61,7 @@ function serve(): void {
         return;
       case 'glass': {
         const ctx = contextFor(req);
-        const answer = runGlassJob(req.args, ctx, (progress) => post({ seq: req.seq, type: 'progress', progress }));
+        const answer = runGlassJob(req.args, ctx, (progress) => post({ seq: req.seq, type: 'progress', progress }), teamFor());
         post({ seq: req.seq, type: 'result', request: 'glass', result: answer });
         return;
       }

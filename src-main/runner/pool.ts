@@ -223,9 +223,9 @@ export function createPool(opts: PoolOptions): WorkerPool {
     });
   }
 
-  /** Workers running an evaluation (the requests that use force teams), in worker order. */
+  /** Workers running an MD run (an evaluation or a glass job: the requests that use force teams), in worker order. */
   function evaluating(): Slot[] {
-    return slots.filter((s) => s.job?.request.type === 'evaluate');
+    return slots.filter((s) => s.job?.request.type === 'evaluate' || s.job?.request.type === 'glass');
   }
 
   function submit<T extends RequestType>(

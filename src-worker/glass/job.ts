@@ -5,6 +5,7 @@
  */
 import type { ForceField } from '../md/forcefield.ts';
 import type { RunContext } from '../md/protocol.ts';
+import type { ForceTeam } from '../md/force-team.ts';
 import { describeFailure } from '../md/failure.ts';
 import { quenchSteps, runQuench, type QuenchOptions, type QuenchStage } from './quench.ts';
 import { experimentCurves, glassProperties, summarize, type GlassProperties, type Stat } from './properties.ts';
@@ -65,8 +66,11 @@ function resultOf(reps: readonly GlassProperties[], experiment: Curve | null, wa
   };
 }
 
-/** Run the job; a blow-up or a cancel ends it with the replica and stage it happened in. Bad options throw. */
-export function runGlassJob(args: GlassJobArgs, ctx: RunContext, onProgress: (p: GlassJobProgress) => void): GlassJobAnswer {
+/**
+ * Run the job; a blow-up or a cancel ends it with the replica and stage it happened in. Bad options throw.
+ * `team`: the worker's helper threads, shared by the replicas' MD in turn.
+ */
+export function runGlassJob(args: GlassJobArgs, ctx: RunContext, onProgress: (p: GlassJobProgress) => void, team?: ForceTeam): GlassJobAnswer {
   const experiment: Curve | null = args.experiment ? { x: Float64Array.from(args.experiment.x), y: Float64Array.from(args.experiment.y) } : null;
   const steps = quenchSteps(args.options);
   const perReplica = steps.start + steps.liquid + steps.cool + steps.relax + steps.sample;
@@ -86,7 +90,7 @@ export function runGlassJob(args: GlassJobArgs, ctx: RunContext, onProgress: (p:
         temperature: p.temperature,
         etaS: Number.isFinite(p.etaS) ? p.etaS + (args.replicas - k - 1) * perRun : -1,
       });
-    }, k);
+    }, k, undefined, team ? { team } : {});
     if (!r.ok) return { ok: false, cancelled: r.failure.kind === 'cancelled', replica: k, stage: r.stage, message: describeFailure(r.failure) };
     wallS.push(r.wallMs / 1000);
     reps.push(glassProperties(r.sample, experiment));

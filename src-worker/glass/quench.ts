@@ -25,6 +25,7 @@ import { applyCharges } from '../io/configuration.ts';
 import { DEFAULT_KERNEL, preparePotential, type KernelName } from '../md/engine.ts';
 import { boxForDensity, defaultSoftStart, randomInsertion, silicaCounts, softStart, SILICA_MIN_DISTANCES } from '../md/start.ts';
 import { boxProblem } from '../md/neighbor.ts';
+import type { ForceTeam } from '../md/force-team.ts';
 import { defaultLimits, runSegment, stepsOf, thermostatSetup, type Ensemble, type MdState } from '../md/run.ts';
 import { createNoseHooverChain } from '../md/thermostat.ts';
 import { createMtkBarostat } from '../md/barostat.ts';
@@ -146,7 +147,9 @@ export function quenchSteps(o: QuenchOptions): Record<QuenchStage, number> {
 
 /**
  * One quench from a fresh random liquid (seed: insertion stream 0, velocities stream 1). Blow-ups come back
- * as `{ ok: false }` with the stage and the system as it was; bad options throw.
+ * as `{ ok: false }` with the stage and the system as it was; bad options throw. `run_.team`: helper threads
+ * that share the MD's pair loop (md/force-team.ts): the same glass to round-off, which the liquid's chaos
+ * then grows, so a seed's glass made on another number of threads is another replica of the same statistics.
  */
 export function runQuench(
   ff: ForceField,
@@ -156,6 +159,7 @@ export function runQuench(
   onProgress: (p: QuenchProgress) => void = () => {},
   replica = 0,
   species: SpeciesTable = SILICA,
+  run_: { readonly team?: ForceTeam } = {},
 ): QuenchResult {
   const problems = quenchProblems(o);
   if (problems.length > 0) throw new Error(`invalid quench: ${problems.join('; ')}`);
@@ -183,7 +187,7 @@ export function runQuench(
   const reportClock = { last: -Infinity };
   const limits = defaultLimits(o.liquidTemperature);
   const soft = { ...defaultSoftStart(o.liquidTemperature), skin: o.skin, steps: o.startSteps };
-  const started = softStart(sys, prepared.pot, prepared.table, soft, createRng(seed, 1), stageCtx, { stepOffset: 0, totalSteps, startedAt, reportClock });
+  const started = softStart(sys, prepared.pot, prepared.table, soft, createRng(seed, 1), stageCtx, { stepOffset: 0, totalSteps, startedAt, reportClock }, run_.team);
   const fail = (failure: MdFailure): QuenchResult => ({ ok: false, failure, stage, sys, kernel: prepared.kernel });
   if (!started.ok) return fail(started.failure);
   const md: MdState = started.md;

@@ -1,6 +1,6 @@
 /**
  * `glassfit glass` end to end on a tiny system at a very fast rate: the --json object (the issue's keys,
- * error bars from two replicas), the --out-dir files, and one-line errors for bad options.
+ * error bars from two replicas, made on two threads), the --out-dir files, and one-line errors for bad options.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +27,7 @@ describe('glassfit glass', () => {
   it('--json: density, fq_rchi, fsdp_q, mean_SiOSi with standard errors over two replicas; --out-dir files', async () => {
     const io = capture();
     const out = join(dir, 'bks');
-    const code = await main(['glass', '--potential', 'bks', ...TINY, '--replicas', '2', '--json', '--out-dir', out]);
+    const code = await main(['glass', '--potential', 'bks', ...TINY, '--replicas', '2', '--threads', '2', '--json', '--out-dir', out]);
     expect(io.err).toEqual([]);
     expect(code).toBe(0);
     const j = JSON.parse(io.out[0]);
@@ -38,6 +38,7 @@ describe('glassfit glass', () => {
     expect(j.fq_rchi).toBeGreaterThan(0);
     expect(j.mean_SiOSi).toBeGreaterThan(130);
     expect(j.replicas).toBe(2);
+    expect(j.threads).toBe(2);
     expect(j.experiment.density).toBe(2.2);
     for (const f of ['fq.csv', 'tr.csv', 'gr.csv', 'adf.csv', 'summary.json', 'glass-1.extxyz', 'glass-2.extxyz']) expect(existsSync(join(out, f))).toBe(true);
     const fq = readFileSync(join(out, 'fq.csv'), 'utf8').trim().split('\n');
@@ -50,7 +51,7 @@ describe('glassfit glass', () => {
 
   it('prints a readable summary without --json', async () => {
     const io = capture();
-    expect(await main(['glass', '--potential', 'chik', ...TINY])).toBe(0);
+    expect(await main(['glass', '--potential', 'chik', ...TINY, '--threads', '1'])).toBe(0);
     const text = io.out.join('\n');
     expect(text).toMatch(/CHIK glass: 192 atoms/);
     expect(text).toMatch(/density +\d\.\d{4} g\/cm³ +\(experiment 2\.2\)/);
@@ -65,6 +66,10 @@ describe('glassfit glass', () => {
     io = capture();
     expect(await main(['glass', '--potential', 'bks', '--atoms', '100'])).not.toBe(0);
     expect(io.err.join('\n')).toMatch(/multiple of 3/);
+    vi.restoreAllMocks();
+    io = capture();
+    expect(await main(['glass', '--potential', 'bks', '--threads', '0'])).not.toBe(0);
+    expect(io.err.join('\n')).toMatch(/--threads/);
     vi.restoreAllMocks();
     io = capture();
     expect(await main(['glass', '--potential', 'nosuch'])).not.toBe(0);

@@ -2,7 +2,7 @@
  * One MD run on several threads (md/force-team.ts) gives the single-thread result to round-off: forces and
  * energy of the BKS liquid (LAMMPS fixture) with 2 and 3 threads against 1 (and the neighbour list, searched in
  * parallel, entry for entry), then 100 NVT steps from the
- * same state. Tolerances: forces 1e-12 × RMS force per atom and energy 1e-12 relative (only the order of the
+ * same state (and 200 NPT steps whose barostat moves the box, as the glass quench runs). Tolerances: forces 1e-12 × RMS force per atom and energy 1e-12 relative (only the order of the
  * sums differs, ~1e-15); after 100 steps positions within 1e-10 Å (measured 6e-14: round-off grows through the
  * chaos of the liquid). A team's result does not depend on how many of its threads are active (setActive, changed
  * between steps as the campaign runner does): 100 steps bit for bit equal to the run with all threads. Also: a
@@ -15,7 +15,9 @@ import { Worker } from 'node:worker_threads';
 import { SILICA } from '../../src-worker/species.ts';
 import { createRng } from '../../src-worker/rng.ts';
 import { preparePotential } from '../../src-worker/md/engine.ts';
-import { computeForces, createMdState, defaultLimits, runSegment, type MdState } from '../../src-worker/md/run.ts';
+import { computeForces, createMdState, defaultLimits, runSegment, thermostatSetup, type Ensemble, type MdState } from '../../src-worker/md/run.ts';
+import { createMtkBarostat } from '../../src-worker/md/barostat.ts';
+import { pressure } from '../../src-worker/md/pressure.ts';
 import { createNoseHooverChain } from '../../src-worker/md/thermostat.ts';
 import { maxwellBoltzmann } from '../../src-worker/md/velocities.ts';
 import { silentContext } from '../../src-worker/md/protocol.ts';
@@ -81,6 +83,32 @@ describe('force team', () => {
     console.log(`100 NVT steps, 2 threads vs 1: largest position difference ${worst.toExponential(2)} Å`);
     expect(worst).toBeLessThan(1e-10);
     expect(Math.abs(two.potentialEnergy - one.potentialEnergy)).toBeLessThan(1e-9 * Math.abs(one.potentialEnergy));
+  });
+
+  it('follows the single-thread trajectory under NPT, the box changing (the glass quench)', { timeout: 120_000 }, () => {
+    const run = (md: MdState) => {
+      const chain = createNoseHooverChain(md.dof, 3600, 0.1);
+      const baro = createMtkBarostat(md.sys, 0, 20000, 0.2);
+      const ensemble: Ensemble = { kind: 'npt', chain, baro, ramp: { tStart: 3600, tStop: 3000, begin: 0, length: 200 } };
+      expect(thermostatSetup(md, ensemble)).toBeNull();
+      expect(runSegment(md, ensemble, 0.001, 200, { phase: 'relax', limits: defaultLimits(3600), ctx: silentContext() })).toBeNull();
+      return md;
+    };
+    const one = run(state(copy(liquid.sys), 'table'));
+    const two = run(state(copy(liquid.sys), 'table', team(2)));
+    // The barostat moved the box, and the list was rebuilt on the way.
+    expect(Math.abs(one.sys.box.lx / liquid.sys.box.lx - 1)).toBeGreaterThan(1e-3);
+    expect(two.nl.builds).toBe(one.nl.builds);
+    expect(Math.abs(two.sys.box.lx - one.sys.box.lx)).toBeLessThan(1e-10);
+    let worst = 0;
+    for (let k = 0; k < one.sys.pos.length; k++) {
+      let d = Math.abs(two.sys.pos[k] - one.sys.pos[k]);
+      d = Math.min(d, one.sys.box.lx - d);
+      worst = Math.max(worst, d);
+    }
+    console.log(`200 NPT steps, 2 threads vs 1: largest position difference ${worst.toExponential(2)} Å, box ${liquid.sys.box.lx.toFixed(3)} → ${one.sys.box.lx.toFixed(3)} Å`);
+    expect(worst).toBeLessThan(1e-9);
+    expect(Math.abs(pressure(two.sys, two.nl) - pressure(one.sys, one.nl))).toBeLessThan(1e-6 * 1e4);
   });
 
   it('gives the same trajectory bit for bit however many of its threads are active, changed between steps', { timeout: 120_000 }, () => {

@@ -22,6 +22,11 @@ import { EXPERIMENT_DENSITY, EXPERIMENT_FQ_SOURCE, FQ_RCHI_RANGE } from '../../.
 import { glassCsv } from '../../../src-worker/glass/export.ts';
 import { loadExperimentFq } from '../../glass/experiment.ts';
 import type { RunContext } from '../../../src-worker/md/protocol.ts';
+import { Worker } from 'node:worker_threads';
+import { closeForceTeam, createForceTeam } from '../../../src-worker/md/force-team.ts';
+import { nodeWorkerEntry } from '../../runner/worker-path.ts';
+import { defaultThreadsPerEvaluation } from '../../runner/idle-cores.ts';
+import { SETTING_BOUNDS, settingProblem } from '../../../src-worker/settings-bounds.ts';
 
 const D = DEFAULT_QUENCH;
 export const help = `usage: glassfit glass --potential <name|file.json> [options]
@@ -45,6 +50,9 @@ options:
   --start-steps N        soft-start steps of 0.5 fs (default ${D.startSteps})
   --seed N               seed of replica 1; replica k uses seed + k − 1 (default 1)
   --kernel exact|table   pair kernel (default ${D.kernel})
+  --threads T            threads of each replica's MD (table kernel; default the idle cores: cores less the
+                         load average); the same glass to round-off, so a seed's glass on another number of
+                         threads is another replica with the same statistics
   --out-dir DIR          write fq.csv, tr.csv, gr.csv, adf.csv, summary.json and glass-<k>.extxyz there
   --force                overwrite files in --out-dir
   --json                 print one JSON object (density, fq_rchi, fsdp_q, mean_SiOSi, … with *_err)
@@ -65,6 +73,7 @@ export async function run(argv: string[]): Promise<number> {
     'start-steps': { type: 'string' },
     seed: { type: 'string' },
     kernel: { type: 'string' },
+    threads: { type: 'string' },
     'out-dir': { type: 'string' },
     force: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -90,6 +99,9 @@ export async function run(argv: string[]): Promise<number> {
   const problems = quenchProblems(opts);
   if (problems.length > 0) throw new CliError(problems.join('; '));
   const replicas = int(v.replicas, 'replicas', 1, 1);
+  const threads = int(v.threads, 'threads', defaultThreadsPerEvaluation(1), 1);
+  const threadsWhy = settingProblem(SETTING_BOUNDS.threads, threads);
+  if (threadsWhy) throw new CliError(`--threads ${v.threads}: ${threadsWhy}`);
   const seed = int(v.seed, 'seed', 1);
   const outDir = v['out-dir'];
   const force = flag.force === true;
@@ -100,28 +112,16 @@ export async function run(argv: string[]): Promise<number> {
   const props: GlassProperties[] = [];
   const wall: number[] = [];
   if (outDir) mkdirSync(outDir, { recursive: true });
-  for (let k = 0; k < replicas; k++) {
-    const r = runQuench(pot.ff, opts, seed + k, ctx, progress.report, k);
-    if (!r.ok) {
-      progress.finish();
-      console.error(`glassfit: replica ${k + 1}, ${r.stage}: ${describeFailure(r.failure)}`);
-      if (outDir) {
-        const path = join(outDir, `glass-${k + 1}.failed.extxyz`);
-        writeOutput(path, formatConfiguration(r.sys, path, pot.ff, { info: { potential: pot.name, failure: describeFailure(r.failure) } }), { force, what: 'the failure configuration' });
-        console.error(`the configuration at the failure is in ${path}`);
-      }
-      return 3;
-    }
-    wall.push(r.wallMs / 1000);
-    props.push(glassProperties(r.sample, experiment));
-    if (outDir) {
-      const path = join(outDir, `glass-${k + 1}.extxyz`);
-      writeOutput(path, formatConfiguration(r.sys, path, pot.ff, { info: { potential: pot.name, rate_K_per_ps: String(opts.rate), seed: String(seed + k), units: 'metal' } }), { force, what: 'the glass configuration' });
-    }
+  const team = threads > 1 ? createForceTeam(threads, (data) => new Worker(nodeWorkerEntry(), { workerData: data })) : undefined;
+  try {
+    const code = makeReplicas();
+    if (code !== 0) return code;
+  } finally {
+    if (team) closeForceTeam(team);
   }
   progress.finish();
   const summary = summarize(props);
-  const report = jsonReport(pot.name, opts, replicas, summary, wall);
+  const report = jsonReport(pot.name, opts, replicas, threads, summary, wall);
   if (outDir) {
     const files = glassCsv(summary, experimentCurves(experiment, summary.curves.r));
     for (const [name, text] of Object.entries(files)) writeOutput(join(outDir, name), text, { force, what: name });
@@ -130,12 +130,35 @@ export async function run(argv: string[]): Promise<number> {
   if (flag.json) console.log(JSON.stringify(report));
   else printSummary(pot.name, opts, summary, wall);
   return 0;
+
+  function makeReplicas(): number {
+    for (let k = 0; k < replicas; k++) {
+      const r = runQuench(pot.ff, opts, seed + k, ctx, progress.report, k, pot.species, team ? { team } : {});
+      if (!r.ok) {
+        progress.finish();
+        console.error(`glassfit: replica ${k + 1}, ${r.stage}: ${describeFailure(r.failure)}`);
+        if (outDir) {
+          const path = join(outDir, `glass-${k + 1}.failed.extxyz`);
+          writeOutput(path, formatConfiguration(r.sys, path, pot.ff, { info: { potential: pot.name, failure: describeFailure(r.failure) } }), { force, what: 'the failure configuration' });
+          console.error(`the configuration at the failure is in ${path}`);
+        }
+        return 3;
+      }
+      wall.push(r.wallMs / 1000);
+      props.push(glassProperties(r.sample, experiment));
+      if (outDir) {
+        const path = join(outDir, `glass-${k + 1}.extxyz`);
+        writeOutput(path, formatConfiguration(r.sys, path, pot.ff, { info: { potential: pot.name, rate_K_per_ps: String(opts.rate), seed: String(seed + k), units: 'metal' } }), { force, what: 'the glass configuration' });
+      }
+    }
+    return 0;
+  }
 }
 
 const round = (x: number, d = 4): number | null => (Number.isFinite(x) ? Number(x.toPrecision(d + 2)) : null);
 
 /** The --json object: the issue's four keys first, every scalar with its standard error. */
-function jsonReport(potential: string, o: QuenchOptions, replicas: number, s: GlassSummary, wall: number[]): Record<string, unknown> {
+function jsonReport(potential: string, o: QuenchOptions, replicas: number, threads: number, s: GlassSummary, wall: number[]): Record<string, unknown> {
   const sc = s.scalars;
   const out: Record<string, unknown> = {
     potential,
@@ -167,6 +190,7 @@ function jsonReport(potential: string, o: QuenchOptions, replicas: number, s: Gl
     rate_K_per_ps: o.rate,
     liquid_temperature_K: o.liquidTemperature,
     kernel: o.kernel,
+    threads,
     wall_s_per_replica: wall.map((w) => round(w, 3)),
   };
   return out;
