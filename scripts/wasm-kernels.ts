@@ -22,8 +22,10 @@ export const KERNELS: readonly WasmKernel[] = [
 ];
 
 // Fixed options: -O3 without assertions (the callers size every buffer), no runtime or GC (the kernels allocate
-// nothing), memory imported from the caller (it owns the buffers).
-const OPTIONS = { optimizeLevel: 3, shrinkLevel: 0, noAssert: true, runtime: 'stub', importMemory: true, initialMemory: 1 };
+// nothing), memory imported from the caller (it owns the buffers), 128-bit SIMD (WebAssembly's fixed-width SIMD:
+// Node ≥ 16, Electron and every current browser; where a runtime lacks it the module does not compile and the
+// JavaScript loop runs, md/table-loop.ts).
+const OPTIONS = { optimizeLevel: 3, shrinkLevel: 0, noAssert: true, runtime: 'stub', importMemory: true, initialMemory: 1, enable: ['simd'] };
 
 export async function compileKernel(k: WasmKernel): Promise<Uint8Array> {
   const text = readFileSync(join(ROOT, k.source), 'utf8');

@@ -90,8 +90,8 @@ export function createWasmTableLoop(fallback: TableLoop, exactCap = EXACT_CAP): 
   let memory = new WebAssembly.Memory({ initial: 1 });
   let kernel = new WebAssembly.Instance(mod, { env: { memory } }).exports.pairLoopTable as Kernel;
   // Region sizes the layout was made for, their byte offsets, and the views on them.
-  let cap = { slots: -1, offsets: -1, pairs: -1, tab: -1, types: -1 };
-  let px = 0, pf = 0, poff = 0, pidx = 0, pty = 0, ptab = 0, pbase = 0, pstart = 0, pout = 0, pex = 0;
+  let cap = { slots: -1, offsets: -1, pairs: -1, tab: -1, types: -1, row: -1 };
+  let px = 0, pf = 0, poff = 0, pidx = 0, pty = 0, ptab = 0, pbase = 0, pstart = 0, pout = 0, pex = 0, prow = 0;
   let X = new Float64Array(0), F = X, OUT = X, TAB = X, START = X;
   let OFF = new Int32Array(0), IDX = OFF, TY = OFF, BASE = OFF, EX = OFF;
   // What the memory holds (copies are made when these change).
@@ -99,11 +99,13 @@ export function createWasmTableLoop(fallback: TableLoop, exactCap = EXACT_CAP): 
   let heldIdx: Int32Array | null = null;
   let heldOffsets: Int32Array | null = null;
   let heldVersion = NaN;
+  let longestRow = 0; // of the list held
   const pair = new Float64Array(2);
 
-  const layout = (slots: number, offs: number, pairs: number, t: TabulatedPairTable): void => {
+  // `row`: the longest row's entries; the kernel's row buffer takes one more (its branch-free compaction).
+  const layout = (slots: number, offs: number, pairs: number, row: number, t: TabulatedPairTable): void => {
     const types = t.tabBase.length;
-    const fits = slots <= cap.slots && offs <= cap.offsets && pairs <= cap.pairs && t.tab.length <= cap.tab && types <= cap.types;
+    const fits = slots <= cap.slots && offs <= cap.offsets && pairs <= cap.pairs && t.tab.length <= cap.tab && types <= cap.types && row < cap.row;
     // Re-laid (smaller) also when the list shrank to a quarter: the memory may then be released (below).
     if (fits && !(cap.pairs > 1 << 20 && 16 * pairs < cap.pairs)) return;
     // Headroom so that a growing list does not re-lay the memory at every build.
@@ -113,6 +115,7 @@ export function createWasmTableLoop(fallback: TableLoop, exactCap = EXACT_CAP): 
       pairs: Math.ceil(1.25 * pairs) + 16,
       tab: t.tab.length,
       types,
+      row: Math.ceil(1.25 * row) + 2,
     };
     let top = 0;
     const take = (bytes: number) => {
@@ -130,6 +133,7 @@ export function createWasmTableLoop(fallback: TableLoop, exactCap = EXACT_CAP): 
     pbase = take(4 * types);
     pstart = take(8 * types);
     pout = take(64);
+    prow = take(4 * cap.row);
     // A memory never shrinks: after a crowded list (a collapsing candidate) a new one, so that a worker thread
     // does not hold that peak for the rest of its campaign.
     if (memory.buffer.byteLength > SHRINK_ABOVE && 4 * top < memory.buffer.byteLength) {
@@ -158,7 +162,9 @@ export function createWasmTableLoop(fallback: TableLoop, exactCap = EXACT_CAP): 
     // force team in turn then copies once per build, not once per chunk.
     const nOff = offsets.length;
     const nPairs = offsets[nOff - 1];
-    layout(slots, nOff, nPairs, t);
+    const newList = heldIdx !== idx || heldOffsets !== offsets || heldVersion !== listVersion;
+    if (newList) longestRow = longest(offsets);
+    layout(slots, nOff, nPairs, longestRow, t);
     if (heldTable !== t) {
       TAB.set(t.tab);
       BASE.set(t.tabBase);
@@ -178,7 +184,7 @@ export function createWasmTableLoop(fallback: TableLoop, exactCap = EXACT_CAP): 
     F.fill(0, 0, n3);
     const nExact = kernel(
       i0, i1, px, pf, poff, pidx, pty, t.nTypes, t.cutSqMax, ptab, pbase, pstart,
-      t.tabRsqOrigin, t.tabInvDelta, t.tabRsqSplit, t.tabInvDelta2, t.tabRsqSplit * t.tabInvDelta2 - t.tabSplitK, pout, pex, exactCap,
+      t.tabRsqOrigin, t.tabInvDelta, t.tabRsqSplit, t.tabInvDelta2, t.tabRsqSplit * t.tabInvDelta2 - t.tabSplitK, pout, pex, exactCap, prow,
     );
     if (nExact > exactCap) return fallback(i0, i1, x, f, offsets, idx, slotType, slots, listVersion, t, floorSq, out);
     f.set(F.subarray(0, n3));
@@ -222,4 +228,11 @@ export function createWasmTableLoop(fallback: TableLoop, exactCap = EXACT_CAP): 
     out[5] = closeI;
     out[6] = closeJ;
   };
+}
+
+/** Entries in the longest row of a list. */
+function longest(offsets: Int32Array): number {
+  let most = 0;
+  for (let i = 0; i + 1 < offsets.length; i++) most = Math.max(most, offsets[i + 1] - offsets[i]);
+  return most;
 }
