@@ -118,6 +118,9 @@ const HELPER_TIMEOUT_MS = 120_000;
  */
 const SPIN_MS = 2;
 
+// The engine room compiles without DOM or Node types; every runtime it runs in (Node, workers, Electron) has this.
+declare const performance: { now(): number };
+
 /** Return when ctl[word] differs from `value` or SPIN_MS have passed. */
 function spinWhile(ctl: Int32Array, word: number, value: number): void {
   const until = performance.now() + SPIN_MS;
