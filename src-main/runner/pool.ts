@@ -61,7 +61,7 @@ export interface PoolStatus {
   readonly busy: number;
   readonly queued: number;
   readonly crashes: number; // workers lost since the pool was created
-  /** Threads of each running evaluation, in worker order (with shareCores: its share now). */
+  /** Threads of each running MD job (evaluation or glass), in worker order (with shareCores: its share now). */
   readonly threads: readonly number[];
 }
 
@@ -211,12 +211,12 @@ export function createPool(opts: PoolOptions): WorkerPool {
   }
 
   /**
-   * Each running evaluation's share of the shared cores, in slot order (the remainder to the first ones); written
+   * Each running MD job's share of the shared cores, in slot order (the remainder to the first ones); written
    * to its worker's THREADS word, which its force team reads before each force computation.
    */
   function rebalance(): void {
     if (!sharing) return;
-    const running = evaluating();
+    const running = runningMd();
     running.forEach((s, i) => {
       const n = Math.min(threads, Math.max(1, Math.floor(share / running.length) + (i < share % running.length ? 1 : 0)));
       Atomics.store(s.control, CONTROL_SLOTS.THREADS, n);
@@ -224,7 +224,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
   }
 
   /** Workers running an MD run (an evaluation or a glass job: the requests that use force teams), in worker order. */
-  function evaluating(): Slot[] {
+  function runningMd(): Slot[] {
     return slots.filter((s) => s.job?.request.type === 'evaluate' || s.job?.request.type === 'glass');
   }
 
@@ -292,7 +292,7 @@ export function createPool(opts: PoolOptions): WorkerPool {
     },
     status(): PoolStatus {
       const mine = (s: Slot): number => (sharing ? Atomics.load(s.control, CONTROL_SLOTS.THREADS) : threads);
-      return { size, workers: slots.length, busy: slots.filter((s) => s.job !== null).length, queued: queue.length, crashes, threads: evaluating().map(mine) };
+      return { size, workers: slots.length, busy: slots.filter((s) => s.job !== null).length, queued: queue.length, crashes, threads: runningMd().map(mine) };
     },
     async close(): Promise<void> {
       if (closed) return;

@@ -164,14 +164,14 @@ export function createWasmTableLoop(fallback: TableLoop, exactCap = EXACT_CAP): 
     const nPairs = offsets[nOff - 1];
     const newList = heldIdx !== idx || heldOffsets !== offsets || heldVersion !== listVersion;
     if (newList) longestRow = longest(offsets);
-    layout(slots, nOff, nPairs, longestRow, t);
+    layout(slots, nOff, nPairs, longestRow, t); // a new layout forgets what it held (heldIdx null)
     if (heldTable !== t) {
       TAB.set(t.tab);
       BASE.set(t.tabBase);
       START.set(t.tabRsqStart);
       heldTable = t;
     }
-    if (heldIdx !== idx || heldOffsets !== offsets || heldVersion !== listVersion) {
+    if (newList || heldIdx === null) {
       OFF.set(offsets);
       IDX.set(idx.subarray(0, nPairs));
       TY.set(slotType.subarray(0, slots));

@@ -114,24 +114,6 @@ export async function run(argv: string[]): Promise<number> {
   if (outDir) mkdirSync(outDir, { recursive: true });
   const team = threads > 1 ? createForceTeam(threads, (data) => new Worker(nodeWorkerEntry(), { workerData: data })) : undefined;
   try {
-    const code = makeReplicas();
-    if (code !== 0) return code;
-  } finally {
-    if (team) closeForceTeam(team);
-  }
-  progress.finish();
-  const summary = summarize(props);
-  const report = jsonReport(pot.name, opts, replicas, threads, summary, wall);
-  if (outDir) {
-    const files = glassCsv(summary, experimentCurves(experiment, summary.curves.r));
-    for (const [name, text] of Object.entries(files)) writeOutput(join(outDir, name), text, { force, what: name });
-    writeOutput(join(outDir, 'summary.json'), JSON.stringify(report, null, 1) + '\n', { force, what: 'summary.json' });
-  }
-  if (flag.json) console.log(JSON.stringify(report));
-  else printSummary(pot.name, opts, summary, wall);
-  return 0;
-
-  function makeReplicas(): number {
     for (let k = 0; k < replicas; k++) {
       const r = runQuench(pot.ff, opts, seed + k, ctx, progress.report, k, pot.species, team ? { team } : {});
       if (!r.ok) {
@@ -151,8 +133,20 @@ export async function run(argv: string[]): Promise<number> {
         writeOutput(path, formatConfiguration(r.sys, path, pot.ff, { info: { potential: pot.name, rate_K_per_ps: String(opts.rate), seed: String(seed + k), units: 'metal' } }), { force, what: 'the glass configuration' });
       }
     }
-    return 0;
+  } finally {
+    if (team) closeForceTeam(team);
   }
+  progress.finish();
+  const summary = summarize(props);
+  const report = jsonReport(pot.name, opts, replicas, threads, summary, wall);
+  if (outDir) {
+    const files = glassCsv(summary, experimentCurves(experiment, summary.curves.r));
+    for (const [name, text] of Object.entries(files)) writeOutput(join(outDir, name), text, { force, what: name });
+    writeOutput(join(outDir, 'summary.json'), JSON.stringify(report, null, 1) + '\n', { force, what: 'summary.json' });
+  }
+  if (flag.json) console.log(JSON.stringify(report));
+  else printSummary(pot.name, opts, summary, wall);
+  return 0;
 }
 
 const round = (x: number, d = 4): number | null => (Number.isFinite(x) ? Number(x.toPrecision(d + 2)) : null);

@@ -139,10 +139,7 @@ export function pairLoopTable(
           fxi += fx1;
           fyi += fy1;
           fzi += fz1;
-          const q1 = f + ((<usize>j1 * 3) << 3);
-          store<f64>(q1, load<f64>(q1) - fx1);
-          store<f64>(q1, load<f64>(q1, 8) - fy1, 8);
-          store<f64>(q1, load<f64>(q1, 16) - fz1, 16);
+          subtractForce(f, j1, fx1, fy1, fz1);
           energy += f64x2.extract_lane(e, 1);
           virial += f64x2.extract_lane(vir, 1);
           const fx2 = f64x2.extract_lane(fx, 1);
@@ -151,10 +148,7 @@ export function pairLoopTable(
           fxi += fx2;
           fyi += fy2;
           fzi += fz2;
-          const q2 = f + ((<usize>j2 * 3) << 3);
-          store<f64>(q2, load<f64>(q2) - fx2);
-          store<f64>(q2, load<f64>(q2, 8) - fy2, 8);
-          store<f64>(q2, load<f64>(q2, 16) - fz2, 16);
+          subtractForce(f, j2, fx2, fy2, fz2);
           m += 2;
           continue;
         }
@@ -187,10 +181,7 @@ export function pairLoopTable(
         fxi += fx;
         fyi += fy;
         fzi += fz;
-        const fj = f + ((<usize>j * 3) << 3);
-        store<f64>(fj, load<f64>(fj) - fx);
-        store<f64>(fj, load<f64>(fj, 8) - fy, 8);
-        store<f64>(fj, load<f64>(fj, 16) - fz, 16);
+        subtractForce(f, j, fx, fy, fz);
       } else {
         if (nExact < exactCap) {
           const e = exact + (<usize>nExact << 3);
@@ -209,4 +200,12 @@ export function pairLoopTable(
   store<f64>(out, virial, 8);
   store<f64>(out, <f64>pairs, 16);
   return nExact;
+}
+
+/** Newton's third law: the pair's force off atom j's slot. */
+@inline function subtractForce(f: usize, j: i32, fx: f64, fy: f64, fz: f64): void {
+  const fj = f + ((<usize>j * 3) << 3);
+  store<f64>(fj, load<f64>(fj) - fx);
+  store<f64>(fj, load<f64>(fj, 8) - fy, 8);
+  store<f64>(fj, load<f64>(fj, 16) - fz, 16);
 }
